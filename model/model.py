@@ -1,0 +1,608 @@
+"""The purge model: wiring, the order of each month's stages, and bookkeeping.
+
+One step is one month. The stages run in a fixed, documented order (docs/ODD.md,
+"Process overview and scheduling"):
+
+1. records drift (members silently leave, staying on the rolls as "dead souls");
+2. screenings of the calendar's operations (*chistka*, *proverka*, *obmen*), organization
+   by organization, at each region's pace;
+3. meetings with denunciations and criticism in the other organizations;
+4. secret-ballot elections (1937);
+5. the police channel: NKVD arrests and removals of regional leaders;
+6. appeals and reinstatements;
+7. admissions and promotion of candidates;
+8. the center reads the regions' reports and rebukes or orders repeats;
+9. data collection.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from model import rules
+from model.agents import (
+    ARRESTED,
+    BASELINE_RISK,
+    CANDIDATE,
+    DEAD_SOUL,
+    DISTRICT_SECRETARY,
+    EXPELLED,
+    IN_PARTY,
+    LEVELS,
+    MEMBER,
+    OFFICIAL,
+    ON_ROLLS,
+    PPO_SECRETARY,
+    RANK_AND_FILE,
+    REGIONAL_SECRETARY,
+    SEVERITY,
+    STRUCK_OFF,
+    SYMPATHIZER,
+    Center,
+    DistrictCommittee,
+    Member,
+    PrimaryOrganization,
+    RegionalCommittee,
+)
+from model.reporters import EXPULSION_COLUMNS, model_reporters
+from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
+from model.structure import build_party
+
+# Which grounds a denunciation is usually about, by visibility (Table 3.1, L836).
+_DENOUNCED_GROUNDS = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
+
+
+class PurgeModel(mesa.Model):
+    """Agent-based model of the party purges of 1933-1939 (Getty 1985).
+
+    Args:
+        scenario: A :class:`model.scenario.Scenario`, a path to a scenario TOML file, or
+            None for the packaged historical scenario.
+        rng: Seed or generator; all randomness flows from ``self.rng``/``self.random``.
+        **overrides: Parameter overrides (validated; see :class:`model.params.Parameters`).
+    """
+
+    def __init__(self, *, scenario: Scenario | str | Path | None = None, rng=None,
+                 **overrides):
+        """Build the party and the calendar; collect the state at t=0."""
+        if isinstance(rng, str):
+            rng = int(rng) if rng.strip().lstrip("-").isdigit() else rng
+        super().__init__(rng=rng)
+        calendar = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if overrides:
+            calendar = calendar.with_parameters(**overrides)
+        self.calendar = calendar
+        self.p = calendar.parameters
+        self.month = calendar.first_month - 1
+        self.records_chaos = 1.0
+        self.flows: Counter[str] = Counter()
+        self.members: list[Member] = []
+        self.regions: list[RegionalCommittee] = []
+        self.clients: dict[int, list[Member]] = {}
+        self.operation_stats: dict[tuple[str, str], Counter] = {}
+        self.center = Center(self)
+        build_party(self)
+        self.original_regional_secretaries = {r.secretary for r in self.regions}
+        self.state_counts: Counter[str] = Counter(m.state for m in self.members)
+        self._norms = {c.name: self._risk_norm(c) for c in calendar.campaigns if c.pace > 0}
+        self.datacollector = mesa.DataCollector(
+            model_reporters=model_reporters(),
+            tables={"expulsions": list(EXPULSION_COLUMNS)},
+        )
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ reporters
+    @property
+    def month_label(self) -> str:
+        """Calendar month of the last completed step, ``"YYYY-MM"``."""
+        return month_label(self.month)
+
+    @property
+    def on_rolls(self) -> int:
+        """Members and candidates on the rolls, dead souls included (what the party counted)."""
+        return sum(self.state_counts[s] for s in ON_ROLLS)
+
+    @property
+    def in_party(self) -> int:
+        """Members and candidates actually present."""
+        return sum(self.state_counts[s] for s in IN_PARTY)
+
+    @property
+    def regional_secretaries_original(self) -> int:
+        """Regional first secretaries of January 1933 still in office."""
+        return sum(1 for r in self.regions if r.secretary in self.original_regional_secretaries
+                   and r.secretary.in_party and r.secretary.office == REGIONAL_SECRETARY)
+
+    @property
+    def finished(self) -> bool:
+        """True once the scenario's last month has been simulated."""
+        return self.steps >= self.calendar.n_months
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add ``n`` to this month's flow ``key``."""
+        self.flows[key] += n
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """Simulate one month (see the module docstring for the order of stages)."""
+        self.month += 1
+        self.flows = Counter()
+        active = self.calendar.active_campaigns(self.month)
+        self._set_context(active)
+        self.agents_by_type[Member].shuffle_do("drift")
+        for campaign in (c for c in active if c.pace > 0):
+            self._run_screening(campaign)
+        if self.vigilance > 0 or self.criticism > 0:
+            self._hold_meetings()
+        for campaign in (c for c in active if c.elections):
+            self._hold_elections(campaign)
+        if self.arrest_rate > 0 or self.leader_removal_rate > 0:
+            self._police()
+        for m in [m for m in self.members if m.state == EXPELLED]:
+            m.appeal(self.restraint)
+        self._admit_and_promote()
+        for campaign in (c for c in active if c.pace > 0):
+            if 0 < campaign.months_since_start(self.month) and self.month <= _monitor_until(campaign):
+                self.center.monitor(campaign, self.month, self.regions)
+        self._end_of_month(active)
+        self.datacollector.collect(self)
+        if self.finished:
+            self.running = False
+
+    def _set_context(self, active: list[Campaign]) -> None:
+        """Combine the campaigns running this month into the month's conditions."""
+        self.admissions_frozen = any(c.admissions_frozen for c in active)
+        self.admissions_rate = max((c.admissions_rate for c in active), default=0.0)
+        self.restraint = max((c.restraint for c in active), default=0.0)
+        self.leniency = max((c.leniency for c in active), default=0.0)
+        meetings = [c for c in active if c.pace == 0]
+        self.vigilance = sum(c.vigilance for c in meetings)
+        self.criticism = sum(c.criticism for c in meetings)
+        self.fused = any(c.fused for c in active)
+        self.arrest_rate = sum(c.arrest_rate for c in active)
+        self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
+        conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
+        self.meeting_independence = 0.5 if self.fused else max(
+            (self.independence(c) for c in conductors), default=0.0)
+
+    def independence(self, conducted_by: str) -> float:
+        """How far a screening body is out of the secretaries' reach (0 = their own)."""
+        return {"secretaries": 0.0, "commission": self.p.commission_independence,
+                "rank_and_file": self.p.rank_and_file_independence, "nkvd": 1.0}[conducted_by]
+
+    # ------------------------------------------------------------------ screenings
+    def _risk_norm(self, campaign: Campaign) -> float:
+        """Mean raw relative risk of the initial membership, so intensity is a mean hazard."""
+        weights = [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
+        risks = [BASELINE_RISK + rules.grounds_hazard(m.ground_vector(), weights)
+                 for m in self.members if m.in_party]
+        return float(np.mean(risks)) if risks else 1.0
+
+    def _run_screening(self, campaign: Campaign) -> None:
+        zeal = rules.campaign_zeal(campaign.months_since_start(self.month),
+                                   campaign.zeal_decay_months, campaign.zeal_floor)
+        regions = list(self.regions)
+        self.random.shuffle(regions)
+        for region in regions:
+            p_screen = rules.screening_pace(campaign.pace, region.obstruction, region.pressure)
+            for ppo in region.ppos():
+                if campaign.name not in ppo.screened and self.random.random() < p_screen:
+                    self._screen(ppo, campaign, region, float(zeal))
+
+    def _screen(self, ppo: PrimaryOrganization, campaign: Campaign,
+                region: RegionalCommittee, zeal: float) -> None:
+        """Screen one primary organization: records check, review of each member, meeting."""
+        p = self.p
+        ppo.screened.add(campaign.name)
+        stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())
+        independence = self.independence(campaign.conducted_by)
+        for m in [m for m in ppo.members if m.state == DEAD_SOUL]:
+            if self.random.random() < rules.discover_dead_soul(campaign.records_check,
+                                                               region.formalism):
+                self.change_state(m, STRUCK_OFF, reason="lost")
+                stats["lost"] += 1
+        weights = [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
+        norm = self._norms[campaign.name]
+        injustice = 0
+        present = ppo.present()
+        for m in present:
+            if not m.in_party:  # fell earlier in this screening (e.g. his patron's fall)
+                continue
+            self.count("screened")
+            stats["screened"] += 1
+            raw = rules.grounds_hazard(m.ground_vector(), weights)
+            relative_risk = (BASELINE_RISK + raw) / norm
+            protection = rules.protect_clients(
+                m.patron is not None, m.protected_now, min(1.0, p.protection_strength
+                                                           * region.machine),
+                m.is_official, p.skill_protection, independence)
+            protection *= self._rank_shield(m, independence)
+            deflection = rules.deflect_onto_passives(m.passive, m.patron is not None,
+                                                     m.is_official, p.deflection,
+                                                     region.pressure, independence)
+            args = (campaign.intensity, zeal, relative_risk)
+            p_case = rules.screening_probability(*args, protection, deflection, region.formalism)
+            u = self.random.random()
+            if u < p_case:
+                if u >= rules.screening_probability(*args, protection, 1.0, region.formalism):
+                    self.count("deflected")
+                    injustice += 1
+                reason = self._draw_reason(m, weights, raw)
+                expel_p, demote_p, *_ = rules.choose_outcome(
+                    SEVERITY[reason], m.state == MEMBER, m.is_official, self.leniency)
+                if self.random.random() < expel_p / (expel_p + demote_p):
+                    self.expel(m, reason, channel="screening", campaign=campaign.name)
+                    stats["expelled"] += 1
+                else:
+                    self.demote(m)
+            elif u < rules.screening_probability(*args, 1.0, deflection, region.formalism):
+                m.protected += 1
+                self.count("shielded")
+                injustice += 1
+        self._meeting(ppo, region, campaign.vigilance, campaign.criticism, independence)
+        self._grieve(ppo, injustice, len(present))
+
+    def _rank_shield(self, m: Member, independence: float) -> float:
+        if not m.is_official:
+            return 1.0
+        return float(rules.rank_shield(self.p.level_defence[m.office - 1], independence))
+
+    def _draw_reason(self, m: Member, weights: list[float], raw: float) -> str:
+        """Which ground the case rests on, in proportion to each ground's weight."""
+        u = self.random.random() * (BASELINE_RISK + raw)
+        for ground, w, g in zip(rules.GROUNDS, weights, m.ground_vector(), strict=True):
+            u -= w * g
+            if u < 0:
+                return ground
+        return "other"
+
+    # ------------------------------------------------------------------ meetings
+    def _hold_meetings(self) -> None:
+        for region in self.regions:
+            for ppo in region.ppos():
+                self._meeting(ppo, region, self.vigilance, self.criticism,
+                              self.meeting_independence)
+
+    def _meeting(self, ppo: PrimaryOrganization, region: RegionalCommittee, vigilance: float,
+                 criticism: float, independence: float) -> None:
+        """A party meeting: *fakti* from peers, criticism from below, vigilance from above."""
+        if vigilance <= 0 and criticism <= 0:
+            return
+        p = self.p
+        grievance_ppo = ppo.mean_grievance()
+        for m in ppo.present():
+            if not m.in_party:
+                continue
+            against = (ppo.district.mean_grievance() if m.office >= DISTRICT_SECRETARY
+                       else grievance_ppo)
+            probs = rules.denounce(p.lateral_rate, vigilance, m.grounds_visible(),
+                                   p.from_below_rate, criticism, against, m.is_official,
+                                   p.from_above_rate, region.pressure * (vigilance > 0),
+                                   m.passive, m.patron is not None, m.critic, p.retaliation)
+            for channel, prob in zip(("lateral", "from_below", "from_above"), probs, strict=True):
+                if m.in_party and self.random.random() < prob:
+                    self._denunciation(m, channel, ppo, region, independence)
+
+    def _denunciation(self, target: Member, channel: str, ppo: PrimaryOrganization,
+                      region: RegionalCommittee, independence: float) -> None:
+        """Investigate one denunciation and carry out its outcome (Table 3.2, L859)."""
+        p = self.p
+        self.count("denunciations_made")
+        self.count(f"denunciations_{channel}")
+        target.denounced += 1
+        denouncer = ppo.secretary if channel == "from_above" else self._peer(ppo, target)
+        if denouncer is not None:
+            denouncer.denunciations_made += 1
+            if channel == "from_below":
+                denouncer.critic = True
+        if self.random.random() >= p.check_probability:
+            return
+        self.count("denunciations_checked")
+        if channel == "from_below":
+            reason, has_grounds = "bureaucratism", 0.5 + 0.5 * target.grounds["misconduct"]
+        elif channel == "from_above":
+            reason = "passivity" if target.passive else "indiscipline"
+            has_grounds = 1.0 if target.passive else 0.0
+        else:
+            reason = self._visible_reason(target)
+            has_grounds = 0.0 if reason == "other" else 1.0
+        protection = rules.protect_clients(
+            target.patron is not None, target.protected_now,
+            min(1.0, p.protection_strength * region.machine), target.is_official,
+            p.skill_protection, independence)
+        protection *= self._rank_shield(target, independence)
+        if self.random.random() >= rules.investigate(has_grounds, protection, p.true_support,
+                                                     p.false_support):
+            self.count("denunciations_unsupported")
+            if protection < 1.0:
+                target.protected += 1
+            return
+        self.count("denunciations_supported")
+        probs = rules.choose_outcome(SEVERITY[reason], target.state == MEMBER,
+                                     target.is_official, self.leniency)
+        outcome = rules.OUTCOMES[self._draw(probs)]
+        self.count(f"outcome_{outcome}")
+        police = self.fused and channel == "from_below" and outcome in ("expel",
+                                                                         "remove_from_post")
+        if police and self.random.random() < 0.5:
+            # ASSUMPTION: once the channels fused, "poor party work = wrecking" (L2006).
+            self.arrest(target, campaign="fused_criticism")
+        elif outcome == "expel":
+            self.expel(target, reason, channel=channel, campaign="meeting")
+        elif outcome == "demote":
+            self.demote(target)
+        elif outcome == "remove_from_post" and target.is_official:
+            self.vacate(target, how="removed", elected_successor=False)
+
+    def _visible_reason(self, m: Member) -> str:
+        present = [g for g in _DENOUNCED_GROUNDS if m.grounds.get(g)]
+        if not present:
+            return "other"
+        return present[int(self.rng.integers(len(present)))]
+
+    def _peer(self, ppo: PrimaryOrganization, target: Member) -> Member | None:
+        peers = [m for m in ppo.members if m.in_party and m is not target]
+        return peers[int(self.rng.integers(len(peers)))] if peers else None
+
+    def _draw(self, probs) -> int:
+        u = self.random.random()
+        for i, q in enumerate(probs):
+            u -= float(q)
+            if u < 0:
+                return i
+        return len(probs) - 1
+
+    def _grieve(self, ppo: PrimaryOrganization, injustice: int, n_present: int) -> None:
+        if injustice == 0 or n_present == 0:
+            return
+        witnessed = min(1.0, 5.0 * injustice / n_present)
+        for m in ppo.members:
+            if m.in_party and not m.is_official:
+                m.grievance = float(rules.grievance_growth(m.grievance, witnessed,
+                                                           self.p.grievance_rate))
+
+    # ------------------------------------------------------------------ 1937 elections
+    def _hold_elections(self, campaign: Campaign) -> None:
+        """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
+        first = campaign.months_since_start(self.month) == 0
+        last = self.month == _month(campaign.end)
+        for region in self.regions:
+            for district in region.districts:
+                if first:
+                    for ppo in district.ppos:
+                        holders = [m for m in ppo.members if m.in_party
+                                   and m.office in (PPO_SECRETARY, OFFICIAL)]
+                        for m in holders:
+                            self._ballot(m, ppo.mean_grievance())
+                if last and district.secretary is not None:
+                    self._ballot(district.secretary, district.mean_grievance())
+            if last and region.secretary is not None:
+                self._ballot(region.secretary, 0.0)
+
+    def _ballot(self, holder: Member, grievance: float) -> None:
+        level = LEVELS[holder.office]
+        self.count(f"election_holders_{level}")
+        p = rules.secret_ballot_turnover(grievance, self.p.level_defence[holder.office - 1],
+                                         self.criticism, self.p.election_base)
+        if self.random.random() < p:
+            self.count(f"voted_out_{level}")
+            self.vacate(holder, how="voted_out", elected_successor=True)
+
+    # ------------------------------------------------------------------ police channel
+    def _police(self) -> None:
+        """NKVD arrests, and removal of regional leaderships from above."""
+        p = self.p
+        for region in self.regions:
+            sec = region.secretary
+            if sec is not None and sec.in_party and self.random.random() < (
+                    rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
+                if self.fused:
+                    self.arrest(sec, campaign="removed_from_above")
+                else:
+                    self.vacate(sec, how="removed_from_above", elected_successor=False)
+        if self.arrest_rate <= 0:
+            return
+        members = [m for m in self.members if m.in_party]
+        self.random.shuffle(members)
+        for m in members:
+            if not m.in_party:
+                continue
+            shield = p.local_nkvd_shield * m.protected_now * (not self.fused)
+            prob = rules.arrest_hazard(self.arrest_rate, p.arrest_exposure[m.office],
+                                       m.grounds["opposition"], m.grounds["alien_past"],
+                                       m.patron_fell, p.cascade, shield)
+            if self.random.random() < prob:
+                self.arrest(m, campaign="nkvd")
+
+    # ------------------------------------------------------------------ membership moves
+    def change_state(self, m: Member, new: str, reason: str = "") -> None:
+        """Move a member to a new state, keeping the state counts and flows."""
+        old = m.state
+        if old == new:
+            return
+        if old in IN_PARTY and new not in IN_PARTY:
+            m.state_before_exit = old
+            m.left_month = self.month
+        self.state_counts[old] -= 1
+        self.state_counts[new] += 1
+        m.state = new
+        key = {"lost": "lost_from_rolls", "withdrawal": "withdrew", "drift": "drifted"}.get(reason)
+        if key:
+            self.count(key)
+        if old in IN_PARTY and new not in IN_PARTY and m.is_official:
+            self.vacate(m, how=new, elected_successor=False)
+
+    def expel(self, m: Member, reason: str, channel: str, campaign: str) -> None:
+        """Expel a member (*iskliuchenie*), record it, and expose his clients."""
+        level = LEVELS[m.office]
+        self._record_expulsion(m, reason, channel, campaign, level)
+        m.expel_reason = reason
+        self.change_state(m, EXPELLED)
+
+    def arrest(self, m: Member, campaign: str) -> None:
+        """Arrest by the NKVD: expulsion and arrest at once (L1990)."""
+        level = LEVELS[m.office]
+        self._record_expulsion(m, "enemy_of_the_people", "nkvd", campaign, level)
+        m.expel_reason = "enemy_of_the_people"
+        self.count("arrested")
+        self.change_state(m, ARRESTED)
+
+    def _record_expulsion(self, m: Member, reason: str, channel: str, campaign: str,
+                          level: str) -> None:
+        self.count("expelled")
+        self.count(f"expelled_{level}")
+        self.datacollector.add_table_row("expulsions", {
+            "month": month_label(self.month), "member_id": m.unique_id,
+            "region": m.org.district.region.name, "district_id": m.org.district.unique_id,
+            "level": level, "reason": reason, "channel": channel, "campaign": campaign,
+            "joined": m.joined, "origin": m.origin, "was_candidate": m.state == CANDIDATE,
+            "client": m.patron is not None})
+
+    def demote(self, m: Member) -> None:
+        """Member to candidate, candidate to sympathizer (L646)."""
+        self.count("demoted")
+        if m.state == MEMBER:
+            self.change_state(m, CANDIDATE)
+        else:
+            self.change_state(m, SYMPATHIZER)
+
+    def reinstate(self, m: Member) -> None:
+        """Readmit an expelled member on appeal, in his former standing."""
+        self.count("reinstated")
+        self.change_state(m, m.state_before_exit)
+
+    # ------------------------------------------------------------------ offices
+    def appoint(self, org, m: Member | None, level: int, patron: Member | None) -> None:
+        """Make ``m`` the secretary of ``org`` and (if given) a client of ``patron``."""
+        if m is None:
+            org.secretary = None
+            return
+        org.secretary = m
+        m.office = level
+        self.link(m, patron)
+
+    def make_official(self, m: Member, patron: Member | None) -> None:
+        """Give ``m`` a leading post (director, chairman) in the patron's gift."""
+        m.office = OFFICIAL
+        self.link(m, patron)
+
+    def link(self, client: Member, patron: Member | None) -> None:
+        """Make ``client`` part of ``patron``'s family circle (or of none)."""
+        if client.patron is not None:
+            old = self.clients.get(client.patron.unique_id, [])
+            if client in old:
+                old.remove(client)
+        client.patron = patron
+        client.patron_fell = False
+        if patron is not None:
+            self.clients.setdefault(patron.unique_id, []).append(client)
+
+    def vacate(self, holder: Member, how: str, elected_successor: bool) -> None:
+        """Remove ``holder`` from his office; his clients lose their protector.
+
+        "When Rumiantsev fell, Kovalev fell" (L1994): the fallen patron's clients are
+        exposed. An official voted out or removed keeps his party card and his own patron
+        (a soft landing, L1773, L1799).
+        """
+        level = holder.office
+        if level == RANK_AND_FILE:
+            return
+        self.count(f"removed_{LEVELS[level]}")
+        holder.office = RANK_AND_FILE
+        for client in self.clients.get(holder.unique_id, []):
+            client.patron_fell = True
+        org = self._org_of(holder, level)
+        if org is None or level == OFFICIAL:
+            return
+        if level == REGIONAL_SECRETARY:
+            pool = [m for d in org.districts for ppo in d.ppos for m in ppo.members]
+            patron = None  # the center's man (L2000: Paparde, then Korotchenkov)
+        elif level == DISTRICT_SECRETARY:
+            pool = [m for ppo in org.ppos for m in ppo.members]
+            patron = None if elected_successor else org.region.secretary
+        else:
+            pool = org.members
+            patron = None if elected_successor else org.district.secretary
+        candidates = [m for m in pool if m.in_party and not m.is_official]
+        successor = candidates[int(self.rng.integers(len(candidates)))] if candidates else None
+        self.appoint(org, successor, level, patron)
+
+    def _org_of(self, holder: Member, level: int):
+        district = holder.org.district
+        if level == PPO_SECRETARY:
+            return holder.org if holder.org.secretary is holder else None
+        if level == DISTRICT_SECRETARY:
+            for d in district.region.districts:
+                if d.secretary is holder:
+                    return d
+            return None
+        if level == REGIONAL_SECRETARY:
+            return district.region if district.region.secretary is holder else None
+        return holder.org
+
+    # ------------------------------------------------------------------ admissions
+    def _admit_and_promote(self) -> None:
+        p = self.p
+        frozen = self.admissions_frozen
+        expected = rules.admit_candidates(self.admissions_rate, self.in_party, frozen)
+        n_new = int(self.rng.poisson(expected)) if expected > 0 else 0
+        ppos = [ppo for r in self.regions for ppo in r.ppos()]
+        for _ in range(n_new):
+            ppo = ppos[int(self.rng.integers(len(ppos)))]
+            origin = ("worker", "peasant", "employee")[self._draw((0.7, 0.2, 0.1))]
+            m = Member(self, org=ppo, state=CANDIDATE, origin=origin,
+                       joined=1933 + self.month // 12, passive=self.random.random() < 0.15,
+                       grounds={"passivity": False, "alien_past": False,
+                                "misconduct": self.random.random() < p.misconduct_share,
+                                "indiscipline": False, "card_irregularity": False,
+                                "opposition": False})
+            m.grounds["passivity"] = m.passive
+            ppo.members.append(m)
+            self.members.append(m)
+            self.state_counts[CANDIDATE] += 1
+            self.count("admitted")
+        if not frozen:
+            # ASSUMPTION: a candidacy of about 18 months; promotion frozen with admissions.
+            for m in self.members:
+                if m.state == CANDIDATE and self.random.random() < 1 / 18:
+                    self.change_state(m, MEMBER)
+                    self.count("promoted")
+
+    # ------------------------------------------------------------------ the center
+    def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
+        """True share of the region's organizations screened, and expulsion rate so far."""
+        ppos = region.ppos()
+        done = sum(1 for ppo in ppos if campaign.name in ppo.screened)
+        stats = self.operation_stats.get((campaign.name, region.name), Counter())
+        rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
+        return done / max(1, len(ppos)), rate
+
+    def order_repeat(self, region: RegionalCommittee, campaign: Campaign) -> None:
+        """The center orders a region to repeat an operation from the beginning (L802)."""
+        for ppo in region.ppos():
+            ppo.screened.discard(campaign.name)
+        region.pressure += self.p.rebuke_pressure
+        region.formalism *= self.p.formalism_after_repeat
+        region.distrust += 1.0
+        region.rebukes += 1
+        self.count("repeats_ordered")
+
+    def _end_of_month(self, active: list[Campaign]) -> None:
+        for region in self.regions:
+            region.pressure *= 0.9  # ASSUMPTION: pressure fades without new rebukes
+        for c in self.calendar.campaigns:
+            if c.records_reform and _month(c.end) == self.month:
+                self.records_chaos = self.p.records_chaos_after_exchange
+
+
+def _month(text: str) -> int:
+    return month_index(text)
+
+
+def _monitor_until(campaign: Campaign) -> int:
+    """The center reads reports until two months after the planned end (L798, L938)."""
+    return _month(campaign.planned_end or campaign.end) + 2

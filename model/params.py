@@ -1,0 +1,237 @@
+"""Model parameters: typed defaults, each with its source and valid range.
+
+A default is either taken from Getty, *Origins of the Great Purges* (line numbers of
+``shared/seed/getty-origins-of-the-great-purges.txt``), derived from the book's figures
+(the derivation is given), or marked ASSUMPTION with the reason. Calendar-specific
+quantities (how hard each campaign hit, when, run by whom) live in the scenario file,
+not here: see ``model/scenarios/historical.toml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type or out of range."""
+
+
+def _p(default: Any, lo: float | None, hi: float | None, source: str) -> Any:
+    return field(default=default, metadata={"range": (lo, hi), "source": source})
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All behavioural and structural parameters of the model (see docs/ODD.md)."""
+
+    # --- Scale and structure -------------------------------------------------------
+    n_members: int = _p(
+        4000, 50, 10_000_000,
+        "ASSUMPTION: default scale ~1:875 of the ~3.5 million members and candidates of "
+        "early 1933 (model-notes; L619: +1.4 million since 1931), small enough to run in "
+        "seconds with one Mesa agent per member.")
+    ppo_size_mean: float = _p(
+        18.0, 3, 500,
+        "Belyi raion: 303 members and candidates (L960) in 21 cells (L409 via seed notes B3) "
+        "= 14 a cell; city factory cells were larger. ASSUMPTION: mean 18, geometric spread.")
+    district_size_mean: float = _p(
+        400.0, 20, 20_000,
+        "Belyi raion 303 (L960), Smolensk city ~5,000 (Table 3.6); the Western Region had "
+        "110 districts (L393). ASSUMPTION: mean 400 members per raikom.")
+
+    # --- Who the members are (early 1933) ---------------------------------------------
+    share_workers: float = _p(
+        0.677, 0, 1, "Workers were 67.7 % of the membership before the chistka in the ten "
+                     "regions with data (L678).")
+    share_peasants: float = _p(
+        0.17, 0, 1, "ASSUMPTION: the non-worker remainder split as in Smolensk city 1934, "
+                    "peasants 15 %, employees 14 % (Table 3.6, L1042), weighted to the "
+                    "countryside.")
+    cohort_shares: tuple[float, ...] = _p(
+        (0.07, 0.20, 0.08, 0.25, 0.40), 0, 1,
+        "Shares joined <=1920, 1921-27, 1928, 1929-30, 1931-32. 10 % of full members had "
+        "joined in 1920 or earlier in 1934 (L2051); 'Most members had joined since 1929' "
+        "(L313); the party grew by 1.4 million of ~3.5 million since 1931 (L619).")
+    candidate_share_recent: float = _p(
+        0.7, 0, 1, "ASSUMPTION: most 1931-32 recruits were still candidates when admissions "
+                   "froze in early 1933 (L734); older cohorts are full members.")
+    passive_share_old: float = _p(
+        0.12, 0, 1, "ASSUMPTION: passives were 23.2 % of chistka expellees (Table 2.3) and "
+                    "'one in four' (L693); 32-60 % did not read the party press (L331).")
+    passive_share_recent: float = _p(
+        0.30, 0, 1, "ASSUMPTION: recruits of 1929-32 were 'politically almost illiterate' "
+                    "(L619) and most passives expelled were recent (L678, L1035).")
+    alien_past_share: float = _p(
+        0.08, 0, 1, "ASSUMPTION: ex-kulaks and 'alien elements' who joined as workers (L451); "
+                    "hidden class-alien origin was 22 % of proverka expulsions (Table 3.5).")
+    misconduct_share: float = _p(
+        0.10, 0, 1, "ASSUMPTION: drunkenness was among the charges of 37 % of 1929 expellees "
+                    "in Smolensk (L594); criminals and corrupt 21 % in 1935 (Table 3.5).")
+    indiscipline_share: float = _p(
+        0.10, 0, 1, "ASSUMPTION: violation of discipline 20.9 % of chistka expulsions "
+                    "(Table 2.3), 'untrustworthy' 28 % in 1935 (Table 3.5).")
+    card_irregular_share: float = _p(
+        0.08, 0, 1, "ASSUMPTION: 200,000 duplicate cards and 47,000 unaccounted cards "
+                    "(L762) in a party of ~2.5 million; 40 % invalid in a Leningrad sample "
+                    "(L441) is an upper bound.")
+    opposition_share_old: float = _p(
+        0.03, 0, 1, "ASSUMPTION: former oppositionists were 'relatively few' (L313); only "
+                    "1 % of 1929 expulsions were factional (L592). Applies to pre-1929 members.")
+    official_share: float = _p(
+        0.08, 0, 1, "ASSUMPTION: members in 'leading work' (directors, kolkhoz chairmen, "
+                    "soviet officials) besides party secretaries; 485 of 1,068 proverka "
+                    "expellees described had been in leading work (L1040).")
+    client_share: float = _p(
+        0.05, 0, 1, "ASSUMPTION: rank-and-file friends and relatives in a secretary's family "
+                    "circle (L427). Appointed officials are always clients (L399, L1994).")
+    initial_dead_soul_share: float = _p(
+        0.10, 0, 0.9, "Derived: 1933-34 the party shrank by one-third while 17-18 % were "
+                      "expelled; ~15 % 'disappeared' (L697). 56,500 dead souls among "
+                      "1,149,000 screened = 4.9 % (L703); Iartsevo 54 of 1,682 = 3.2 % "
+                      "(L695). ASSUMPTION: 10 % of the rolls in January 1933.")
+    grievance_mean: float = _p(
+        0.2, 0, 1, "ASSUMPTION: latent grass-roots discontent with local leaders before 1937 "
+                   "(L1912: complaint letters 'reflect widespread and often bitter "
+                   "discontent').")
+
+    # --- Records chaos -------------------------------------------------------------------
+    drift_rate: float = _p(
+        0.0015, 0, 0.2, "ASSUMPTION: monthly hazard of silently leaving the organization "
+                        "(transfers not struck off, disappearances: Iartsevo, L695; 100,000 "
+                        "a year left the Western Region, L451 via seed notes R12).")
+    records_chaos_after_exchange: float = _p(
+        0.4, 0, 1, "ASSUMPTION: the proverka and obmen improved uchet only in part (L1079, "
+                   "L1119); drift falls to this share after the obmen.")
+    withdrawal_rate: float = _p(
+        0.0005, 0, 0.2, "ASSUMPTION: monthly voluntary withdrawal struck off the rolls "
+                        "(L697: 'withdrew from the party voluntarily').")
+
+    # --- Protection, deflection, screeners -----------------------------------------------
+    protection_strength: float = _p(
+        0.7, 0, 1, "ASSUMPTION (strength not quantified): secretaries protected 'their "
+                   "people' (L713, L1463).")
+    skill_protection: float = _p(
+        0.4, 0, 1, "ASSUMPTION: skilled administrators hoarded for the plan (L693, L449).")
+    deflection: float = _p(
+        1.5, 0, 20, "ASSUMPTION: mass expulsion of passives to show vigilance (L664, L693); "
+                    "passives were the largest group of chistka expellees though not a "
+                    "target (L693).")
+    commission_independence: float = _p(
+        0.5, 0, 1, "ASSUMPTION: 1933 ad hoc purge commissions of ten-year members outside "
+                   "the apparatus (L650-662) were harder, not impossible, to steer (L664).")
+    rank_and_file_independence: float = _p(
+        0.3, 0, 1, "ASSUMPTION: screenings 'from below' (L880) still ran through the "
+                   "secretaries, who approved expulsions (L1461).")
+
+    # --- Denunciation and investigation ---------------------------------------------------
+    lateral_rate: float = _p(
+        0.12, 0, 5, "Calibrated by hand to 712 statements on ~4,100-4,850 members in Smolensk "
+                    "city, summer 1935 (Table 3.2, L872; Table 3.6).")
+    from_below_rate: float = _p(
+        2.0, 0, 50, "ASSUMPTION: criticism of officials from below once released (L1767-1775).")
+    from_above_rate: float = _p(
+        0.05, 0, 5, "ASSUMPTION: secretaries 'unmasking' rank-and-file passives (L1675).")
+    retaliation: float = _p(
+        1.0, 0, 20, "ASSUMPTION: critics expelled in retaliation (L1703, L1996).")
+    check_probability: float = _p(
+        0.69, 0, 1, "Table 3.2: 492 of 712 statements checked (L859).")
+    true_support: float = _p(
+        0.85, 0, 1, "ASSUMPTION with Table 3.2: 323 supported vs 98 unsupported of the checked.")
+    false_support: float = _p(
+        0.35, 0, 1, "ASSUMPTION with Table 3.2 (see true_support).")
+    grievance_rate: float = _p(
+        0.3, 0, 5, "ASSUMPTION: growth of grievance per unit of witnessed injustice (L1769).")
+
+    # --- Appeals ---------------------------------------------------------------------------
+    appeal_rate: float = _p(
+        0.04, 0, 1, "ASSUMPTION: monthly probability an expelled member appeals; appeals were "
+                    "examined 'extremely slowly' (L1317).")
+    reinstatement_base: float = _p(
+        0.25, 0, 1, "1929: 22 % of expellees reinstated (L611), mostly passive workers (L613).")
+
+    # --- The center's monitoring --------------------------------------------------------------
+    report_noise: float = _p(
+        0.3, 0, 5, "ASSUMPTION: regional reports were unreliable; the center did not know who "
+                   "was in the party (L437, L467-471).")
+    too_fast: float = _p(
+        1.8, 1, 10, "Regions done 62-67 % after a month were rebuked as cursory (L800-802).")
+    too_slow: float = _p(
+        0.4, 0, 1, "ASSUMPTION: threshold for a rebuke for foot-dragging (L668, L952).")
+    rebuke_pressure: float = _p(
+        0.5, 0, 10, "ASSUMPTION: pressure added by a rebuke; Smolensk's reaction to the June 27, "
+                    "1935 rebuke was immediate (L818).")
+    formalism_after_repeat: float = _p(
+        0.5, 0, 1, "ASSUMPTION: a region ordered to repeat works more carefully: its "
+                   "formalism is multiplied by this (L816: 'meticulous documentation').")
+
+    # --- 1937: elections, NKVD, regional leaders ---------------------------------------------
+    election_base: float = _p(
+        1.0, 0, 50, "ASSUMPTION: scale of secret-ballot turnover (L1799); the turnover "
+                    "figures are withheld for validation (L1827).")
+    level_defence: tuple[float, ...] = _p(
+        (0.0, 0.2, 0.6, 1.0), 0, 1,
+        "Defence against being voted out for PPO secretary, other official, raikom "
+        "secretary, obkom secretary: 'attrition ... confined to raikoms and below' and no "
+        "city or regional committee replaced (L1918). ASSUMPTION for the values.")
+    arrest_exposure: tuple[float, ...] = _p(
+        (1.0, 3.0, 4.0, 8.0, 12.0), 0, 1000,
+        "Arrest hazard multiplier for rank and file, PPO secretary, other official, raikom "
+        "and obkom secretary: 'leaders were much more likely to fall' (L2037, L2047). "
+        "ASSUMPTION for the values; never tuned to the withheld 1937 counts.")
+    cascade: float = _p(
+        6.0, 1, 1000, "ASSUMPTION: arrests ran along chains of clients (L1994, L2025).")
+    local_nkvd_shield: float = _p(
+        0.7, 0, 1, "ASSUMPTION: the local NKVD chief belonged to the family circle (L1775) "
+                   "until the channels fused in July 1937 (L2004-2006).")
+
+    def with_overrides(self, overrides: dict[str, Any], where: str = "parameters") -> Parameters:
+        """Return a copy with ``overrides`` applied, each checked for name, type and range.
+
+        Raises:
+            ParameterError: one line naming the first offending key.
+        """
+        known = {f.name: f for f in dataclasses.fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key not in known:
+                raise ParameterError(f"{where}: unknown parameter '{key}'")
+            clean[key] = _check_value(known[key], value, where)
+        return dataclasses.replace(self, **clean)
+
+    @classmethod
+    def describe(cls) -> list[dict[str, Any]]:
+        """One row per parameter: name, default, range and source (for docs and manifests)."""
+        out = []
+        for f in dataclasses.fields(cls):
+            lo, hi = f.metadata["range"]
+            out.append({"name": f.name, "default": f.default, "min": lo, "max": hi,
+                        "source": f.metadata["source"]})
+        return out
+
+
+def _check_value(f: dataclasses.Field, value: Any, where: str) -> Any:
+    lo, hi = f.metadata["range"]
+    name = f"{where}.{f.name}"
+    default = f.default
+    if isinstance(default, tuple):
+        if not isinstance(value, (list, tuple)) or len(value) != len(default):
+            raise ParameterError(f"{name}: expected a list of {len(default)} numbers, got {value!r}")
+        items = tuple(_check_scalar(name, float(default[0]), v, lo, hi) for v in value)
+        return items
+    return _check_scalar(name, default, value, lo, hi)
+
+
+def _check_scalar(name: str, default: Any, value: Any, lo: float | None, hi: float | None) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParameterError(f"{name}: expected a number, got {value!r}")
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, float) and not value.is_integer():
+            raise ParameterError(f"{name}: expected a whole number, got {value!r}")
+        value = int(value)
+    else:
+        value = float(value)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise ParameterError(f"{name}: {value!r} is out of range [{lo}, {hi}]")
+    return value

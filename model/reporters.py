@@ -1,0 +1,93 @@
+"""What the model reports: DataCollector reporters and the tidy tables built from them.
+
+Model reporters are module-level functions bound with ``functools.partial`` (no
+lambdas, so models pickle for parallel runs). Monthly flows are counted in ``model.flows`` during a step and read at the end
+of it; every expulsion is also a row of the DataCollector table ``expulsions`` with its
+level, reason, channel, year joined, social origin and region.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+
+from model.agents import LEVELS, STATES
+
+# Monthly flows counted by the model (see PurgeModel.count).
+FLOWS = (
+    "expelled", "demoted", "reinstated", "lost_from_rolls", "withdrew", "drifted", "arrested",
+    "admitted", "promoted", "screened", "appeals", "rebukes", "repeats_ordered", "shielded",
+    "deflected",
+    "denunciations_made", "denunciations_lateral", "denunciations_from_below",
+    "denunciations_from_above", "denunciations_checked", "denunciations_supported",
+    "denunciations_unsupported",
+    "outcome_expel", "outcome_demote", "outcome_reprimand", "outcome_remove_from_post",
+    "outcome_warn",
+    *(f"removed_{lvl}" for lvl in LEVELS[1:]),
+    *(f"voted_out_{lvl}" for lvl in LEVELS[1:]),
+    *(f"election_holders_{lvl}" for lvl in LEVELS[1:]),
+    *(f"expelled_{lvl}" for lvl in LEVELS),
+)
+
+EXPULSION_COLUMNS = ("month", "member_id", "region", "district_id", "level", "reason",
+                     "channel", "campaign", "joined", "origin", "was_candidate", "client")
+
+
+def flow(model, key: str) -> int:
+    """Reporter: this month's count of one flow."""
+    return model.flows.get(key, 0)
+
+
+def state_count(model, state: str) -> int:
+    """Reporter: members in one membership state at the end of the month."""
+    return model.state_counts.get(state, 0)
+
+
+def model_reporters() -> dict[str, object]:
+    """The DataCollector's model reporters, by output column name."""
+    reporters: dict[str, object] = {"month": "month_label"}
+    reporters.update({f"n_{s}": partial(state_count, state=s) for s in STATES})
+    reporters["on_rolls"] = "on_rolls"
+    reporters["in_party"] = "in_party"
+    reporters["regional_secretaries_original"] = "regional_secretaries_original"
+    reporters["records_chaos"] = "records_chaos"
+    reporters.update({k: partial(flow, key=k) for k in FLOWS})
+    return reporters
+
+
+def monthly_table(model) -> pd.DataFrame:
+    """One row per simulated month (the t=0 row is dropped), all reporters as columns."""
+    df = model.datacollector.get_model_vars_dataframe()
+    df = df.iloc[1:].reset_index(drop=True)
+    df.insert(1, "year", df["month"].str.slice(0, 4).astype(int))
+    return df
+
+
+def expulsions_table(model) -> pd.DataFrame:
+    """One row per expulsion (including arrests), as collected in the DataCollector."""
+    df = model.datacollector.get_table_dataframe("expulsions")
+    if df.empty:
+        df = pd.DataFrame(columns=list(EXPULSION_COLUMNS))
+    df["year"] = df["month"].str.slice(0, 4).astype(int) if len(df) else pd.Series(dtype=int)
+    return df
+
+
+def yearly_table(model) -> pd.DataFrame:
+    """Per calendar year: rolls at the start, expelled, rate, and the other flows."""
+    monthly = monthly_table(model)
+    start = model.datacollector.get_model_vars_dataframe()
+    rolls = pd.concat([start["on_rolls"].iloc[:1], monthly["on_rolls"]], ignore_index=True)
+    monthly = monthly.assign(rolls_before=rolls.iloc[:-1].to_numpy(),
+                             party_before=pd.concat([start["in_party"].iloc[:1],
+                                                     monthly["in_party"]],
+                                                    ignore_index=True).iloc[:-1].to_numpy())
+    flows = [c for c in FLOWS if c in monthly]
+    yearly = monthly.groupby("year")[flows].sum()
+    first = monthly.groupby("year")[["rolls_before", "party_before"]].first()
+    yearly.insert(0, "members_start", first["rolls_before"])
+    yearly.insert(1, "in_party_start", first["party_before"])
+    yearly.insert(3, "expulsion_rate_pct", 100.0 * yearly["expelled"] / yearly["members_start"])
+    yearly["regional_secretaries_original_end"] = monthly.groupby("year")[
+        "regional_secretaries_original"].last()
+    return yearly.reset_index()

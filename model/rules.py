@@ -1,0 +1,467 @@
+"""The behavioural rules of the purge model: one small pure function per mechanism.
+
+Every rule is a pure function of numbers and returns a probability (or a tuple of
+probabilities); the engines draw the random numbers. The arithmetic is written with
+numpy ufuncs and operators only, so each rule works unchanged on Python floats (the
+Mesa reference engine, one agent at a time) and on numpy arrays (the vectorized
+engine, all members at once). No rule is written twice.
+
+Citations are to J. Arch Getty, *Origins of the Great Purges* (Cambridge, 1985),
+by line of ``shared/seed/getty-origins-of-the-great-purges.txt`` ("L672"), or are
+marked ASSUMPTION with the reason. Russian terms: *chistka* (purge, 1933),
+*proverka* (verification of party documents, 1935), *obmen* (exchange of party
+documents, 1936), *raikom*/*obkom* (district/regional party committee), PPO
+(primary party organization, "cell"), *fakti* (concrete accusations raised at
+meetings), *uchet* (membership registration), *kritika/samokritika* (criticism and
+self-criticism), *semeistvennost'* ("familyness", family circles).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Expulsion grounds, in a fixed order shared by every rule and output table.
+# Table 2.2 (L596), Table 2.3 (L680) and Table 3.5 (L1021) give the historical reasons;
+# the model's grounds map onto them (see docs/ODD.md, "Reasons").
+GROUNDS: tuple[str, ...] = (
+    "passivity",  # Table 2.3 "Passivity"; Table 3.5 "Drifted away from party"
+    "alien_past",  # Table 2.3 "Alien elements/hiding alien past"; Table 3.5 rows 1-2
+    "misconduct",  # Table 2.3 "Moral corruption"; Table 3.5 "Criminals, deserters, corrupted"
+    "indiscipline",  # Table 2.3 "Violation of party discipline"; Table 3.5 "Untrustworthy"
+    "card_irregularity",  # Table 3.5 "Altered, forged, stolen party cards"
+    "bureaucratism",  # Table 2.3 "careerist, bureaucrat"; officials only (L636, L1065)
+    "opposition",  # "Trotskyists", former oppositionists (Table 3.5 row 1; L1447, L1461)
+)
+
+OUTCOMES: tuple[str, ...] = ("expel", "demote", "reprimand", "remove_from_post", "warn")
+
+
+def _hazard_to_probability(hazard):
+    """Turn a non-negative hazard into a probability, ``1 - exp(-hazard)``."""
+    return 1.0 - np.exp(-np.maximum(hazard, 0.0))
+
+
+def campaign_zeal(months_since_start, decay_months, floor):
+    """Zeal of a campaign as it ages: high at the start, decaying to a floor.
+
+    The 1933 *chistka* expelled "over one-third" of those screened in its first month,
+    and "by the end of the year [the rate] had been cut in half" (L672). The book does
+    not say why; the decay stands for the center's warnings against mass expulsions of
+    passives (L646) and for the easiest cases being taken first. ASSUMPTION: an
+    exponential decay to ``floor`` with time constant ``decay_months``.
+
+    Args:
+        months_since_start: Months since the campaign began (0 in its first month).
+        decay_months: Time constant of the decay, in months (> 0).
+        floor: Long-run zeal relative to the first month, in [0, 1].
+
+    Returns:
+        Zeal multiplier in (floor, 1].
+    """
+    return floor + (1.0 - floor) * np.exp(-months_since_start / decay_months)
+
+
+def screening_pace(base_pace, obstruction, pressure):
+    """Share of a region's not-yet-screened primary organizations screened this month.
+
+    Foot-dragging (*formalno*, withholding facilities and people) slowed every operation:
+    the *chistka* had covered one-third of the party after seven months (L666-668), the
+    *proverka* 57 % after two months and 81 % by the end of 1935 (L942, L970). Pressure
+    from the center (rebukes) speeds a region up (L816-818, L952-954).
+
+    Args:
+        base_pace: The campaign's planned monthly coverage, in [0, 1].
+        obstruction: The region's foot-dragging, in [0, 1] (1 = refuses, as Vinnitsa, L668).
+        pressure: Central pressure on the region (>= 0; 0 = none).
+
+    Returns:
+        Probability that an unscreened organization is screened this month.
+    """
+    return np.minimum(base_pace * (1.0 - obstruction) * (1.0 + pressure), 1.0)
+
+
+def grounds_hazard(grounds, weights):
+    """Relative risk of a member from the grounds against him and the campaign's targets.
+
+    Each campaign names what it is after: the *chistka* "class-alien", "double dealers",
+    violators of discipline, degenerates, careerists (L627-632); the *proverka* false
+    documents and hidden pasts (L776, Table 3.5); the *obmen* passives (L1101-1103).
+
+    Args:
+        grounds: Sequence (or 2-D array, grounds on axis 0) of 0/1 indicators in the
+            order of :data:`GROUNDS`.
+        weights: The campaign's weight per ground, same order.
+
+    Returns:
+        The weighted sum: 0 for a member with no grounds the campaign cares about.
+    """
+    return sum(w * g for w, g in zip(weights, grounds, strict=True))
+
+
+def protect_clients(is_client, patron_in_office, protection_strength, skilled, skill_protection,
+                    screener_independence):
+    """Multiplier (<= 1) on a member's hazard from his patron's protection.
+
+    Secretaries shielded "their people" (L713, L1463: "The Obkom protected its own") and
+    hoarded skilled administrators for plan fulfilment (L693). A screening run by an
+    independent body (the 1933 purge commissions, L650-664) is harder to steer, so
+    protection is scaled down by ``screener_independence``.
+
+    Args:
+        is_client: 1 if the member is a client of a secretary, else 0.
+        patron_in_office: 1 if that patron is still in office and not himself exposed.
+        protection_strength: Share of the hazard a patron can remove, in [0, 1].
+        skilled: 1 if the member holds an office or is a skilled cadre.
+        skill_protection: Share of the hazard removed for skilled cadres, in [0, 1].
+        screener_independence: 0 when the secretaries screen, up to 1 for a body fully
+            independent of them.
+
+    Returns:
+        Hazard multiplier in [0, 1].
+    """
+    reach = 1.0 - screener_independence
+    shield = is_client * patron_in_office * protection_strength * reach
+    shield_skill = skilled * skill_protection * reach
+    return (1.0 - shield) * (1.0 - shield_skill)
+
+
+def rank_shield(level_defence, screener_independence):
+    """Multiplier (<= 1) on the hazard of an officeholder judged by those below or beside him.
+
+    "Because expulsions could only be approved by the leaders (raikom buros or obkom
+    buros), it is not surprising that most of those expelled ... were rank-and-file
+    members rather than responsible officials" (L1461); regional first secretaries fell
+    only from above (L2002), higher officials defended themselves better (L1918). An
+    independent screener (a purge commission, the NKVD) is less bound by rank.
+
+    Args:
+        level_defence: 0 (rank and file) .. 1 (obkom secretary), from the office held.
+        screener_independence: As in :func:`protect_clients`.
+
+    Returns:
+        Hazard multiplier in [0, 1].
+    """
+    return 1.0 - level_defence * (1.0 - screener_independence)
+
+
+def deflect_onto_passives(is_passive, is_client, is_official, deflection, pressure,
+                          screener_independence):
+    """Multiplier (>= 1) on the hazard of defenceless rank-and-file "ballast".
+
+    Local machines showed "vigilance" with mass expulsions of passives and recent
+    recruits while protecting their own (L664, L693, L1461, L1675); the more the center
+    pressed, the more they deflected. An independent commission deflects less (L664).
+
+    Args:
+        is_passive: 1 if the member is passive.
+        is_client: 1 if the member is a client of a secretary.
+        is_official: 1 if the member holds an office.
+        deflection: Strength of deflection, >= 0.
+        pressure: Central pressure on the region, >= 0.
+        screener_independence: As in :func:`protect_clients`.
+
+    Returns:
+        Hazard multiplier >= 1.
+    """
+    defenceless = is_passive * (1 - is_client) * (1 - is_official)
+    return 1.0 + defenceless * deflection * (1.0 + pressure) * (1.0 - screener_independence)
+
+
+def screening_probability(intensity, zeal, relative_risk, protection, deflection, formalism):
+    """Probability that the review of one member in a screening finds him expellable.
+
+    Combines the campaign's intensity (the book's expulsion rate for the operation,
+    Table 3.4, L1007; Table 7.1, L2061), its zeal this month, the member's relative
+    risk from the grounds against him, his protection and the deflection onto passives.
+    Formalism (perfunctory checks "in five minutes", L800) lowers detection.
+
+    Args:
+        intensity: Campaign hazard for an average member at full zeal (>= 0).
+        zeal: :func:`campaign_zeal` this month.
+        relative_risk: :func:`grounds_hazard`, normalised to mean 1 in the membership.
+        protection: :func:`protect_clients` multiplier.
+        deflection: :func:`deflect_onto_passives` multiplier.
+        formalism: The region's perfunctoriness, in [0, 1].
+
+    Returns:
+        Probability in [0, 1).
+    """
+    return _hazard_to_probability(
+        intensity * zeal * relative_risk * protection * deflection * (1.0 - 0.5 * formalism)
+    )
+
+
+def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticism,
+             grievance_against, is_official, from_above_rate, pressure, is_passive, is_client,
+             is_critic, retaliation):
+    """Probabilities that a member is denounced this month, by channel.
+
+    *Fakti* raised at meetings (L832-834): lateral denunciations by peers, mostly for
+    kulak or alien connections and personal misconduct (Table 3.1, L836); criticism
+    from below of officials, which needs a signal from above to be voiced (L1797,
+    L1912); and denunciations from above, by secretaries showing vigilance on passives
+    and non-clients (L1675) or retaliating against critics (L1703: Nikolaenko "expelled
+    ... as though she were an annoying fly").
+
+    Args:
+        lateral_rate: Base monthly rate of peer denunciations in a campaign meeting.
+        vigilance: The campaign's call for vigilance (>= 0).
+        grounds_visible: 0..1, how visible the grounds against the member are.
+        from_below_rate: Base rate of criticism of officials from below.
+        criticism: Criticism released from above this month (>= 0).
+        grievance_against: Grievance of the rank and file against this official, 0..1.
+        is_official: 1 if the member holds an office.
+        from_above_rate: Base rate of denunciations by secretaries.
+        pressure: Central pressure on the region.
+        is_passive: 1 if the member is passive.
+        is_client: 1 if the member is a client of a secretary.
+        is_critic: 1 if the member has criticised his leaders.
+        retaliation: Strength of retaliation against critics, >= 0.
+
+    Returns:
+        Tuple of probabilities (lateral, from_below, from_above).
+    """
+    lateral = _hazard_to_probability(lateral_rate * vigilance * (0.2 + grounds_visible))
+    below = _hazard_to_probability(from_below_rate * criticism * grievance_against * is_official)
+    above = _hazard_to_probability(
+        from_above_rate * (1.0 + pressure) * (1 - is_client) * (1 - is_official)
+        * (is_passive + retaliation * is_critic)
+    )
+    return lateral, below, above
+
+
+def investigate(has_grounds, protection, true_support, false_support):
+    """Probability that a checked denunciation is found "supported".
+
+    In Smolensk city in 1935, of 492 statements checked, 323 were "supported" and 98
+    "unsupported" (Table 3.2, L859). A patron's protection makes a supported finding
+    against a client less likely.
+
+    Args:
+        has_grounds: 0..1, whether (or how strongly) the accusation is true.
+        protection: :func:`protect_clients` multiplier (1 = unprotected).
+        true_support: Probability that a true accusation is upheld.
+        false_support: Probability that a baseless accusation is upheld anyway.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    return (false_support + (true_support - false_support) * has_grounds) * protection
+
+
+def choose_outcome(severity, is_member, is_official, leniency):
+    """Probabilities of the five outcomes of a supported case.
+
+    Of 323 supported denunciations in Smolensk city, 1935: 134 expelled, 48 reprimands,
+    41 removed from jobs, 100 warnings (Table 3.2, L859-872). In 1933 a member lacking
+    political knowledge was "to be reduced from a member to a candidate, or from a
+    candidate ... to a sympathizer" rather than expelled (L646). Graver grounds push the
+    outcome towards expulsion; leniency (the January 1938 resolution, L2163-2203) away.
+
+    Args:
+        severity: 0..1, gravity of the grounds (alien past, opposition ~1; passivity ~0).
+        is_member: 1 for a full member, 0 for a candidate.
+        is_official: 1 if the member holds an office (only officials can be removed).
+        leniency: 0 normally; up to 1 under a restraining directive.
+
+    Returns:
+        Tuple of probabilities in :data:`OUTCOMES` order; they sum to 1.
+    """
+    expel = (0.25 + 0.5 * severity) * (1.0 - 0.5 * leniency)
+    demote = (0.15 * (1.0 - severity)) * (1.0 + leniency)
+    remove = 0.35 * is_official
+    reprimand = 0.20 * np.ones_like(severity)
+    warn = 0.30 * (1.0 + leniency)
+    total = expel + demote + remove + reprimand + warn
+    del is_member  # members and candidates share the table; kept for the array engine
+    return expel / total, demote / total, reprimand / total, remove / total, warn / total
+
+
+def disappear_from_rolls(base_rate, is_passive, is_recent, records_chaos):
+    """Monthly probability that a member drifts away while staying on the rolls.
+
+    Records chaos: members transferred or "simply disappeared" without being struck off
+    (Iartsevo, L695); "dead souls" (56,500 in ten regions, L703); "During 1933-34, the
+    party 'lost' almost as many members as it expelled" (L697). Passive and recent
+    members drift more (ASSUMPTION: passives are by definition detached; recent
+    recruits had joined "without proper verification", L619).
+
+    Args:
+        base_rate: Monthly drift hazard of an active, settled member.
+        is_passive: 1 if passive.
+        is_recent: 1 if joined 1929 or later.
+        records_chaos: 0..1, how chaotic the records are (1 before the *proverka*).
+
+    Returns:
+        Probability in [0, 1).
+    """
+    return _hazard_to_probability(base_rate * (1.0 + 2.0 * is_passive + is_recent) * records_chaos)
+
+
+def discover_dead_soul(records_check, formalism):
+    """Probability that a screening finds a "dead soul" on the rolls and strikes it off.
+
+    Screenings uncovered the gap between records and real membership (L697-703; the
+    *proverka* report of July 10, 1935, L808). Perfunctory screenings find fewer.
+
+    Args:
+        records_check: The campaign's attention to records (*uchet*), 0..1.
+        formalism: The region's perfunctoriness, 0..1.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    return records_check * (1.0 - 0.5 * formalism)
+
+
+def reinstate_on_appeal(reason_severity, is_worker, restraint, base):
+    """Probability that an appeal by an expelled member succeeds.
+
+    In 1929, 22 % of the expelled were reinstated on appeal (43 % in Smolensk, 33 % in
+    Voronezh), "the vast majority ... expelled for 'passivity'" and "rank-and-file
+    members of working-class origin" (L611-613). After the June 1936 letter on appeals
+    (L1315-1323) and the January 1938 plenum (54 % of examined appeals readmitted,
+    L2203) restraint raised the odds.
+
+    Args:
+        reason_severity: 0..1 gravity of the reason (passivity 0, opposition 1).
+        is_worker: 1 for a member of working-class origin.
+        restraint: 0..1, how strongly the center is pressing for reinstatements.
+        base: Success probability for a passive worker with no restraint.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    p = base * (1.0 - 0.8 * reason_severity) * (0.7 + 0.3 * is_worker)
+    return p + (1.0 - p) * restraint * (1.0 - 0.5 * reason_severity)
+
+
+def monitor_region(reported_progress, planned_progress, reported_rate, national_rate,
+                   too_fast, too_slow):
+    """The center's reading of one region's noisy report: (rebuke_slow, order_repeat).
+
+    The center read the regions' reports and rebuked both those going too slowly and
+    those going so fast that the work was cursory: "several organizations were ordered
+    to repeat the operation from the beginning. Ultimately eighteen or nineteen regions
+    would be ordered to begin again" (L802); the June 27, 1935 rebuke of the Western
+    Region (L816); "190 raions were repeating the verification" (L940).
+
+    Args:
+        reported_progress: Share of the region screened, as reported (noisy).
+        planned_progress: Share planned by now.
+        reported_rate: Reported expulsion rate among those screened.
+        national_rate: Mean reported rate over regions.
+        too_fast: Progress above ``too_fast * planned`` is judged cursory.
+        too_slow: Progress below ``too_slow * planned`` is judged foot-dragging.
+
+    Returns:
+        Tuple of 0/1 flags (rebuke for slowness, order to repeat for cursory work).
+    """
+    slow = (reported_progress < too_slow * planned_progress) * 1
+    cursory_rate = reported_rate < 0.5 * national_rate
+    fast = ((reported_progress > too_fast * planned_progress) | cursory_rate) * 1
+    return slow, fast * (1 - slow)
+
+
+def secret_ballot_turnover(grievance, level_defence, criticism, base):
+    """Probability that an officeholder is voted out in the 1937 secret-ballot elections.
+
+    The February-March 1937 plenum "awakened and unleashed" grievances "it did not
+    create" (L1912); secret ballots from unlimited lists removed poor leaders but not all
+    (L1799). "More powerful regional officials were in a better position to defend their
+    positions ... attrition of party secretaries was confined to raikoms and below"
+    (L1918). The turnover figures themselves are withheld for validation (L1827-1835).
+
+    Args:
+        grievance: Mean grievance of the constituency against him, 0..1.
+        level_defence: 0 (PPO secretary) .. 1 (regional secretary: cannot be voted out).
+        criticism: Criticism released from above, >= 0.
+        base: Scale of the hazard.
+
+    Returns:
+        Probability in [0, 1).
+    """
+    return _hazard_to_probability(base * criticism * grievance * (1.0 - level_defence))
+
+
+def arrest_hazard(base, level_exposure, opposition, alien_past, patron_fallen, cascade,
+                  local_shield):
+    """Monthly probability of arrest by the NKVD, bypassing the secretaries.
+
+    The Ezhovshchina hit leaders more than the rank and file (L2037), former
+    oppositionists and economic officials (L2035); arrests ran along chains of personal
+    connection, "family circles" (L2025, L2031: "When Rumiantsev fell, Kovalev fell",
+    L1994). Before the fusion of the criticism and police channels in July 1937, the
+    local NKVD chief belonged to the family circle and shielded its members (L1767,
+    L1775, L2004-2006).
+
+    Args:
+        base: The campaign's monthly arrest hazard for an ordinary member.
+        level_exposure: Multiplier for the office held (1 for the rank and file).
+        opposition: 1 for a former oppositionist.
+        alien_past: 1 for a member with a compromising past.
+        patron_fallen: 1 if the member's patron has fallen.
+        cascade: Multiplier for clients of a fallen patron.
+        local_shield: 0..1, protection by the local NKVD for clients of a standing patron.
+
+    Returns:
+        Probability in [0, 1).
+    """
+    hazard = base * level_exposure * (1.0 + 4.0 * opposition + alien_past)
+    hazard = hazard * (1.0 + (cascade - 1.0) * patron_fallen)
+    return _hazard_to_probability(hazard * (1.0 - local_shield))
+
+
+def remove_regional_leader(base, distrust):
+    """Monthly probability that the center removes a regional first secretary from above.
+
+    Regional first secretaries fell only from above: "an important satrap such as
+    Rumiantsev ... was answerable only to the Central Committee" (L2002); emissaries from
+    Moscow tipped the scales at regional conferences (L1938, L2029).
+
+    Args:
+        base: Monthly removal hazard in the campaign (0 outside it).
+        distrust: The center's accumulated distrust of the region (rebukes), >= 0.
+
+    Returns:
+        Probability in [0, 1).
+    """
+    return _hazard_to_probability(base * (1.0 + distrust))
+
+
+def admit_candidates(rate, members, frozen):
+    """Expected number of new candidates admitted this month.
+
+    Admissions were suspended from the *chistka* (early 1933, L734) until November 1936
+    (L1107); after the January 1938 plenum "the number of new members taken into the
+    party tripled" (L2201).
+
+    Args:
+        rate: Monthly admissions as a share of the membership.
+        members: Current membership.
+        frozen: 1 while admissions are frozen.
+
+    Returns:
+        Expected admissions (a Poisson mean).
+    """
+    return rate * members * (1 - frozen)
+
+
+def grievance_growth(grievance, witnessed_injustice, rate):
+    """New grievance of a rank-and-file member against his leaders.
+
+    Discontent with local leaders was widespread and latent before 1937: "The February
+    plenum awakened and unleashed this sentiment; it did not create it" (L1912). It grows
+    when members see clients spared and the defenceless expelled (L1769: members "lived in
+    continual fear of being expelled by Kovalev"). ASSUMPTION: linear growth towards 1.
+
+    Args:
+        grievance: Current grievance, 0..1.
+        witnessed_injustice: 0..1, share of this month's cases in his organization that
+            were deflections or protections.
+        rate: Growth rate per unit of injustice.
+
+    Returns:
+        The new grievance, 0..1.
+    """
+    return grievance + (1.0 - grievance) * rate * witnessed_injustice

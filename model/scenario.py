@@ -1,0 +1,307 @@
+"""The historical calendar as an editable scenario file (TOML), and its validation.
+
+A scenario has four tables: ``[scenario]`` (name, period), ``[parameters]`` (overrides of
+:class:`model.params.Parameters`), ``[[regions]]`` and ``[[campaigns]]``. Every key is
+checked: an unknown key, a wrong type, a date out of order or a value out of range raises
+:class:`ScenarioError` whose message is one line naming the file, the entry and the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from model.params import ParameterError, Parameters
+from model.rules import GROUNDS
+
+CONDUCTORS = ("commission", "secretaries", "rank_and_file", "nkvd")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is malformed; the message is one line naming the problem."""
+
+
+def month_index(text: str, start_year: int = 1933) -> int:
+    """Month number of ``"YYYY-MM"`` counted from January of ``start_year`` (0-based)."""
+    year, month = text.split("-")
+    return (int(year) - start_year) * 12 + int(month) - 1
+
+
+def month_label(index: int, start_year: int = 1933) -> str:
+    """Inverse of :func:`month_index`."""
+    return f"{start_year + index // 12}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class Region:
+    """An *obkom*/*kraikom* and its machine; the attributes are how it treats campaigns."""
+
+    name: str
+    weight: float = 1.0  # share of simulated members (relative)
+    obstruction: float = 0.3  # foot-dragging, 0..1 (L666-670)
+    formalism: float = 0.3  # perfunctory conduct, 0..1 (L670 "formalno", L800)
+    machine: float = 1.0  # strength of the family circle, multiplies protection (0..2)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One operation of the calendar: dates, conductor, targets and intensity.
+
+    Fields left at their defaults switch the corresponding mechanism off, so a campaign
+    that only releases criticism sets ``criticism`` and nothing else.
+    """
+
+    name: str
+    start: str
+    end: str
+    russian: str = ""
+    planned_end: str = ""
+    conducted_by: str = "secretaries"
+    # screening (chistka, proverka, obmen): primary organizations are screened one by one
+    pace: float = 0.0  # planned monthly share of organizations screened
+    intensity: float = 0.0  # expulsion hazard of an average member at full zeal
+    zeal_decay_months: float = 6.0
+    zeal_floor: float = 1.0
+    targets: dict[str, float] = field(default_factory=dict)
+    records_check: float = 0.0  # attention to uchet: chance of finding a dead soul
+    # meetings, denunciations and criticism (every organization, every month)
+    vigilance: float = 0.0  # call to unmask (lateral denunciations)
+    criticism: float = 0.0  # criticism from below released by a signal from above
+    elections: bool = False  # secret-ballot elections to party committees
+    # police channel
+    arrest_rate: float = 0.0  # monthly NKVD arrest hazard of an ordinary member
+    leader_removal_rate: float = 0.0  # monthly hazard the center removes an obkom leader
+    fused: bool = False  # criticism and police channels fused ("poor work = wrecking")
+    # restraint and membership regulation
+    restraint: float = 0.0  # push for reinstatements on appeal, 0..1
+    leniency: float = 0.0  # milder outcomes, 0..1
+    admissions_frozen: bool = False
+    admissions_rate: float = 0.0  # monthly admissions as share of membership
+    records_reform: bool = False  # after it, records chaos falls (the obmen)
+    source: str = ""
+
+    def active(self, month: int) -> bool:
+        """Whether the campaign runs in calendar month ``month`` (0 = Jan 1933)."""
+        return month_index(self.start) <= month <= month_index(self.end)
+
+    def months_since_start(self, month: int) -> int:
+        """Months elapsed since the campaign's first month."""
+        return month - month_index(self.start)
+
+    def planned_progress(self, month: int) -> float:
+        """Share of organizations that should have been screened by the end of ``month``."""
+        planned_end = self.planned_end or self.end
+        span = month_index(planned_end) - month_index(self.start) + 1
+        return min(1.0, (self.months_since_start(month) + 1) / span)
+
+
+_CAMPAIGN_RANGES: dict[str, tuple[float, float]] = {
+    "pace": (0, 1), "intensity": (0, 5), "zeal_decay_months": (0.1, 120), "zeal_floor": (0, 1),
+    "records_check": (0, 1), "vigilance": (0, 20), "criticism": (0, 20), "arrest_rate": (0, 1),
+    "leader_removal_rate": (0, 1), "restraint": (0, 1), "leniency": (0, 1),
+    "admissions_rate": (0, 0.5),
+}
+_REGION_RANGES: dict[str, tuple[float, float]] = {
+    "weight": (0.001, 1000), "obstruction": (0, 1), "formalism": (0, 1), "machine": (0, 2),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: period, parameters, regions and the campaign calendar."""
+
+    name: str
+    start: str
+    end: str
+    parameters: Parameters
+    regions: tuple[Region, ...]
+    campaigns: tuple[Campaign, ...]
+    description: str = ""
+    path: str = ""
+
+    @property
+    def n_months(self) -> int:
+        """Number of monthly steps from ``start`` to ``end`` inclusive."""
+        return month_index(self.end) - month_index(self.start) + 1
+
+    @property
+    def first_month(self) -> int:
+        """Calendar index of the first simulated month (0 = Jan 1933)."""
+        return month_index(self.start)
+
+    def active_campaigns(self, month: int) -> list[Campaign]:
+        """Campaigns running in calendar month ``month``."""
+        return [c for c in self.campaigns if c.active(month)]
+
+    def with_parameters(self, **overrides: Any) -> Scenario:
+        """A copy with parameters overridden (validated like the file's own)."""
+        try:
+            params = self.parameters.with_overrides(overrides, where="override")
+        except ParameterError as err:
+            raise ScenarioError(str(err)) from None
+        return dataclasses.replace(self, parameters=params)
+
+
+def default_scenario_path() -> Path:
+    """Path of the packaged historical scenario, ``model/scenarios/historical.toml``."""
+    return Path(str(resources.files("model") / "scenarios" / "historical.toml"))
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario file (the historical one by default).
+
+    Raises:
+        ScenarioError: one line naming the file and the problem.
+    """
+    path = Path(path) if path is not None else default_scenario_path()
+    label = path.name
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{label}: not valid TOML ({err})") from None
+    return parse_scenario(raw, label=label, path=str(path))
+
+
+def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "") -> Scenario:
+    """Validate a scenario given as a dictionary (the parsed TOML)."""
+    _no_unknown(raw, {"scenario", "parameters", "regions", "campaigns"}, label)
+    head = _table(raw, "scenario", label)
+    _no_unknown(head, {"name", "description", "start", "end"}, f"{label}: [scenario]")
+    name = _typed(head, "name", str, f"{label}: [scenario]", required=True)
+    start = _date(head, "start", f"{label}: [scenario]", required=True)
+    end = _date(head, "end", f"{label}: [scenario]", required=True)
+    if month_index(start) < 0:
+        raise ScenarioError(f"{label}: [scenario] start {start} is before 1933-01, the model's "
+                            "first month")
+    if month_index(end) < month_index(start):
+        raise ScenarioError(f"{label}: [scenario] end {end} is before start {start}")
+    try:
+        params = Parameters().with_overrides(raw.get("parameters", {}),
+                                             where=f"{label}: [parameters]")
+    except ParameterError as err:
+        raise ScenarioError(str(err)) from None
+    regions = tuple(_region(r, i, label) for i, r in enumerate(_list(raw, "regions", label)))
+    if not regions:
+        raise ScenarioError(f"{label}: at least one [[regions]] entry is needed")
+    names = [r.name for r in regions]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"{label}: region names must be unique, got {names}")
+    campaigns = tuple(
+        _campaign(c, i, label, start, end) for i, c in enumerate(_list(raw, "campaigns", label))
+    )
+    return Scenario(name=name, start=start, end=end, parameters=params, regions=regions,
+                    campaigns=campaigns, description=head.get("description", ""), path=path)
+
+
+# --- validation helpers -------------------------------------------------------------
+
+
+def _no_unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ScenarioError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+
+
+def _table(raw: dict[str, Any], key: str, label: str) -> dict[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{label}: missing [{key}] table")
+    return value
+
+
+def _list(raw: dict[str, Any], key: str, label: str) -> list[dict[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ScenarioError(f"{label}: '{key}' must be an array of tables ([[{key}]])")
+    return value
+
+
+def _typed(table: dict[str, Any], key: str, kind: type, where: str, required: bool = False):
+    if key not in table:
+        if required:
+            raise ScenarioError(f"{where}: missing required key '{key}'")
+        return None
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ScenarioError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _date(table: dict[str, Any], key: str, where: str, required: bool = False) -> str:
+    value = _typed(table, key, str, where, required)
+    if value is None:
+        return ""
+    parts = value.split("-")
+    if (len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4
+            or not 1 <= int(parts[1]) <= 12):
+        raise ScenarioError(f"{where}: '{key}' must be a month 'YYYY-MM', got {value!r}")
+    return f"{parts[0]}-{int(parts[1]):02d}"
+
+
+def _number_fields(cls: type, table: dict[str, Any], ranges: dict[str, tuple[float, float]],
+                   where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in table or f.name in ("name", "start", "end", "planned_end", "targets"):
+            continue
+        kind = {"float": float, "str": str, "bool": bool}[str(f.type)]
+        value = _typed(table, f.name, kind, where)
+        if f.name in ranges:
+            lo, hi = ranges[f.name]
+            if not lo <= value <= hi:
+                raise ScenarioError(f"{where}: '{f.name}' = {value} is out of range [{lo}, {hi}]")
+        out[f.name] = value
+    return out
+
+
+def _region(table: dict[str, Any], i: int, label: str) -> Region:
+    where = f"{label}: regions[{i}]"
+    allowed = {f.name for f in dataclasses.fields(Region)}
+    _no_unknown(table, allowed, where)
+    name = _typed(table, "name", str, where, required=True)
+    where = f"{label}: region '{name}'"
+    return Region(name=name, **_number_fields(Region, table, _REGION_RANGES, where))
+
+
+def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: str) -> Campaign:
+    where = f"{label}: campaigns[{i}]"
+    allowed = {f.name for f in dataclasses.fields(Campaign)}
+    _no_unknown(table, allowed, where)
+    name = _typed(table, "name", str, where, required=True)
+    where = f"{label}: campaign '{name}'"
+    start = _date(table, "start", where, required=True)
+    end = _date(table, "end", where, required=True)
+    planned_end = _date(table, "planned_end", where)
+    if month_index(end) < month_index(start):
+        raise ScenarioError(f"{where}: end {end} is before start {start}")
+    if planned_end and month_index(planned_end) < month_index(start):
+        raise ScenarioError(f"{where}: planned_end {planned_end} is before start {start}")
+    if month_index(start) < month_index(s_start) or month_index(end) > month_index(s_end):
+        raise ScenarioError(f"{where}: dates {start}..{end} fall outside the scenario period "
+                            f"{s_start}..{s_end}")
+    fields = _number_fields(Campaign, table, _CAMPAIGN_RANGES, where)
+    if fields.get("conducted_by", "secretaries") not in CONDUCTORS:
+        raise ScenarioError(f"{where}: 'conducted_by' must be one of {', '.join(CONDUCTORS)}, "
+                            f"got {fields['conducted_by']!r}")
+    targets = table.get("targets", {})
+    if not isinstance(targets, dict):
+        raise ScenarioError(f"{where}: 'targets' must be a table of ground = weight")
+    for ground, weight in targets.items():
+        if ground not in GROUNDS:
+            raise ScenarioError(f"{where}: unknown target '{ground}' (known: {', '.join(GROUNDS)})")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
+            raise ScenarioError(f"{where}: target '{ground}' weight must be a number in [0, 100], "
+                                f"got {weight!r}")
+    if fields.get("intensity", 0) > 0 and (fields.get("pace", 0) == 0 or not targets):
+        raise ScenarioError(f"{where}: a screening with 'intensity' needs 'pace' > 0 and 'targets'")
+    return Campaign(name=name, start=start, end=end, planned_end=planned_end,
+                    targets={k: float(v) for k, v in targets.items()}, **fields)
