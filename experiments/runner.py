@@ -84,11 +84,14 @@ def operation_rates(model: PurgeModel, monthly: pd.DataFrame,
 def region_rates(model: PurgeModel, expulsions: pd.DataFrame) -> pd.DataFrame:
     """Per region and screening operation: expelled over members screened."""
     rows = []
+    regions = {r.name: r for r in model.regions}
     for (name, region), stats in sorted(model.operation_stats.items()):
         expelled = stats["expelled"]
-        rows.append({"operation": name, "region": region, "screened": stats["screened"],
-                     "expelled": expelled,
-                     "rate_pct": 100.0 * expelled / stats["screened"] if stats["screened"] else 0.0})
+        rows.append({"operation": name, "region": region, "base": stats["base"],
+                     "ordered_to_repeat": name in regions[region].repeats,
+                     "screened": stats["screened"], "expelled": expelled,
+                     "rate_pct_of_rolls": 100.0 * expelled / max(1, stats["base"]),
+                     "rate_pct_of_screened": 100.0 * expelled / max(1, stats["screened"])})
     return pd.DataFrame(rows)
 
 

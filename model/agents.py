@@ -214,16 +214,16 @@ class Center(mesa.Agent):
     def monitor(self, campaign, month: int, regions: list[RegionalCommittee]) -> None:
         """Read each region's report on a screening campaign and act on it."""
         m = self.model
+        noise = m.p.report_noise
         reports = []
         for reg in regions:
-            progress, rate = m.region_progress(reg, campaign)
-            noise = m.p.report_noise
+            progress, _ = m.region_progress(reg, campaign)
             reports.append((reg, progress * float(m.rng.lognormal(0.0, noise)),
-                            rate * float(m.rng.lognormal(0.0, noise))))
-        national = sum(r for _, _, r in reports) / max(1, len(reports))
+                            reg.formalism * float(m.rng.lognormal(0.0, noise))))
+        national = sum(p for _, p, _ in reports) / max(1, len(reports))
         planned = campaign.planned_progress(month)
-        for reg, progress, rate in reports:
-            slow, repeat = rules.monitor_region(progress, planned, rate, national,
+        for reg, progress, formalism in reports:
+            slow, repeat = rules.monitor_region(progress, national, planned, formalism,
                                                 m.p.too_fast, m.p.too_slow)
             if repeat and campaign.name not in reg.repeats:
                 reg.repeats.add(campaign.name)

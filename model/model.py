@@ -146,7 +146,7 @@ class PurgeModel(mesa.Model):
             m.appeal(self.restraint)
         self._admit_and_promote()
         for campaign in (c for c in active if c.pace > 0):
-            if 0 < campaign.months_since_start(self.month) and self.month <= _monitor_until(campaign):
+            if self.month <= _monitor_until(campaign):
                 self.center.monitor(campaign, self.month, self.regions)
         self._end_of_month(active)
         self.datacollector.collect(self)
@@ -188,7 +188,12 @@ class PurgeModel(mesa.Model):
         regions = list(self.regions)
         self.random.shuffle(regions)
         for region in regions:
-            p_screen = rules.screening_pace(campaign.pace, region.obstruction, region.pressure)
+            stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())
+            if "base" not in stats:  # the region's rolls when the operation began
+                stats["base"] = sum(1 for ppo in region.ppos() for m in ppo.members
+                                    if m.state in ON_ROLLS)
+            p_screen = rules.screening_pace(campaign.pace, region.obstruction, region.formalism,
+                                             region.pressure)
             for ppo in region.ppos():
                 if campaign.name not in ppo.screened and self.random.random() < p_screen:
                     self._screen(ppo, campaign, region, float(zeal))

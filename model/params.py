@@ -87,10 +87,10 @@ class Parameters:
         0.05, 0, 1, "ASSUMPTION: rank-and-file friends and relatives in a secretary's family "
                     "circle (L427). Appointed officials are always clients (L399, L1994).")
     initial_dead_soul_share: float = _p(
-        0.10, 0, 0.9, "Derived: 1933-34 the party shrank by one-third while 17-18 % were "
+        0.14, 0, 0.9, "Derived: 1933-34 the party shrank by one-third while 17-18 % were "
                       "expelled; ~15 % 'disappeared' (L697). 56,500 dead souls among "
                       "1,149,000 screened = 4.9 % (L703); Iartsevo 54 of 1,682 = 3.2 % "
-                      "(L695). ASSUMPTION: 10 % of the rolls in January 1933.")
+                      "(L695). ASSUMPTION: 14 % of the rolls in January 1933.")
     grievance_mean: float = _p(
         0.2, 0, 1, "ASSUMPTION: latent grass-roots discontent with local leaders before 1937 "
                    "(L1912: complaint letters 'reflect widespread and often bitter "
@@ -105,7 +105,7 @@ class Parameters:
         0.4, 0, 1, "ASSUMPTION: the proverka and obmen improved uchet only in part (L1079, "
                    "L1119); drift falls to this share after the obmen.")
     withdrawal_rate: float = _p(
-        0.0005, 0, 0.2, "ASSUMPTION: monthly voluntary withdrawal struck off the rolls "
+        0.0015, 0, 0.2, "ASSUMPTION: monthly voluntary withdrawal struck off the rolls "
                         "(L697: 'withdrew from the party voluntarily').")
 
     # --- Protection, deflection, screeners -----------------------------------------------
@@ -130,7 +130,7 @@ class Parameters:
         0.12, 0, 5, "Calibrated by hand to 712 statements on ~4,100-4,850 members in Smolensk "
                     "city, summer 1935 (Table 3.2, L872; Table 3.6).")
     from_below_rate: float = _p(
-        2.0, 0, 50, "ASSUMPTION: criticism of officials from below once released (L1767-1775).")
+        0.4, 0, 50, "ASSUMPTION: criticism of officials from below once released (L1767-1775).")
     from_above_rate: float = _p(
         0.05, 0, 5, "ASSUMPTION: secretaries 'unmasking' rank-and-file passives (L1675).")
     retaliation: float = _p(
@@ -156,7 +156,8 @@ class Parameters:
         0.3, 0, 5, "ASSUMPTION: regional reports were unreliable; the center did not know who "
                    "was in the party (L437, L467-471).")
     too_fast: float = _p(
-        1.8, 1, 10, "Regions done 62-67 % after a month were rebuked as cursory (L800-802).")
+        1.6, 1, 10, "Kursk 67 % and Saratov 62 % done after a month against a national 33 % "
+                    "were rebuked as cursory (L798-802): about twice the mean. ASSUMPTION: 1.6.")
     too_slow: float = _p(
         0.4, 0, 1, "ASSUMPTION: threshold for a rebuke for foot-dragging (L668, L952).")
     rebuke_pressure: float = _p(
@@ -181,7 +182,7 @@ class Parameters:
         "and obkom secretary: 'leaders were much more likely to fall' (L2037, L2047). "
         "ASSUMPTION for the values; never tuned to the withheld 1937 counts.")
     cascade: float = _p(
-        6.0, 1, 1000, "ASSUMPTION: arrests ran along chains of clients (L1994, L2025).")
+        4.0, 1, 1000, "ASSUMPTION: arrests ran along chains of clients (L1994, L2025).")
     local_nkvd_shield: float = _p(
         0.7, 0, 1, "ASSUMPTION: the local NKVD chief belonged to the family circle (L1775) "
                    "until the channels fused in July 1937 (L2004-2006).")
