@@ -1,0 +1,159 @@
+"""Figures of simulated against historical expulsion curves (matplotlib, PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from experiments import history  # noqa: E402
+
+SIM = "#b03a2e"
+HIST = "#1f3b73"
+
+
+def _band(ax, x, frame: pd.DataFrame, label: str) -> None:
+    mean = frame.mean(axis=1)
+    ax.fill_between(x, frame.quantile(0.05, axis=1), frame.quantile(0.95, axis=1), color=SIM,
+                    alpha=0.2, lw=0, label=f"{label}: 5-95 % of seeds")
+    ax.plot(x, mean, color=SIM, lw=2, marker="o", ms=4, label=f"{label}: mean")
+
+
+def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path) -> Path:
+    """Simulated yearly expulsion rates (band over seeds) beside the book's figures."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [3, 2]})
+    wide = yearly.pivot(index="year", columns="seed", values="expulsion_rate_pct")
+    _band(ax1, wide.index, wide, "simulated")
+    rates = history.national_expulsion_rates()
+    rates = rates[rates["year"].between(1933, 1939)]
+    ax1.scatter(rates["year"], rates["rate_pct"], color=HIST, s=70, zorder=5, marker="D",
+                label="Getty, Tables 3.4 and 7.1 (by operation)")
+    for _, row in rates.iterrows():
+        ax1.annotate(str(row["operation"]).replace("_", " "), (row["year"], row["rate_pct"]),
+                     textcoords="offset points", xytext=(6, 6), fontsize=8, color=HIST)
+    ax1.set(xlabel="year", ylabel="% of the rolls expelled in the year",
+            title="National expulsion rate by calendar year")
+    ax1.legend(fontsize=8, loc="upper right")
+    ax1.grid(alpha=0.3)
+    ops = comparison[comparison["target"].isin(
+        ["chistka_national", "proverka_national", "expelled_1937", "expelled_1938"])]
+    x = np.arange(len(ops))
+    ax2.bar(x - 0.2, ops["historical"], 0.4, color=HIST, label="Getty")
+    ax2.bar(x + 0.2, ops["simulated_mean"], 0.4, color=SIM, label="simulated (mean)")
+    ax2.errorbar(x + 0.2, ops["simulated_mean"],
+                 yerr=[ops["simulated_mean"] - ops["simulated_p05"],
+                       ops["simulated_p95"] - ops["simulated_mean"]],
+                 fmt="none", ecolor="black", capsize=3, label="5-95 % of seeds")
+    ax2.set_xticks(x, ["chistka\n1933-35", "proverka\n1935", "1937", "1938"])
+    ax2.set(ylabel="% expelled", title="By operation (Table 7.1's 'percent of party')")
+    ax2.legend(fontsize=8)
+    ax2.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
+    """The Western Region (Smolensk) against the national rate, simulated and historical."""
+    c = comparison.set_index("target")
+    groups = [("chistka 1933", "chistka_national", "western_chistka"),
+              ("proverka 1935", "proverka_national", "western_proverka")]
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    x = np.arange(len(groups))
+    w = 0.2
+    for i, (label, key, color, hatch) in enumerate([
+            ("Getty, national", "nat_h", HIST, ""), ("Getty, Smolensk", "wes_h", HIST, "//"),
+            ("simulated, national", "nat_s", SIM, ""), ("simulated, Western Region", "wes_s", SIM,
+                                                          "//")]):
+        vals = []
+        for _, nat, wes in groups:
+            vals.append({"nat_h": c.loc[nat, "historical"], "wes_h": c.loc[wes, "historical"],
+                         "nat_s": c.loc[nat, "simulated_mean"],
+                         "wes_s": c.loc[wes, "simulated_mean"]}[key])
+        ax.bar(x + (i - 1.5) * w, vals, w, color=color, hatch=hatch, edgecolor="white",
+               alpha=1.0 if "Getty" in label else 0.8, label=label)
+    ax.set_xticks(x, [g[0] for g in groups])
+    ax.set(ylabel="% expelled", title="Smolensk / Western Region against the national rate\n"
+           "(Table 3.4; the 1933 Smolensk figure is for the city, L672)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
+    """The proverka denunciation chain against Table 3.2, scaled to 712 statements."""
+    chain = history.proverka_denunciation_chain().set_index("stage")["n"]
+    stages = [("statements", "denunciations_made"), ("checked", "denunciations_checked"),
+              ("supported", "denunciations_supported"), ("unsupported", "denunciations_unsupported"),
+              ("expelled", "outcome_expel"), ("reprimanded", "outcome_reprimand"),
+              ("removed", "outcome_remove_from_post"), ("warned", "outcome_warn")]
+    stages = [(s, col) for s, col in stages if s in chain.index]
+    m = monthly[(monthly["month"] >= "1935-05") & (monthly["month"] <= "1935-12")]
+    per_seed = m.groupby("seed")[[col for _, col in stages]].sum()
+    scale = chain["statements"] / per_seed["denunciations_made"].replace(0, np.nan)
+    scaled = per_seed.mul(scale, axis=0)
+    fig, ax = plt.subplots(figsize=(9, 4.4))
+    x = np.arange(len(stages))
+    ax.bar(x - 0.2, [chain[s] for s, _ in stages], 0.4, color=HIST,
+           label="Smolensk city, summer 1935 (Table 3.2)")
+    means = [scaled[col].mean() for _, col in stages]
+    ax.bar(x + 0.2, means, 0.4, color=SIM, alpha=0.85,
+           label="simulated, May-Dec 1935, scaled to 712 statements")
+    ax.errorbar(x + 0.2, means, yerr=[scaled[col].std() for _, col in stages], fmt="none",
+                ecolor="black", capsize=3)
+    ax.set_xticks(x, [s for s, _ in stages], rotation=20)
+    ax.set(ylabel="statements (denunciations)", title="The proverka denunciation chain")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def monthly_overview(monthly: pd.DataFrame, path: Path) -> Path:
+    """Monthly expulsions, arrests, reinstatements and the rolls, mean over seeds."""
+    g = monthly.groupby("month")[["expelled", "arrested", "reinstated", "lost_from_rolls",
+                                   "on_rolls", "in_party"]].mean()
+    x = pd.to_datetime(g.index)
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
+    for col, color in [("expelled", SIM), ("arrested", "black"), ("reinstated", "#2e8b57"),
+                       ("lost_from_rolls", "#999999")]:
+        ax1.plot(x, g[col], label=col.replace("_", " "), color=color, lw=1.5)
+    ax1.set(ylabel="per month (mean of seeds)", title="Monthly flows")
+    ax1.legend(fontsize=8, ncol=4)
+    ax1.grid(alpha=0.3)
+    ax2.plot(x, g["on_rolls"], label="on the rolls (incl. dead souls)", color=HIST)
+    ax2.plot(x, g["in_party"], label="actually present", color=SIM)
+    ax2.set(ylabel="members and candidates")
+    ax2.legend(fontsize=8)
+    ax2.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
+    """Share of the expelled who held an office, by year (a discriminating quantity)."""
+    e = expulsions.assign(leader=expulsions["level"] != "rank_and_file")
+    share = e.groupby(["year", "seed"])["leader"].mean().unstack() * 100
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    _band(ax, share.index, share, "simulated")
+    ax.set(xlabel="year", ylabel="% of the expelled holding an office",
+           title="Leaders among the expelled (not calibrated: 1937 figures withheld)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
