@@ -364,9 +364,10 @@ def monitor_region(reported_progress, national_progress, planned_progress, repor
     Returns:
         Tuple of 0/1 flags (rebuke for slowness, order to repeat for cursory work).
     """
-    cursory = (reported_progress > too_fast * national_progress) | (reported_formalism > 0.5)
-    slow = (reported_progress < too_slow * planned_progress) & ~cursory
-    return slow * 1, cursory * 1
+    cursory = np.maximum(reported_progress > too_fast * national_progress,
+                         reported_formalism > 0.5) * 1
+    slow = (reported_progress < too_slow * planned_progress) * (1 - cursory)
+    return slow, cursory
 
 
 def secret_ballot_turnover(grievance, level_defence, criticism, base):
