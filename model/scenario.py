@@ -9,6 +9,7 @@ checked: an unknown key, a wrong type, a date out of order or a value out of ran
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -206,7 +207,9 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "")
 def _no_unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
     for key in table:
         if key not in allowed:
-            raise ScenarioError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(sorted(allowed))}"
+            raise ScenarioError(f"{where}: unknown key '{key}' ({hint})")
 
 
 def _table(raw: dict[str, Any], key: str, label: str) -> dict[str, Any]:
@@ -265,19 +268,17 @@ def _number_fields(cls: type, table: dict[str, Any], ranges: dict[str, tuple[flo
 
 def _region(table: dict[str, Any], i: int, label: str) -> Region:
     where = f"{label}: regions[{i}]"
-    allowed = {f.name for f in dataclasses.fields(Region)}
-    _no_unknown(table, allowed, where)
     name = _typed(table, "name", str, where, required=True)
     where = f"{label}: region '{name}'"
+    _no_unknown(table, {f.name for f in dataclasses.fields(Region)}, where)
     return Region(name=name, **_number_fields(Region, table, _REGION_RANGES, where))
 
 
 def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: str) -> Campaign:
     where = f"{label}: campaigns[{i}]"
-    allowed = {f.name for f in dataclasses.fields(Campaign)}
-    _no_unknown(table, allowed, where)
     name = _typed(table, "name", str, where, required=True)
     where = f"{label}: campaign '{name}'"
+    _no_unknown(table, {f.name for f in dataclasses.fields(Campaign)}, where)
     start = _date(table, "start", where, required=True)
     end = _date(table, "end", where, required=True)
     planned_end = _date(table, "planned_end", where)
@@ -297,7 +298,8 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
         raise ScenarioError(f"{where}: 'targets' must be a table of ground = weight")
     for ground, weight in targets.items():
         if ground not in GROUNDS:
-            raise ScenarioError(f"{where}: unknown target '{ground}' (known: {', '.join(GROUNDS)})")
+            raise ScenarioError(f"{where}: unknown target '{ground}' "
+                                f"(known: {', '.join(GROUNDS)})")
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
             raise ScenarioError(f"{where}: target '{ground}' weight must be a number in [0, 100], "
                                 f"got {weight!r}")

@@ -1,0 +1,118 @@
+"""The calendar file: the historical one is valid, and every kind of bad input is named."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model import PurgeModel
+from model.params import ParameterError, Parameters
+from model.scenario import ScenarioError, load_scenario, month_index, month_label, parse_scenario
+from tests.conftest import campaign, historical_raw
+
+
+def test_the_historical_calendar_is_valid_and_in_order(historical):
+    assert historical.start == "1933-01" and historical.end == "1939-12"
+    assert historical.n_months == 84
+    names = [c.name for c in historical.campaigns]
+    for needed in ("chistka", "proverka", "obmen", "enemies_campaign", "february_march_plenum",
+                   "party_elections", "ezhovshchina_1937", "january_1938_plenum"):
+        assert needed in names
+    by = {c.name: c for c in historical.campaigns}
+    assert by["chistka"].conducted_by == "commission"  # L650
+    assert by["proverka"].conducted_by == "secretaries"  # L1075
+    assert month_index(by["chistka"].start) < month_index(by["proverka"].start) < \
+        month_index(by["obmen"].start) < month_index(by["party_elections"].start)
+    assert all(c.source for c in historical.campaigns), "every campaign cites the book"
+
+
+@given(st.integers(0, 200))
+def test_month_labels_round_trip(i):
+    assert month_index(month_label(i)) == i
+
+
+def _error(edit) -> str:
+    raw = historical_raw()
+    edit(raw)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(raw, label="bad.toml")
+    message = str(info.value)
+    assert "\n" not in message and message.startswith("bad.toml")
+    return message
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (lambda r: campaign(r, "proverka").update(intensty=0.2),
+     ["proverka", "intensty", "did you mean 'intensity'"]),
+    (lambda r: r.update(extra={}), ["unknown key", "extra"]),
+    (lambda r: campaign(r, "proverka").update(pace="fast"), ["proverka", "pace", "float"]),
+    (lambda r: campaign(r, "proverka").update(end="1935-01"), ["proverka", "before start"]),
+    (lambda r: campaign(r, "proverka").update(start="1935-13"), ["proverka", "YYYY-MM"]),
+    (lambda r: campaign(r, "chistka").update(pace=1.5), ["chistka", "pace", "out of range"]),
+    (lambda r: campaign(r, "chistka").update(conducted_by="army"), ["chistka", "conducted_by"]),
+    (lambda r: campaign(r, "chistka")["targets"].update(heresy=1), ["chistka", "heresy"]),
+    (lambda r: campaign(r, "obmen").update(end="1941-01"), ["obmen", "outside"]),
+    (lambda r: r["regions"][0].update(obstruction=2), ["Western Region", "obstruction"]),
+    (lambda r: r["regions"].append(dict(r["regions"][0])), ["unique"]),
+    (lambda r: r["parameters"].update(n_memberz=10), ["n_memberz", "unknown parameter"]),
+    (lambda r: r["parameters"].update(n_members=-5), ["n_members", "out of range"]),
+    (lambda r: r["parameters"].update(n_members=10.5), ["n_members", "whole number"]),
+    (lambda r: r["parameters"].update(cohort_shares=[0.5]), ["cohort_shares", "list of 5"]),
+    (lambda r: r["scenario"].pop("name"), ["name", "missing"]),
+    (lambda r: r.pop("regions"), ["regions"]),
+])
+def test_bad_scenarios_get_one_line_naming_the_problem(edit, words):
+    message = _error(edit)
+    for w in words:
+        assert w in message, message
+
+
+def test_unreadable_files_are_named(tmp_path):
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load_scenario(tmp_path / "missing.toml")
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[scenario\nname = 'x'")
+    with pytest.raises(ScenarioError, match="broken.toml: not valid TOML"):
+        load_scenario(bad)
+
+
+def test_an_edited_copy_changes_the_run(tmp_path):
+    """Users copy the calendar, edit it, and the model follows the edit."""
+    import tomllib  # noqa: F401  (the file is TOML)
+
+    from model.scenario import default_scenario_path
+
+    text = default_scenario_path().read_text()
+    edited = tmp_path / "no_chistka.toml"
+    edited.write_text(text.replace('intensity = 0.92', 'intensity = 0.0', 1)
+                      .replace('pace = 0.09', 'pace = 0.0', 1))
+    scenario = load_scenario(edited)
+    assert next(c for c in scenario.campaigns if c.name == "chistka").intensity == 0.0
+    model = PurgeModel(scenario=scenario, rng=1, n_members=400)
+    model.run_for(12)
+    assert model.datacollector.get_table_dataframe("expulsions").query(
+        "campaign == 'chistka'").empty
+
+
+def test_parameter_overrides_are_validated():
+    with pytest.raises(ParameterError, match="unknown parameter 'foo'"):
+        Parameters().with_overrides({"foo": 1})
+    with pytest.raises(ScenarioError, match="protection_strength"):
+        PurgeModel(rng=1, protection_strength=3.0)
+    assert Parameters().with_overrides({"n_members": 1000.0}).n_members == 1000
+
+
+def test_every_parameter_names_its_source():
+    for row in Parameters.describe():
+        src = row["source"]
+        assert "L" in src or "ASSUMPTION" in src or "Table" in src, row["name"]
+
+
+def test_parsing_does_not_change_its_input():
+    raw = historical_raw()
+    before = copy.deepcopy(raw)
+    parse_scenario(raw)
+    assert raw == before
