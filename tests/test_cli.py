@@ -1,0 +1,101 @@
+"""The `purges` command end to end at a small scale, and its handling of bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    code = main(["run", "--seeds", "2", "--set", "n_members=500", "--out", str(out),
+                 "--processes", "1", "--quiet"])
+    assert code == 0
+    return out
+
+
+def test_run_writes_tables_figures_and_manifest(run_dir):
+    for name in ("yearly.csv", "monthly.csv", "expulsions.csv", "operations.csv",
+                 "regions.csv", "comparison.csv", "manifest.json", "scenario.toml",
+                 "national_rates.png", "western_vs_national.png", "denunciation_chain.png"):
+        assert (run_dir / name).stat().st_size > 0, name
+    yearly = pd.read_csv(run_dir / "yearly.csv")
+    assert {"seed", "year", "members_start", "expelled", "expulsion_rate_pct"} <= set(yearly)
+    assert sorted(yearly["year"].unique()) == list(range(1933, 1940))
+    assert sorted(yearly["seed"].unique()) == [1, 2]
+    monthly = pd.read_csv(run_dir / "monthly.csv")
+    assert len(monthly) == 2 * 84
+    expulsions = pd.read_csv(run_dir / "expulsions.csv")
+    assert {"level", "reason", "joined", "origin", "region", "channel"} <= set(expulsions)
+
+
+def test_manifest_records_what_is_needed_to_reproduce(run_dir):
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["seeds"] == [1, 2]
+    assert manifest["overrides"] == {"n_members": 500}
+    assert manifest["parameters"]["n_members"] == 500
+    assert manifest["packages"]["mesa"].startswith("3.5")
+    assert "git_commit" in manifest["code_version"]
+    assert len(manifest["scenario"]["sha256"]) == 64
+
+
+def test_same_seeds_reproduce_the_tables(run_dir, tmp_path):
+    assert main(["run", "--seeds", "2", "--set", "n_members=500", "--out", str(tmp_path),
+                 "--processes", "2", "--quiet", "--no-figures"]) == 0
+    for name in ("yearly.csv", "expulsions.csv", "comparison.csv"):
+        pd.testing.assert_frame_equal(pd.read_csv(run_dir / name), pd.read_csv(tmp_path / name))
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "experiments.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--set", "n_memberz=10"], ["n_memberz"]),
+    (["--set", "protection_strength=7"], ["protection_strength", "out of range"]),
+    (["--set", "n_members"], ["NAME=VALUE"]),
+    (["--scenario", "nowhere.toml"], ["nowhere.toml"]),
+    (["--seeds", "0"], ["--seeds"]),
+])
+def test_bad_input_is_one_line_and_keeps_earlier_results(tmp_path, args, words):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "yearly.csv").write_text("earlier results\n")
+    proc = _cli("run", "--out", str(out), "--quiet", *args, cwd=ROOT)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("purges: error:"), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for w in words:
+        assert w in lines[0]
+    assert (out / "yearly.csv").read_text() == "earlier results\n"
+
+
+def test_malformed_scenario_file_is_named(tmp_path):
+    bad = tmp_path / "mine.toml"
+    bad.write_text((ROOT / "model/scenarios/historical.toml").read_text()
+                   .replace('end = "1935-12"             # 81 %', 'end = "1935-02"             # 81 %'))
+    proc = _cli("run", "--scenario", str(bad), "--out", str(tmp_path / "o"), cwd=ROOT)
+    assert proc.returncode == 2
+    assert "mine.toml: campaign 'proverka': end 1935-02 is before start 1935-05" in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_scenario_copy_and_parameters(tmp_path, capsys):
+    dest = tmp_path / "my.toml"
+    assert main(["scenario", "--copy", str(dest)]) == 0
+    assert "[[campaigns]]" in dest.read_text()
+    assert main(["scenario", "--copy", str(dest)]) == 2  # never overwrites
+    assert main(["parameters"]) == 0
+    assert "protection_strength" in capsys.readouterr().out
