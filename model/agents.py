@@ -190,6 +190,7 @@ class RegionalCommittee(mesa.Agent):
         self.pressure = 0.0  # central pressure from rebukes, decays monthly
         self.distrust = 0.0  # the center's accumulated distrust
         self.repeats: set[str] = set()  # campaigns it was ordered to repeat
+        self.rebuked: set[str] = set()  # campaigns it was rebuked for foot-dragging
         self.rebukes = 0
 
     def ppos(self) -> list[PrimaryOrganization]:
@@ -229,7 +230,8 @@ class Center(mesa.Agent):
                 reg.repeats.add(campaign.name)
                 m.order_repeat(reg, campaign)
                 self.repeats_ordered += 1
-            elif slow:
+            elif slow and campaign.name not in reg.rebuked:
+                reg.rebuked.add(campaign.name)  # ASSUMPTION: one rebuke per operation
                 reg.pressure += m.p.rebuke_pressure
                 reg.obstruction *= 0.7
                 reg.rebukes += 1
