@@ -17,6 +17,13 @@ SIM = "#b03a2e"
 HIST = "#1f3b73"
 
 
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def _band(ax, x, frame: pd.DataFrame, label: str) -> None:
     mean = frame.mean(axis=1)
     ax.fill_between(x, frame.quantile(0.05, axis=1), frame.quantile(0.95, axis=1), color=SIM,
@@ -53,10 +60,7 @@ def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path) -
     ax2.set(ylabel="% expelled", title="By operation (Table 7.1's 'percent of party')")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
@@ -83,10 +87,7 @@ def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
            "(Table 3.4; the 1933 Smolensk figure is for the city, L672)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
@@ -114,10 +115,7 @@ def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
     ax.set(ylabel="statements (denunciations)", title="The proverka denunciation chain")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def monthly_overview(monthly: pd.DataFrame, path: Path) -> Path:
@@ -137,10 +135,7 @@ def monthly_overview(monthly: pd.DataFrame, path: Path) -> Path:
     ax2.set(ylabel="members and candidates")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
@@ -153,7 +148,4 @@ def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
            title="Leaders among the expelled (not calibrated: 1937 figures withheld)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
