@@ -50,10 +50,13 @@ class Parameters:
                     "peasants 15 %, employees 14 % (Table 3.6, L1042), weighted to the "
                     "countryside.")
     cohort_shares: tuple[float, ...] = _p(
-        (0.07, 0.20, 0.08, 0.25, 0.40), 0, 1,
+        (0.07, 0.25, 0.10, 0.22, 0.36), 0, 1,
         "Shares joined <=1920, 1921-27, 1928, 1929-30, 1931-32. 10 % of full members had "
         "joined in 1920 or earlier in 1934 (L2051); 'Most members had joined since 1929' "
-        "(L313); the party grew by 1.4 million of ~3.5 million since 1931 (L619).")
+        "(L313); 1,530,000 members went through the 1929 purge (L611) and the party grew "
+        "by 1.4 million since 1931 (L619) to ~3.5 million: ~58 % joined since 1929. "
+        "Ambiguity: half of the chistka expellees had joined since 1929 (L678), no more "
+        "than their share of the party.")
     candidate_share_recent: float = _p(
         0.7, 0, 1, "ASSUMPTION: most 1931-32 recruits were still candidates when admissions "
                    "froze in early 1933 (L734); older cohorts are full members.")
