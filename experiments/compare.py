@@ -82,6 +82,33 @@ def _rolls_shrink_1933_34(r: RunResult) -> float:
     return 100.0 * (1.0 - y.loc[1935, "members_start"] / y.loc[1933, "members_start"])
 
 
+def _share(operation: str, column: str, test: Callable[[pd.Series], pd.Series]):
+    """Share (percent) of an operation's expellees for whom ``test(column)`` holds."""
+    def read(r: RunResult) -> float:
+        e = r.expulsions[r.expulsions["campaign"] == operation] if len(r.expulsions) else None
+        if e is None or not len(e):
+            return np.nan
+        return 100.0 * float(test(e[column]).mean())
+    return read
+
+
+def _candidate_member_ratio(r: RunResult) -> float:
+    """Proverka expulsion rate of candidates over that of members (Western Region, L976)."""
+    e = r.expulsions[r.expulsions["campaign"] == "proverka"]
+    m = r.monthly[r.monthly["month"] == "1935-04"]
+    if not len(m) or not len(e):
+        return np.nan
+    cand = e["was_candidate"].sum() / max(1, int(m["n_candidate"].iloc[0]))
+    memb = (~e["was_candidate"].astype(bool)).sum() / max(1, int(m["n_member"].iloc[0]))
+    return float(cand / memb) if memb else np.nan
+
+
+def _readmitted_share_1938(r: RunResult) -> float:
+    """Share of appeals examined January-August 1938 that readmitted (L2203)."""
+    m = r.monthly[(r.monthly["month"] >= "1938-01") & (r.monthly["month"] <= "1938-08")]
+    return 100.0 * m["reinstated"].sum() / m["appeals"].sum() if m["appeals"].sum() else np.nan
+
+
 TARGETS: tuple[Target, ...] = (
     Target("chistka_national", "t3_4_chistka_1933_national",
            "1933 chistka, % of party expelled (Table 3.4)", _operation("chistka")),
@@ -113,6 +140,23 @@ TARGETS: tuple[Target, ...] = (
     Target("rolls_shrink_1933_34", "text_party_shrank_one_third",
            "% fall of the rolls 1933-34 ('decreased in size by one-third', L697)",
            _rolls_shrink_1933_34),
+    Target("obmen_rate", "text_obmen_smolensk_pct",
+           "1936 obmen, % expelled (about 2 %, L1109-1111)", _operation("obmen")),
+    Target("chistka_passivity_share", "t2_3_passivity_pct",
+           "chistka expellees expelled for passivity, % (Table 2.3)",
+           _share("chistka", "reason", lambda c: c == "passivity")),
+    Target("chistka_joined_since_1929", "text_chistka_joined_since_1929_pct",
+           "chistka expellees who joined in 1929 or later, % (L678)",
+           _share("chistka", "joined", lambda c: c >= 1929)),
+    Target("proverka_joined_1929_32", "derived_proverka_joined_1929_32_pct",
+           "proverka expellees who joined 1929-32, % (235 of 455, L1038)",
+           _share("proverka", "joined", lambda c: c.between(1929, 1932))),
+    Target("proverka_candidate_member_ratio", "derived_proverka_candidate_member_ratio",
+           "proverka rate of candidates / members (13.1 / 10.1, L976)",
+           _candidate_member_ratio),
+    Target("readmitted_share_1938", "text_1938_readmitted_pct",
+           "% of appeals examined Jan-Aug 1938 that readmitted (L2203)",
+           _readmitted_share_1938),
 )
 
 
@@ -127,6 +171,12 @@ def historical_values() -> dict[str, tuple[float, str, int]]:
     out["derived_t3_2_checked_share"] = (chain["checked"] / chain["statements"], "Table 3.2", line)
     out["derived_t3_2_supported_share"] = (chain["supported"] / chain["checked"], "Table 3.2", line)
     out["derived_t3_2_expelled_share"] = (chain["expelled"] / chain["supported"], "Table 3.2", line)
+    out["derived_proverka_joined_1929_32_pct"] = (
+        100.0 * figures.loc["text_proverka_smolensk_joined_1929_32", "value"]
+        / figures.loc["t3_5_total_n", "value"], "text", 1038)
+    out["derived_proverka_candidate_member_ratio"] = (
+        figures.loc["text_proverka_western_candidates_pct", "value"]
+        / figures.loc["text_proverka_western_members_pct", "value"], "text", 976)
     return out
 
 

@@ -36,7 +36,10 @@ ORIGINS = ("worker", "peasant", "employee")
 # and opposition were "political" (L1035, L1461).
 SEVERITY = {"passivity": 0.0, "card_irregularity": 0.3, "indiscipline": 0.4, "misconduct": 0.5,
             "bureaucratism": 0.5, "alien_past": 0.8, "opposition": 1.0, "other": 0.3,
-            "enemy_of_the_people": 1.0}
+            "enemy_of_the_people": 1.0,
+            # criticism from below: bureaucrats "removed by their own activists for poor
+            # leadership, not by the police as 'enemies of the people'" (L1799)
+            "poor_leadership": 0.1}
 BASELINE_RISK = 0.25  # ASSUMPTION: weight of "other" grounds (Table 2.3: "Other" 17.9 %)
 
 

@@ -308,7 +308,7 @@ class PurgeModel(mesa.Model):
             return
         self.count("denunciations_checked")
         if channel == "from_below":
-            reason, has_grounds = "bureaucratism", 0.5 + 0.5 * target.grounds["misconduct"]
+            reason, has_grounds = "poor_leadership", 0.5 + 0.5 * target.grounds["misconduct"]
         elif channel == "from_above":
             reason = "passivity" if target.passive else "indiscipline"
             has_grounds = 1.0 if target.passive else 0.0

@@ -90,10 +90,10 @@ class Parameters:
         0.05, 0, 1, "ASSUMPTION: rank-and-file friends and relatives in a secretary's family "
                     "circle (L427). Appointed officials are always clients (L399, L1994).")
     initial_dead_soul_share: float = _p(
-        0.14, 0, 0.9, "Derived: 1933-34 the party shrank by one-third while 17-18 % were "
+        0.16, 0, 0.9, "Derived: 1933-34 the party shrank by one-third while 17-18 % were "
                       "expelled; ~15 % 'disappeared' (L697). 56,500 dead souls among "
                       "1,149,000 screened = 4.9 % (L703); Iartsevo 54 of 1,682 = 3.2 % "
-                      "(L695). ASSUMPTION: 14 % of the rolls in January 1933.")
+                      "(L695). ASSUMPTION: 16 % of the rolls in January 1933.")
     grievance_mean: float = _p(
         0.2, 0, 1, "ASSUMPTION: latent grass-roots discontent with local leaders before 1937 "
                    "(L1912: complaint letters 'reflect widespread and often bitter "
@@ -141,9 +141,9 @@ class Parameters:
     check_probability: float = _p(
         0.69, 0, 1, "Table 3.2: 492 of 712 statements checked (L859).")
     true_support: float = _p(
-        0.85, 0, 1, "ASSUMPTION with Table 3.2: 323 supported vs 98 unsupported of the checked.")
+        0.9, 0, 1, "ASSUMPTION with Table 3.2: 323 supported vs 98 unsupported of the checked.")
     false_support: float = _p(
-        0.35, 0, 1, "ASSUMPTION with Table 3.2 (see true_support).")
+        0.45, 0, 1, "ASSUMPTION with Table 3.2 (see true_support).")
     grievance_rate: float = _p(
         0.3, 0, 5, "ASSUMPTION: growth of grievance per unit of witnessed injustice (L1769).")
 

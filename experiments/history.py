@@ -1,0 +1,129 @@
+"""The historical record: every figure the project uses, with its table, line and source.
+
+The data live in ``experiments/data/historical_figures.csv``, one row per figure:
+``figure_id``, the book's table (or ``text``), the line of
+``shared/seed/getty-origins-of-the-great-purges.txt`` where it stands, what it measures,
+where and when, its value (with a range where the book gives one), and the source the
+book cites for it. Figures the book's copy withholds for out-of-sample validation are
+rows with status ``withheld`` and no value.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ("figure_id", "source_table", "book_line", "quantity", "region", "year", "period",
+           "operation", "category", "value", "value_low", "value_high", "unit", "status",
+           "cited_source", "note")
+STATUSES = ("reported", "derived", "withheld", "not_given")
+
+
+class HistoryDataError(ValueError):
+    """The historical data file is malformed; the message is one line naming the problem."""
+
+
+def data_path() -> Path:
+    """Path of the packaged CSV."""
+    return Path(str(resources.files("experiments") / "data" / "historical_figures.csv"))
+
+
+def load_figures(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the historical figures.
+
+    Raises:
+        HistoryDataError: on a missing column, a duplicate id, an unknown status, a
+            withheld figure with a value, or a reported figure without one.
+    """
+    if path is None:
+        return _load_default().copy()
+    return _load(Path(path))
+
+
+@cache
+def _load_default() -> pd.DataFrame:
+    return _load(data_path())
+
+
+def _load(path: Path) -> pd.DataFrame:
+    name = path.name
+    try:
+        df = pd.read_csv(path, dtype={"figure_id": str, "source_table": str, "period": str,
+                                      "category": str, "note": str, "cited_source": str},
+                         keep_default_na=False, na_values={"value": [""], "value_low": [""],
+                                                           "value_high": [""]})
+    except FileNotFoundError:
+        raise HistoryDataError(f"{path}: no such data file") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise HistoryDataError(f"{name}: cannot parse ({str(err).splitlines()[0]})") from None
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise HistoryDataError(f"{name}: missing column(s) {', '.join(missing)}")
+    dup = df["figure_id"][df["figure_id"].duplicated()]
+    if len(dup):
+        raise HistoryDataError(f"{name}: duplicate figure_id '{dup.iloc[0]}'")
+    bad = df[~df["status"].isin(STATUSES)]
+    if len(bad):
+        raise HistoryDataError(f"{name}: figure '{bad['figure_id'].iloc[0]}' has unknown status "
+                               f"'{bad['status'].iloc[0]}' (allowed: {', '.join(STATUSES)})")
+    for col in ("value", "value_low", "value_high", "book_line", "year"):
+        converted = pd.to_numeric(df[col], errors="coerce")
+        wrong = converted.isna() & (df[col].astype(str).str.strip() != "") & df[col].notna()
+        if wrong.any():
+            fid = df.loc[wrong, "figure_id"].iloc[0]
+            raise HistoryDataError(f"{name}: figure '{fid}' has a non-numeric {col}")
+        df[col] = converted
+    leak = df[(df["status"] == "withheld") & df["value"].notna()]
+    if len(leak):
+        raise HistoryDataError(f"{name}: withheld figure '{leak['figure_id'].iloc[0]}' has a value")
+    empty = df[df["status"].isin(["reported", "derived"]) & df["value"].isna()]
+    if len(empty):
+        raise HistoryDataError(f"{name}: figure '{empty['figure_id'].iloc[0]}' has no value")
+    df["book_line"] = df["book_line"].astype(int)
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+def figure(figure_id: str) -> float:
+    """The value of one figure."""
+    df = load_figures().set_index("figure_id")
+    if figure_id not in df.index:
+        raise KeyError(f"no historical figure '{figure_id}'")
+    return float(df.loc[figure_id, "value"])
+
+
+def table(source_table: str) -> pd.DataFrame:
+    """All rows of one of the book's tables (e.g. ``"Table 3.2"``)."""
+    df = load_figures()
+    return df[df["source_table"] == source_table].reset_index(drop=True)
+
+
+def national_expulsion_rates() -> pd.DataFrame:
+    """National expulsion rates, 1933-38 from Table 7.1 (percent of party).
+
+    Columns: year, operation, rate_pct, value_low, value_high, source_table, book_line.
+    """
+    df = table("Table 7.1")
+    df = df[(df["quantity"] == "expulsion_rate_pct") & df["value"].notna()]
+    out = df.rename(columns={"value": "rate_pct"})[
+        ["year", "operation", "rate_pct", "value_low", "value_high", "source_table", "book_line"]]
+    return out.sort_values("year").reset_index(drop=True)
+
+
+def smolensk_vs_national() -> pd.DataFrame:
+    """Table 3.4: national and Smolensk rates per operation."""
+    df = table("Table 3.4")
+    nat = df[df["region"] == "USSR"].set_index("operation")["value"]
+    smo = df[df["region"] == "Smolensk"].set_index("operation")["value"]
+    years = df[df["region"] == "USSR"].set_index("operation")["year"]
+    return pd.DataFrame({"year": years, "national_pct": nat, "smolensk_pct": smo}).reset_index()
+
+
+def proverka_denunciation_chain() -> pd.DataFrame:
+    """Table 3.2: the fate of 712 statements in Smolensk city, summer 1935 (stage, n)."""
+    df = table("Table 3.2")
+    return pd.DataFrame({"stage": df["category"], "n": df["value"].astype(int),
+                         "book_line": df["book_line"]})
