@@ -95,6 +95,7 @@ def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
     chain = history.proverka_denunciation_chain().set_index("stage")["n"]
     stages = [("statements", "denunciations_made"), ("checked", "denunciations_checked"),
               ("supported", "denunciations_supported"), ("unsupported", "denunciations_unsupported"),
+              ("pending", "denunciations_pending"),
               ("expelled", "outcome_expel"), ("reprimanded", "outcome_reprimand"),
               ("removed", "outcome_remove_from_post"), ("warned", "outcome_warn")]
     stages = [(s, col) for s, col in stages if s in chain.index]

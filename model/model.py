@@ -307,6 +307,9 @@ class PurgeModel(mesa.Model):
         if self.random.random() >= p.check_probability:
             return
         self.count("denunciations_checked")
+        if self.random.random() < p.pending_share:
+            self.count("denunciations_pending")
+            return
         if channel == "from_below":
             reason, has_grounds = "poor_leadership", 0.5 + 0.5 * target.grounds["misconduct"]
         elif channel == "from_above":

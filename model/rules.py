@@ -235,10 +235,11 @@ def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticis
 
 
 def investigate(has_grounds, protection, true_support, false_support):
-    """Probability that a checked denunciation is found "supported".
+    """Probability that a checked, resolved denunciation is found "supported".
 
     In Smolensk city in 1935, of 492 statements checked, 323 were "supported" and 98
-    "unsupported" (Table 3.2, L859). A patron's protection makes a supported finding
+    "unsupported" (Table 3.2, L859); the other 71 had no recorded result (see the
+    parameter ``pending_share``). A patron's protection makes a supported finding
     against a client less likely.
 
     Args:
@@ -265,7 +266,7 @@ def choose_outcome(severity, is_member, is_official, leniency):
     Args:
         severity: 0..1, gravity of the grounds (alien past, opposition ~1; passivity ~0).
         is_member: 1 for a full member, 0 for a candidate.
-        is_official: 1 if the member holds an office (only officials can be removed).
+        is_official: 1 if the member holds an office (he then loses it when removed).
         leniency: 0 normally; up to 1 under a restraining directive.
 
     Returns:
@@ -273,7 +274,9 @@ def choose_outcome(severity, is_member, is_official, leniency):
     """
     expel = (0.25 + 0.5 * severity) * (1.0 - 0.5 * leniency)
     demote = (0.15 * (1.0 - severity)) * (1.0 + leniency)
-    remove = 0.35 * is_official
+    # "removed from their jobs" (Table 3.2) applies to anyone employed; officials, who
+    # also hold a party post, lose it more often. ASSUMPTION for the weights.
+    remove = 0.1 + 0.25 * is_official
     reprimand = 0.20 * np.ones_like(severity)
     warn = 0.30 * (1.0 + leniency)
     total = expel + demote + remove + reprimand + warn
