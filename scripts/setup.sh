@@ -21,6 +21,9 @@ find_python() {
       if [ -x "$c" ] && is_ok "$c"; then echo "$c"; return; fi
     done
   fi
+  for c in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python; do
+    if [ -x "$c" ] && is_ok "$c"; then echo "$c"; return; fi
+  done
   return 1
 }
 
