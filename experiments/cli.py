@@ -90,7 +90,7 @@ def parse_overrides(items: list[str]) -> dict:
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate everything, run the seeds, write tables, figures and the manifest."""
     from experiments import compare, figures
-    from experiments.runner import combine, run_many
+    from experiments.runner import combine, expulsion_breakdown, run_many
 
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
@@ -110,6 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               ("yearly", "monthly", "expulsions", "operations", "regions")}
     for name, frame in tables.items():
         frame.to_csv(out / f"{name}.csv", index=False)
+    expulsion_breakdown(tables["expulsions"]).to_csv(out / "breakdown.csv", index=False)
     comparison = compare.comparison_table(results)
     comparison.to_csv(out / "comparison.csv", index=False)
     written = []

@@ -95,6 +95,30 @@ def region_rates(model: PurgeModel, expulsions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+BREAKDOWNS = {"level": "level", "reason": "reason", "channel": "channel", "origin": "origin",
+              "region": "region", "year_joined": "cohort", "status": "status"}
+
+
+def expulsion_breakdown(expulsions: pd.DataFrame) -> pd.DataFrame:
+    """Expulsions per seed, year and category of each dimension (tidy, long format).
+
+    Dimensions: level, reason, channel, social origin, region, year-joined cohort
+    (<=1920, 1921-27, 1928, 1929-30, 1931-32, 1933+) and candidate or member.
+    """
+    if not len(expulsions):
+        return pd.DataFrame(columns=["seed", "year", "dimension", "category", "expelled"])
+    e = expulsions.assign(
+        cohort=pd.cut(expulsions["joined"], [0, 1920, 1927, 1928, 1930, 1932, 9999],
+                      labels=["<=1920", "1921-27", "1928", "1929-30", "1931-32", "1933+"]).astype(str),
+        status=expulsions["was_candidate"].map({True: "candidate", False: "member"}))
+    frames = []
+    for dimension, column in BREAKDOWNS.items():
+        counts = e.groupby(["seed", "year", column]).size().rename("expelled").reset_index()
+        frames.append(counts.rename(columns={column: "category"}).assign(dimension=dimension))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["seed", "year", "dimension", "category", "expelled"]]
+
+
 def _label(index: int) -> str:
     from model.scenario import month_label
 

@@ -37,6 +37,11 @@ def test_run_writes_tables_figures_and_manifest(run_dir):
     assert len(monthly) == 2 * 84
     expulsions = pd.read_csv(run_dir / "expulsions.csv")
     assert {"level", "reason", "joined", "origin", "region", "channel"} <= set(expulsions)
+    breakdown = pd.read_csv(run_dir / "breakdown.csv")
+    per_dimension = breakdown.groupby("dimension")["expelled"].sum()
+    assert set(per_dimension.index) == {"level", "reason", "channel", "origin", "region",
+                                        "year_joined", "status"}
+    assert (per_dimension == len(expulsions)).all()  # every expulsion counted once per dimension
 
 
 def test_manifest_records_what_is_needed_to_reproduce(run_dir):
