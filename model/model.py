@@ -524,7 +524,13 @@ class PurgeModel(mesa.Model):
         for client in self.clients.get(holder.unique_id, []):
             client.patron_fell = True
         org = self._org_of(holder, level)
-        if org is None or level == OFFICIAL:
+        if org is None:
+            return
+        if level == OFFICIAL:  # a new director or chairman, in the district secretary's gift
+            patron = None if elected_successor else org.district.secretary
+            successor = self._pick_rank_and_file(org.members)
+            if successor is not None:
+                self.make_official(successor, patron)
             return
         if level == REGIONAL_SECRETARY:
             pool = [m for d in org.districts for ppo in d.ppos for m in ppo.members]
@@ -535,9 +541,11 @@ class PurgeModel(mesa.Model):
         else:
             pool = org.members
             patron = None if elected_successor else org.district.secretary
+        self.appoint(org, self._pick_rank_and_file(pool), level, patron)
+
+    def _pick_rank_and_file(self, pool: list[Member]) -> Member | None:
         candidates = [m for m in pool if m.in_party and not m.is_official]
-        successor = candidates[int(self.rng.integers(len(candidates)))] if candidates else None
-        self.appoint(org, successor, level, patron)
+        return candidates[int(self.rng.integers(len(candidates)))] if candidates else None
 
     def _org_of(self, holder: Member, level: int):
         district = holder.org.district

@@ -133,7 +133,7 @@ class Parameters:
         0.12, 0, 5, "Calibrated by hand to 712 statements on ~4,100-4,850 members in Smolensk "
                     "city, summer 1935 (Table 3.2, L872; Table 3.6).")
     from_below_rate: float = _p(
-        0.4, 0, 50, "ASSUMPTION: criticism of officials from below once released (L1767-1775).")
+        0.25, 0, 50, "ASSUMPTION: criticism of officials from below once released (L1767-1775).")
     from_above_rate: float = _p(
         0.05, 0, 5, "ASSUMPTION: secretaries 'unmasking' rank-and-file passives (L1675).")
     retaliation: float = _p(

@@ -26,7 +26,7 @@ def test_a_protected_client_is_expelled_less_often():
     protected, unprotected = [], []
     for seed in SEEDS:
         c, o = _rank_and_file_rates(small_model(seed, n_members=3000, client_share=0.3,
-                                                deflection=0.0, protection_strength=0.9))
+                                                deflection=0.0, protection_strength=1.0))
         protected.append((c, o))
         c0, _ = _rank_and_file_rates(small_model(seed, n_members=3000, client_share=0.3,
                                                  deflection=0.0, protection_strength=0.0))
