@@ -1,0 +1,1 @@
+"""Experiments with the purge model: CLI, runs over seeds, comparison with the record."""

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from model import PurgeModel
 from model.reporters import expulsions_table, monthly_table, yearly_table
-from model.scenario import Scenario, load_scenario, month_index
+from model.scenario import Scenario, load_scenario, month_index, month_label
 
 LEADER_LEVELS = ("ppo_secretary", "other_official", "district_secretary", "regional_secretary")
 
@@ -71,7 +71,7 @@ def operation_rates(model: PurgeModel, monthly: pd.DataFrame,
             continue
         start = month_index(c.start) - 1
         base = first_rolls if start < model.calendar.first_month else int(
-            rolls.get(_label(start), first_rolls))
+            rolls.get(month_label(start), first_rolls))
         stats = [v for (name, _), v in model.operation_stats.items() if name == c.name]
         screened = sum(s["screened"] for s in stats)
         expelled = int((expulsions["campaign"] == c.name).sum()) if len(expulsions) else 0
@@ -117,12 +117,6 @@ def expulsion_breakdown(expulsions: pd.DataFrame) -> pd.DataFrame:
         frames.append(counts.rename(columns={column: "category"}).assign(dimension=dimension))
     out = pd.concat(frames, ignore_index=True)
     return out[["seed", "year", "dimension", "category", "expelled"]]
-
-
-def _label(index: int) -> str:
-    from model.scenario import month_label
-
-    return month_label(index)
 
 
 def _run_seed(args: tuple[str | None, dict, int]) -> RunResult:

@@ -43,7 +43,6 @@ from model.agents import (
     STRUCK_OFF,
     SYMPATHIZER,
     Center,
-    DistrictCommittee,
     Member,
     PrimaryOrganization,
     RegionalCommittee,
@@ -377,7 +376,7 @@ class PurgeModel(mesa.Model):
     def _hold_elections(self, campaign: Campaign) -> None:
         """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
         first = campaign.months_since_start(self.month) == 0
-        last = self.month == _month(campaign.end)
+        last = self.month == month_index(campaign.end)
         for region in self.regions:
             for district in region.districts:
                 if first:
@@ -611,14 +610,10 @@ class PurgeModel(mesa.Model):
         for region in self.regions:
             region.pressure *= 0.9  # ASSUMPTION: pressure fades without new rebukes
         for c in self.calendar.campaigns:
-            if c.records_reform and _month(c.end) == self.month:
+            if c.records_reform and month_index(c.end) == self.month:
                 self.records_chaos = self.p.records_chaos_after_exchange
-
-
-def _month(text: str) -> int:
-    return month_index(text)
 
 
 def _monitor_until(campaign: Campaign) -> int:
     """The center reads reports until two months after the planned end (L798, L938)."""
-    return _month(campaign.planned_end or campaign.end) + 2
+    return month_index(campaign.planned_end or campaign.end) + 2

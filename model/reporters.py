@@ -1,9 +1,10 @@
 """What the model reports: DataCollector reporters and the tidy tables built from them.
 
 Model reporters are module-level functions bound with ``functools.partial`` (no
-lambdas, so models pickle for parallel runs). Monthly flows are counted in ``model.flows`` during a step and read at the end
-of it; every expulsion is also a row of the DataCollector table ``expulsions`` with its
-level, reason, channel, year joined, social origin and region.
+lambdas, so models pickle for parallel runs). Monthly flows are counted in
+``model.flows`` during a step and read at the end of it; every expulsion is also a row
+of the DataCollector table ``expulsions`` with its level, reason, channel, year joined,
+social origin and region.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from model.agents import (
     DEAD_SOUL,
     DISTRICT_SECRETARY,
     MEMBER,
-    OFFICIAL,
     ORIGINS,
     PPO_SECRETARY,
     REGIONAL_SECRETARY,
