@@ -165,6 +165,8 @@ class PurgeModel(mesa.Model):
         self.arrest_rate = sum(c.arrest_rate for c in active)
         self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
         conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
+        # ASSUMPTION: once the channels fused (July 1937) the secretaries' power "had been
+        # stripped away" (L2008): meetings are half out of their reach.
         self.meeting_independence = 0.5 if self.fused else max(
             (self.independence(c) for c in conductors), default=0.0)
 
