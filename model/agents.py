@@ -42,6 +42,17 @@ SEVERITY = {"passivity": 0.0, "card_irregularity": 0.3, "indiscipline": 0.4, "mi
             "poor_leadership": 0.1}
 BASELINE_RISK = 0.25  # ASSUMPTION: weight of "other" grounds (Table 2.3: "Other" 17.9 %)
 
+# New recruits after admissions reopened in November 1936 (L1107). The book gives no
+# composition for them. ASSUMPTION: 70 % workers, 20 % peasants, 10 % employees, near the
+# 1933 membership (67.7 % workers, L678); 15 % soon passive.
+RECRUIT_ORIGIN_SHARES = (0.7, 0.2, 0.1)
+RECRUIT_PASSIVE_SHARE = 0.15
+# ASSUMPTION: once the channels fused, "poor party work = wrecking" (L2006): half of the
+# officials condemned from below are handed to the NKVD, and meetings are half out of
+# the secretaries' reach ("stripped away", L2008).
+FUSED_ARREST_SHARE = 0.5
+FUSED_MEETING_INDEPENDENCE = 0.5
+
 
 class Member(mesa.Agent):
     """A party member or candidate (and, through ``office``, an officeholder).
@@ -105,14 +116,10 @@ class Member(mesa.Agent):
                      for k in rules.GROUNDS)
 
     def grounds_visible(self) -> float:
-        """How much there is to denounce: alien past and misconduct were the usual *fakti*.
-
-        Table 3.1 (L836): over a third of denunciations for kulak or nepman connections,
-        another third for personal, financial or moral misconduct.
-        """
+        """How much there is to denounce (:func:`model.rules.visible_grounds`)."""
         g = self.grounds
-        return min(1.0, 0.6 * g["alien_past"] + 0.5 * g["misconduct"] + 0.3 * g["indiscipline"]
-                   + 0.6 * g["opposition"] + 0.2 * self.passive)
+        return float(rules.visible_grounds(g["alien_past"], g["misconduct"], g["indiscipline"],
+                                           g["opposition"], self.passive))
 
     # -- monthly behaviour -----------------------------------------------------------------
     def drift(self) -> None:
@@ -130,7 +137,7 @@ class Member(mesa.Agent):
     def appeal(self, restraint: float) -> None:
         """Appeal an expulsion; success per :func:`model.rules.reinstate_on_appeal`."""
         m = self.model
-        if self.appeals >= 2 or m.random.random() >= m.p.appeal_rate * (1.0 + 3.0 * restraint):
+        if m.random.random() >= rules.appeal_probability(m.p.appeal_rate, restraint, self.appeals):
             return
         self.appeals += 1
         m.count("appeals")

@@ -1,26 +1,14 @@
-"""The purge model: wiring, the order of each month's stages, and bookkeeping.
+"""The reference engine: every member of the party is a Mesa agent.
 
-One step is one month. The stages run in a fixed, documented order (docs/ODD.md,
-"Process overview and scheduling"):
-
-1. records drift (members silently leave, staying on the rolls as "dead souls");
-2. screenings of the calendar's operations (*chistka*, *proverka*, *obmen*), organization
-   by organization, at each region's pace;
-3. meetings with denunciations and criticism in the other organizations;
-4. secret-ballot elections (1937);
-5. the police channel: NKVD arrests and removals of regional leaders;
-6. appeals and reinstatements;
-7. admissions and promotion of candidates;
-8. the center reads the regions' reports and rebukes or orders repeats;
-9. data collection.
+Readable and slow; the vectorized engine (:mod:`model.arrays`) runs the same rules at
+full historical scale and is docked to this one (tests/test_docking.py). The order of a
+month's stages is in :mod:`model.base`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
-import mesa
 import numpy as np
 
 from model import rules
@@ -31,32 +19,39 @@ from model.agents import (
     DEAD_SOUL,
     DISTRICT_SECRETARY,
     EXPELLED,
+    FUSED_ARREST_SHARE,
     IN_PARTY,
     LEVELS,
     MEMBER,
     OFFICIAL,
     ON_ROLLS,
+    ORIGINS,
     PPO_SECRETARY,
     RANK_AND_FILE,
+    RECRUIT_ORIGIN_SHARES,
+    RECRUIT_PASSIVE_SHARE,
     REGIONAL_SECRETARY,
     SEVERITY,
     STRUCK_OFF,
     SYMPATHIZER,
-    Center,
     Member,
     PrimaryOrganization,
     RegionalCommittee,
 )
-from model.reporters import EXPULSION_COLUMNS, model_reporters
-from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
+from model.base import BasePurgeModel
+from model.scenario import Campaign, month_index, month_label
 from model.structure import build_party
 
 # Which grounds a denunciation is usually about, by visibility (Table 3.1, L836).
 _DENOUNCED_GROUNDS = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
 
 
-class PurgeModel(mesa.Model):
-    """Agent-based model of the party purges of 1933-1939 (Getty 1985).
+class PurgeModel(BasePurgeModel):
+    """Agent-based model of the party purges of 1933-1939 (Getty 1985): reference engine.
+
+    Every member and candidate is a Mesa agent (:class:`model.agents.Member`); so are the
+    primary organizations, the *raikoms*, the *obkoms* and the center. The month's stages
+    and their order are those of :class:`model.base.BasePurgeModel`.
 
     Args:
         scenario: A :class:`model.scenario.Scenario`, a path to a scenario TOML file, or
@@ -65,50 +60,24 @@ class PurgeModel(mesa.Model):
         **overrides: Parameter overrides (validated; see :class:`model.params.Parameters`).
     """
 
-    def __init__(self, *, scenario: Scenario | str | Path | None = None, rng=None,
-                 **overrides):
-        """Build the party and the calendar; collect the state at t=0."""
-        if isinstance(rng, str):
-            rng = int(rng) if rng.strip().lstrip("-").isdigit() else rng
-        super().__init__(rng=rng)
-        calendar = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        if overrides:
-            calendar = calendar.with_parameters(**overrides)
-        self.calendar = calendar
-        self.p = calendar.parameters
-        self.month = calendar.first_month - 1
-        self.records_chaos = 1.0
-        self.flows: Counter[str] = Counter()
+    engine = "agents"
+
+    def build(self) -> None:
+        """Create the organizations and members as Mesa agents (:mod:`model.structure`)."""
         self.members: list[Member] = []
-        self.regions: list[RegionalCommittee] = []
         self.clients: dict[int, list[Member]] = {}
-        self.operation_stats: dict[tuple[str, str], Counter] = {}
-        self.center = Center(self)
         build_party(self)
         self.original_regional_secretaries = {r.secretary for r in self.regions}
         self.state_counts: Counter[str] = Counter(m.state for m in self.members)
-        self._norms = {c.name: self._risk_norm(c) for c in calendar.campaigns if c.pace > 0}
-        self.datacollector = mesa.DataCollector(
-            model_reporters=model_reporters(),
-            tables={"expulsions": list(EXPULSION_COLUMNS)},
-        )
-        self.datacollector.collect(self)
 
-    # ------------------------------------------------------------------ reporters
-    @property
-    def month_label(self) -> str:
-        """Calendar month of the last completed step, ``"YYYY-MM"``."""
-        return month_label(self.month)
+    def initial_grounds(self) -> np.ndarray:
+        """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
+        vectors = [m.ground_vector() for m in self.members if m.in_party]
+        return np.array(vectors, dtype=float).T.reshape(len(rules.GROUNDS), len(vectors))
 
-    @property
-    def on_rolls(self) -> int:
-        """Members and candidates on the rolls, dead souls included (what the party counted)."""
-        return sum(self.state_counts[s] for s in ON_ROLLS)
-
-    @property
-    def in_party(self) -> int:
-        """Members and candidates actually present."""
-        return sum(self.state_counts[s] for s in IN_PARTY)
+    def expulsion_records(self):
+        """One row per expulsion, as collected in the DataCollector table ``expulsions``."""
+        return self.datacollector.get_table_dataframe("expulsions")
 
     @property
     def regional_secretaries_original(self) -> int:
@@ -116,64 +85,15 @@ class PurgeModel(mesa.Model):
         return sum(1 for r in self.regions if r.secretary in self.original_regional_secretaries
                    and r.secretary.in_party and r.secretary.office == REGIONAL_SECRETARY)
 
-    @property
-    def finished(self) -> bool:
-        """True once the scenario's last month has been simulated."""
-        return self.steps >= self.calendar.n_months
-
-    def count(self, key: str, n: int = 1) -> None:
-        """Add ``n`` to this month's flow ``key``."""
-        self.flows[key] += n
-
-    # ------------------------------------------------------------------ the month
-    def step(self) -> None:
-        """Simulate one month (see the module docstring for the order of stages)."""
-        self.month += 1
-        self.flows = Counter()
-        active = self.calendar.active_campaigns(self.month)
-        self._set_context(active)
+    # ------------------------------------------------------------------ stages
+    def drift(self) -> None:
+        """Records drift: each member may leave silently (:meth:`Member.drift`)."""
         self.agents_by_type[Member].shuffle_do("drift")
-        for campaign in (c for c in active if c.pace > 0):
-            self._run_screening(campaign)
-        if self.vigilance > 0 or self.criticism > 0:
-            self._hold_meetings()
-        for campaign in (c for c in active if c.elections):
-            self._hold_elections(campaign)
-        if self.arrest_rate > 0 or self.leader_removal_rate > 0:
-            self._police()
+
+    def appeals(self) -> None:
+        """Expelled members appeal (:meth:`Member.appeal`)."""
         for m in [m for m in self.members if m.state == EXPELLED]:
             m.appeal(self.restraint)
-        self._admit_and_promote()
-        for campaign in (c for c in active if c.pace > 0):
-            if self.month <= _monitor_until(campaign):
-                self.center.monitor(campaign, self.month, self.regions)
-        self._end_of_month(active)
-        self.datacollector.collect(self)
-        if self.finished:
-            self.running = False
-
-    def _set_context(self, active: list[Campaign]) -> None:
-        """Combine the campaigns running this month into the month's conditions."""
-        self.admissions_frozen = any(c.admissions_frozen for c in active)
-        self.admissions_rate = max((c.admissions_rate for c in active), default=0.0)
-        self.restraint = max((c.restraint for c in active), default=0.0)
-        self.leniency = max((c.leniency for c in active), default=0.0)
-        meetings = [c for c in active if c.pace == 0]
-        self.vigilance = sum(c.vigilance for c in meetings)
-        self.criticism = sum(c.criticism for c in meetings)
-        self.fused = any(c.fused for c in active)
-        self.arrest_rate = sum(c.arrest_rate for c in active)
-        self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
-        conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
-        # ASSUMPTION: once the channels fused (July 1937) the secretaries' power "had been
-        # stripped away" (L2008): meetings are half out of their reach.
-        self.meeting_independence = 0.5 if self.fused else max(
-            (self.independence(c) for c in conductors), default=0.0)
-
-    def independence(self, conducted_by: str) -> float:
-        """How far a screening body is out of the secretaries' reach (0 = their own)."""
-        return {"secretaries": 0.0, "commission": self.p.commission_independence,
-                "rank_and_file": self.p.rank_and_file_independence, "nkvd": 1.0}[conducted_by]
 
     # ------------------------------------------------------------------ screenings
     def _risk_norm(self, campaign: Campaign) -> float:
@@ -183,7 +103,8 @@ class PurgeModel(mesa.Model):
                  for m in self.members if m.in_party]
         return float(np.mean(risks)) if risks else 1.0
 
-    def _run_screening(self, campaign: Campaign) -> None:
+    def run_screening(self, campaign: Campaign) -> None:
+        """Screen this month's share of each region's organizations."""
         zeal = rules.campaign_zeal(campaign.months_since_start(self.month),
                                    campaign.zeal_decay_months, campaign.zeal_floor)
         regions = list(self.regions)
@@ -211,7 +132,7 @@ class PurgeModel(mesa.Model):
                                                                region.formalism):
                 self.change_state(m, STRUCK_OFF, reason="lost")
                 stats["lost"] += 1
-        weights = [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
+        weights = self.campaign_weights(campaign)
         norm = self._norms[campaign.name]
         injustice = 0
         present = ppo.present()
@@ -267,7 +188,8 @@ class PurgeModel(mesa.Model):
         return "other"
 
     # ------------------------------------------------------------------ meetings
-    def _hold_meetings(self) -> None:
+    def hold_meetings(self) -> None:
+        """A party meeting in every organization (vigilance, criticism)."""
         for region in self.regions:
             for ppo in region.ppos():
                 self._meeting(ppo, region, self.vigilance, self.criticism,
@@ -337,8 +259,7 @@ class PurgeModel(mesa.Model):
         self.count(f"outcome_{outcome}")
         police = self.fused and channel == "from_below" and outcome in ("expel",
                                                                          "remove_from_post")
-        if police and self.random.random() < 0.5:
-            # ASSUMPTION: once the channels fused, "poor party work = wrecking" (L2006).
+        if police and self.random.random() < FUSED_ARREST_SHARE:
             self.arrest(target, campaign="fused_criticism")
         elif outcome == "expel":
             self.expel(target, reason, channel=channel, campaign="meeting")
@@ -368,14 +289,14 @@ class PurgeModel(mesa.Model):
     def _grieve(self, ppo: PrimaryOrganization, injustice: int, n_present: int) -> None:
         if injustice == 0 or n_present == 0:
             return
-        witnessed = min(1.0, 5.0 * injustice / n_present)
+        witnessed = float(rules.witnessed_injustice(injustice, n_present))
         for m in ppo.members:
             if m.in_party and not m.is_official:
                 m.grievance = float(rules.grievance_growth(m.grievance, witnessed,
                                                            self.p.grievance_rate))
 
     # ------------------------------------------------------------------ 1937 elections
-    def _hold_elections(self, campaign: Campaign) -> None:
+    def hold_elections(self, campaign: Campaign) -> None:
         """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
         first = campaign.months_since_start(self.month) == 0
         last = self.month == month_index(campaign.end)
@@ -402,7 +323,7 @@ class PurgeModel(mesa.Model):
             self.vacate(holder, how="voted_out", elected_successor=True)
 
     # ------------------------------------------------------------------ police channel
-    def _police(self) -> None:
+    def police(self) -> None:
         """NKVD arrests, and removal of regional leaderships from above."""
         p = self.p
         for region in self.regions:
@@ -420,7 +341,7 @@ class PurgeModel(mesa.Model):
         for m in members:
             if not m.in_party:
                 continue
-            shield = p.local_nkvd_shield * m.protected_now * (not self.fused)
+            shield = rules.nkvd_local_shield(p.local_nkvd_shield, m.protected_now, self.fused)
             prob = rules.arrest_hazard(self.arrest_rate, p.arrest_exposure[m.office],
                                        m.grounds["opposition"], m.grounds["alien_past"],
                                        m.patron_fell, p.cascade, shield)
@@ -562,7 +483,8 @@ class PurgeModel(mesa.Model):
         return holder.org
 
     # ------------------------------------------------------------------ admissions
-    def _admit_and_promote(self) -> None:
+    def admit_and_promote(self) -> None:
+        """New candidates (when admissions are open) and promotion of candidates."""
         p = self.p
         frozen = self.admissions_frozen
         expected = rules.admit_candidates(self.admissions_rate, self.in_party, frozen)
@@ -570,9 +492,10 @@ class PurgeModel(mesa.Model):
         ppos = [ppo for r in self.regions for ppo in r.ppos()]
         for _ in range(n_new):
             ppo = ppos[int(self.rng.integers(len(ppos)))]
-            origin = ("worker", "peasant", "employee")[self._draw((0.7, 0.2, 0.1))]
+            origin = ORIGINS[self._draw(RECRUIT_ORIGIN_SHARES)]
+            passive = self.random.random() < RECRUIT_PASSIVE_SHARE
             m = Member(self, org=ppo, state=CANDIDATE, origin=origin,
-                       joined=1933 + self.month // 12, passive=self.random.random() < 0.15,
+                       joined=1933 + self.month // 12, passive=passive,
                        grounds={"passivity": False, "alien_past": False,
                                 "misconduct": self.random.random() < p.misconduct_share,
                                 "indiscipline": False, "card_irregularity": False,
@@ -582,10 +505,10 @@ class PurgeModel(mesa.Model):
             self.members.append(m)
             self.state_counts[CANDIDATE] += 1
             self.count("admitted")
-        if not frozen:
-            # ASSUMPTION: a candidacy of about 18 months; promotion frozen with admissions.
+        promote = rules.promote_candidate(frozen)
+        if promote > 0:
             for m in self.members:
-                if m.state == CANDIDATE and self.random.random() < 1 / 18:
+                if m.state == CANDIDATE and self.random.random() < promote:
                     self.change_state(m, MEMBER)
                     self.count("promoted")
 
@@ -602,20 +525,4 @@ class PurgeModel(mesa.Model):
         """The center orders a region to repeat an operation from the beginning (L802)."""
         for ppo in region.ppos():
             ppo.screened.discard(campaign.name)
-        region.pressure += self.p.rebuke_pressure
-        region.formalism *= self.p.formalism_after_repeat
-        region.distrust += 1.0
-        region.rebukes += 1
-        self.count("repeats_ordered")
-
-    def _end_of_month(self, active: list[Campaign]) -> None:
-        for region in self.regions:
-            region.pressure *= 0.9  # ASSUMPTION: pressure fades without new rebukes
-        for c in self.calendar.campaigns:
-            if c.records_reform and month_index(c.end) == self.month:
-                self.records_chaos = self.p.records_chaos_after_exchange
-
-
-def _monitor_until(campaign: Campaign) -> int:
-    """The center reads reports until two months after the planned end (L798, L938)."""
-    return month_index(campaign.planned_end or campaign.end) + 2
+        self.rebuke_repeat(region)

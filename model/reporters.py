@@ -66,8 +66,8 @@ def monthly_table(model) -> pd.DataFrame:
 
 
 def expulsions_table(model) -> pd.DataFrame:
-    """One row per expulsion (including arrests), as collected in the DataCollector."""
-    df = model.datacollector.get_table_dataframe("expulsions")
+    """One row per expulsion (including arrests), with its calendar year."""
+    df = model.expulsion_records()
     if df.empty:
         df = pd.DataFrame(columns=list(EXPULSION_COLUMNS))
     df["year"] = df["month"].str.slice(0, 4).astype(int) if len(df) else pd.Series(dtype=int)

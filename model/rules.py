@@ -475,3 +475,92 @@ def grievance_growth(grievance, witnessed_injustice, rate):
         The new grievance, 0..1.
     """
     return grievance + (1.0 - grievance) * rate * witnessed_injustice
+
+
+def visible_grounds(alien_past, misconduct, indiscipline, opposition, is_passive):
+    """How much there is to denounce about a member, 0..1.
+
+    Alien connections and misconduct were the usual *fakti*: over a third of the
+    Smolensk denunciations of 1935 were for kulak or nepman connections and another third
+    for personal, financial or moral misconduct (Table 3.1, L836). ASSUMPTION for the
+    weights, ordered as in Table 3.1.
+
+    Args:
+        alien_past: 1 for a member with kulak, nepman or other alien connections.
+        misconduct: 1 for personal, financial or moral misconduct.
+        indiscipline: 1 for violations of party discipline.
+        opposition: 1 for a former oppositionist.
+        is_passive: 1 for a passive member.
+
+    Returns:
+        Visibility in [0, 1].
+    """
+    return np.minimum(1.0, 0.6 * alien_past + 0.5 * misconduct + 0.3 * indiscipline
+                      + 0.6 * opposition + 0.2 * is_passive)
+
+
+def witnessed_injustice(injustices, members_present):
+    """Share of an organization's screening that its members saw as unjust, 0..1.
+
+    Deflections onto passives and cases dropped for clients were done in open meetings
+    (L658) and remembered (L1769, L1912). ASSUMPTION: one unjust case in five members is
+    enough for everyone to have noticed.
+
+    Args:
+        injustices: Deflected plus shielded cases in the organization this month.
+        members_present: Members present at the screening (> 0).
+
+    Returns:
+        Share in [0, 1].
+    """
+    return np.minimum(1.0, 5.0 * injustices / np.maximum(members_present, 1))
+
+
+def appeal_probability(appeal_rate, restraint, appeals_made):
+    """Monthly probability that an expelled member files an appeal.
+
+    Appeals were examined "extremely slowly" (L1317) until the June 1936 letter and the
+    January 1938 plenum pressed for them (L1315-1323, L2163-2203). ASSUMPTION: restraint
+    quadruples the rate at most; no more than two appeals per member.
+
+    Args:
+        appeal_rate: Base monthly appeal rate.
+        restraint: 0..1, the center's push for reinstatements.
+        appeals_made: Appeals already filed by the member.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    return np.minimum(1.0, appeal_rate * (1.0 + 3.0 * restraint)) * (appeals_made < 2)
+
+
+def promote_candidate(frozen):
+    """Monthly probability that a candidate becomes a full member.
+
+    Promotion from candidate to member stopped with admissions in 1933 (L734) and resumed
+    in November 1936 (L1107). ASSUMPTION: a candidacy of about 18 months.
+
+    Args:
+        frozen: 1 while admissions (and promotions) are frozen.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    return (1.0 / 18.0) * (1 - frozen)
+
+
+def nkvd_local_shield(local_nkvd_shield, protected, fused):
+    """Share of the arrest hazard a standing patron's local NKVD chief removes.
+
+    The local NKVD chief belonged to the family circle (L1767, L1775) until the
+    criticism and police channels fused in July 1937 (L2004-2006).
+
+    Args:
+        local_nkvd_shield: Strength of the shield, 0..1.
+        protected: 1 for a client of a standing patron.
+        fused: 1 once the channels have fused.
+
+    Returns:
+        Shield in [0, 1] (the ``local_shield`` of :func:`arrest_hazard`).
+    """
+    return local_nkvd_shield * protected * (1 - fused)

@@ -1,0 +1,196 @@
+"""What both engines share: the calendar, the order of a month's stages, and the center.
+
+The model exists in two engines that run the same rules (:mod:`model.rules`) on the same
+scenario files and report the same outputs:
+
+* :class:`model.model.PurgeModel`, the readable reference engine: every member is a
+  Mesa agent;
+* :class:`model.arrays.ArrayPurgeModel`, the vectorized engine for full historical scale:
+  members are rows of numpy arrays, the center and the party committees stay Mesa agents.
+
+This base class holds everything that is not about how members are stored: the month's
+stages in their documented order (docs/ODD.md, "Process overview and scheduling"), the
+conditions each month's campaigns create, the center's monitoring and the end-of-month
+bookkeeping. Engines implement the stages.
+
+1. records drift (members silently leave, staying on the rolls as "dead souls");
+2. screenings of the calendar's operations (*chistka*, *proverka*, *obmen*), organization
+   by organization, at each region's pace;
+3. meetings with denunciations and criticism in the other organizations;
+4. secret-ballot elections (1937);
+5. the police channel: NKVD arrests and removals of regional leaders;
+6. appeals and reinstatements;
+7. admissions and promotion of candidates;
+8. the center reads the regions' reports and rebukes or orders repeats;
+9. data collection.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from model import rules
+from model.agents import BASELINE_RISK, FUSED_MEETING_INDEPENDENCE, IN_PARTY, ON_ROLLS, Center
+from model.reporters import EXPULSION_COLUMNS, model_reporters
+from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
+
+
+class BasePurgeModel(mesa.Model):
+    """Common core of the two engines (see the module docstring).
+
+    Args:
+        scenario: A :class:`model.scenario.Scenario`, a path to a scenario TOML file, or
+            None for the packaged historical scenario.
+        rng: Seed or generator; all randomness flows from ``self.rng``/``self.random``.
+        **overrides: Parameter overrides (validated; see :class:`model.params.Parameters`).
+    """
+
+    engine = "base"
+
+    def __init__(self, *, scenario: Scenario | str | Path | None = None, rng=None,
+                 **overrides):
+        """Read the calendar and parameters, build the party, collect the state at t=0."""
+        if isinstance(rng, str):
+            rng = int(rng) if rng.strip().lstrip("-").isdigit() else rng
+        super().__init__(rng=rng)
+        calendar = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if overrides:
+            calendar = calendar.with_parameters(**overrides)
+        self.calendar = calendar
+        self.p = calendar.parameters
+        self.month = calendar.first_month - 1
+        self.records_chaos = 1.0
+        self.flows: Counter[str] = Counter()
+        self.regions: list = []
+        self.operation_stats: dict[tuple[str, str], Counter] = {}
+        self.center = Center(self)
+        self.build()
+        self._norms = {c.name: self._risk_norm(c) for c in calendar.campaigns if c.pace > 0}
+        self.datacollector = mesa.DataCollector(
+            model_reporters=model_reporters(),
+            tables={"expulsions": list(EXPULSION_COLUMNS)},
+        )
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ engine hooks
+    def build(self) -> None:
+        """Create the party (organizations, members, officials, patron-client links)."""
+        raise NotImplementedError
+
+    def initial_grounds(self) -> np.ndarray:
+        """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
+        raise NotImplementedError
+
+    def expulsion_records(self):
+        """One row per expulsion, columns :data:`model.reporters.EXPULSION_COLUMNS`."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ reporters
+    @property
+    def month_label(self) -> str:
+        """Calendar month of the last completed step, ``"YYYY-MM"``."""
+        return month_label(self.month)
+
+    @property
+    def on_rolls(self) -> int:
+        """Members and candidates on the rolls, dead souls included (what the party counted)."""
+        counts = self.state_counts
+        return sum(counts.get(s, 0) for s in ON_ROLLS)
+
+    @property
+    def in_party(self) -> int:
+        """Members and candidates actually present."""
+        counts = self.state_counts
+        return sum(counts.get(s, 0) for s in IN_PARTY)
+
+    @property
+    def finished(self) -> bool:
+        """True once the scenario's last month has been simulated."""
+        return self.steps >= self.calendar.n_months
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add ``n`` to this month's flow ``key``."""
+        self.flows[key] += n
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """Simulate one month (see the module docstring for the order of stages)."""
+        self.month += 1
+        self.flows = Counter()
+        active = self.calendar.active_campaigns(self.month)
+        self._set_context(active)
+        self.drift()
+        for campaign in (c for c in active if c.pace > 0):
+            self.run_screening(campaign)
+        if self.vigilance > 0 or self.criticism > 0:
+            self.hold_meetings()
+        for campaign in (c for c in active if c.elections):
+            self.hold_elections(campaign)
+        if self.arrest_rate > 0 or self.leader_removal_rate > 0:
+            self.police()
+        self.appeals()
+        self.admit_and_promote()
+        for campaign in (c for c in active if c.pace > 0):
+            if self.month <= monitor_until(campaign):
+                self.center.monitor(campaign, self.month, self.regions)
+        self._end_of_month()
+        self.datacollector.collect(self)
+        if self.finished:
+            self.running = False
+
+    def _set_context(self, active: list[Campaign]) -> None:
+        """Combine the campaigns running this month into the month's conditions."""
+        self.admissions_frozen = any(c.admissions_frozen for c in active)
+        self.admissions_rate = max((c.admissions_rate for c in active), default=0.0)
+        self.restraint = max((c.restraint for c in active), default=0.0)
+        self.leniency = max((c.leniency for c in active), default=0.0)
+        meetings = [c for c in active if c.pace == 0]
+        self.vigilance = sum(c.vigilance for c in meetings)
+        self.criticism = sum(c.criticism for c in meetings)
+        self.fused = any(c.fused for c in active)
+        self.arrest_rate = sum(c.arrest_rate for c in active)
+        self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
+        conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
+        self.meeting_independence = FUSED_MEETING_INDEPENDENCE if self.fused else max(
+            (self.independence(c) for c in conductors), default=0.0)
+
+    def independence(self, conducted_by: str) -> float:
+        """How far a screening body is out of the secretaries' reach (0 = their own)."""
+        return {"secretaries": 0.0, "commission": self.p.commission_independence,
+                "rank_and_file": self.p.rank_and_file_independence, "nkvd": 1.0}[conducted_by]
+
+    def campaign_weights(self, campaign: Campaign) -> list[float]:
+        """The campaign's target weight per ground, in :data:`model.rules.GROUNDS` order."""
+        return [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
+
+    def _risk_norm(self, campaign: Campaign) -> float:
+        """Mean raw relative risk of the initial membership, so intensity is a mean hazard."""
+        grounds = self.initial_grounds()
+        if grounds.shape[1] == 0:
+            return 1.0
+        risks = BASELINE_RISK + rules.grounds_hazard(grounds, self.campaign_weights(campaign))
+        return float(np.mean(risks))
+
+    def _end_of_month(self) -> None:
+        for region in self.regions:
+            region.pressure *= 0.9  # ASSUMPTION: pressure fades without new rebukes
+        for c in self.calendar.campaigns:
+            if c.records_reform and month_index(c.end) == self.month:
+                self.records_chaos = self.p.records_chaos_after_exchange
+
+    def rebuke_repeat(self, region) -> None:
+        """The center's side of an order to repeat: pressure, less formalism, distrust."""
+        region.pressure += self.p.rebuke_pressure
+        region.formalism *= self.p.formalism_after_repeat
+        region.distrust += 1.0
+        region.rebukes += 1
+        self.count("repeats_ordered")
+
+
+def monitor_until(campaign: Campaign) -> int:
+    """The center reads reports until two months after the planned end (L798, L938)."""
+    return month_index(campaign.planned_end or campaign.end) + 2
