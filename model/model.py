@@ -65,6 +65,7 @@ class PurgeModel(BasePurgeModel):
     def build(self) -> None:
         """Create the organizations and members as Mesa agents (:mod:`model.structure`)."""
         self.members: list[Member] = []
+        self._deferred: list | None = None  # vacancies to fill once a screening is over
         self.clients: dict[int, list[Member]] = {}
         build_party(self)
         self.original_regional_secretaries = {r.secretary for r in self.regions}
@@ -136,7 +137,12 @@ class PurgeModel(BasePurgeModel):
         norm = self._norms[campaign.name]
         injustice = 0
         present = ppo.present()
-        for m in present:
+        # The screening judges the organization as it stood when it began: protection is
+        # read before any verdict, and the offices its expulsions vacate are filled when
+        # it is over (ASSUMPTION; it is also how the array engine proceeds).
+        standing = [m.protected_now for m in present]
+        self._deferred = []
+        for m, protected_now in zip(present, standing, strict=True):
             if not m.in_party:  # fell earlier in this screening (e.g. his patron's fall)
                 continue
             self.count("screened")
@@ -144,8 +150,8 @@ class PurgeModel(BasePurgeModel):
             raw = rules.grounds_hazard(m.ground_vector(), weights)
             relative_risk = (BASELINE_RISK + raw) / norm
             protection = rules.protect_clients(
-                m.patron is not None, m.protected_now, min(1.0, p.protection_strength
-                                                           * region.machine),
+                m.patron is not None, protected_now, min(1.0, p.protection_strength
+                                                         * region.machine),
                 m.is_official, p.skill_protection, independence)
             protection *= self._rank_shield(m, independence)
             deflection = rules.deflect_onto_passives(m.passive, m.patron is not None,
@@ -170,6 +176,9 @@ class PurgeModel(BasePurgeModel):
                 m.protected += 1
                 self.count("shielded")
                 injustice += 1
+        deferred, self._deferred = self._deferred, None
+        for holder, level, elected in deferred:
+            self._appoint_successor(holder, level, elected)
         self._meeting(ppo, region, campaign.vigilance, campaign.criticism, independence)
         self._grieve(ppo, injustice, len(present))
 
@@ -445,6 +454,13 @@ class PurgeModel(BasePurgeModel):
         holder.office = RANK_AND_FILE
         for client in self.clients.get(holder.unique_id, []):
             client.patron_fell = True
+        if self._deferred is not None:
+            self._deferred.append((holder, level, elected_successor))
+        else:
+            self._appoint_successor(holder, level, elected_successor)
+
+    def _appoint_successor(self, holder: Member, level: int, elected_successor: bool) -> None:
+        """Fill the office ``holder`` has left (level ``level``) from the rank and file."""
         org = self._org_of(holder, level)
         if org is None:
             return

@@ -1,0 +1,857 @@
+"""The vectorized engine: member state as numpy arrays, the center and obkoms as Mesa agents.
+
+The same model as the reference engine (:mod:`model.model`): the same scenario files,
+parameters, month stages (:class:`model.base.BasePurgeModel`), rule functions
+(:mod:`model.rules`, called here on whole arrays instead of one member at a time) and
+outputs. Members and candidates are rows of a structure of arrays (:class:`MemberArrays`);
+primary organizations and *raikoms* are index ranges; the center and the regional
+committees (*obkoms*), whose decisions are taken one region at a time, remain Mesa agents
+and run the very same code (:class:`model.agents.Center`,
+:class:`model.agents.RegionalCommittee`).
+
+What differs from the reference engine is only the order of events inside a stage of a
+month. There each case is settled before the next is drawn, so a secretary expelled early
+in a screening no longer protects the clients reviewed after him in the same
+organization; here every case of a stage is drawn at once from the state at the start of
+the stage, and the consequences (vacated offices, exposed clients) apply from the next
+stage. The two engines therefore agree in distribution, not draw for draw; the docking
+tests (tests/test_docking.py) check that agreement.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from model import rules
+from model.agents import (
+    ARRESTED,
+    BASELINE_RISK,
+    CANDIDATE,
+    DEAD_SOUL,
+    DISTRICT_SECRETARY,
+    EXPELLED,
+    FUSED_ARREST_SHARE,
+    LEVELS,
+    MEMBER,
+    OFFICIAL,
+    ORIGINS,
+    PPO_SECRETARY,
+    RECRUIT_ORIGIN_SHARES,
+    RECRUIT_PASSIVE_SHARE,
+    REGIONAL_SECRETARY,
+    SEVERITY,
+    STATES,
+    STRUCK_OFF,
+    SYMPATHIZER,
+    RegionalCommittee,
+)
+from model.base import BasePurgeModel
+from model.scenario import Campaign, month_index, month_label
+from model.structure import COHORTS, _split
+
+# Integer codes of the categorical member attributes.
+S = {name: code for code, name in enumerate(STATES)}
+IN_PARTY_MAX = max(S[MEMBER], S[CANDIDATE])  # member and candidate have the lowest codes
+assert {S[MEMBER], S[CANDIDATE]} == {0, 1}
+REASONS = (*rules.GROUNDS, "other", "enemy_of_the_people", "poor_leadership")
+R = {name: code for code, name in enumerate(REASONS)}
+REASON_SEVERITY = np.array([SEVERITY[r] for r in REASONS])
+CHANNELS = ("screening", "lateral", "from_below", "from_above", "nkvd")
+# Grounds a denunciation is usually about, by visibility (Table 3.1, L836); as in the
+# reference engine's ``_DENOUNCED_GROUNDS``.
+DENOUNCED = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
+WORKER = ORIGINS.index("worker")
+NONE = -1  # no patron, no secretary, nobody found
+
+# Member attributes and their dtypes (one array each).
+FIELDS: dict[str, type] = {
+    "state": np.int8, "ppo": np.int32, "origin": np.int8, "joined": np.int16,
+    "passivity": np.bool_, "alien_past": np.bool_, "misconduct": np.bool_,
+    "indiscipline": np.bool_, "card_irregularity": np.bool_, "opposition": np.bool_,
+    "office": np.int8, "patron": np.int32, "patron_fell": np.bool_, "grievance": np.float64,
+    "critic": np.bool_, "denunciations_made": np.int32, "denounced": np.int32,
+    "protected": np.int32, "appeals": np.int8, "expel_reason": np.int8,
+    "left_month": np.int16, "state_before_exit": np.int8,
+}
+
+
+class MemberArrays:
+    """Every member and candidate as one row of a structure of numpy arrays.
+
+    Attributes are those of :class:`model.agents.Member` (``passivity`` is its
+    ``passive``); categorical ones are integer codes (:data:`S`, :data:`REASONS`,
+    :data:`model.agents.ORIGINS`, office levels). Capacity grows by doubling as
+    candidates are admitted.
+    """
+
+    def __init__(self, n: int):
+        """Allocate ``n`` rows, all zero (``patron`` is :data:`NONE`)."""
+        self.n = n
+        for name, dtype in FIELDS.items():
+            setattr(self, name, np.zeros(n, dtype=dtype))
+        self.patron[:] = NONE
+        self.left_month[:] = -1
+
+    def append(self, k: int) -> np.ndarray:
+        """Add ``k`` zeroed rows; returns their indices."""
+        first = self.n
+        capacity = len(self.state)
+        if first + k > capacity:
+            new_capacity = max(first + k, int(capacity * 1.25) + 16)
+            for name, dtype in FIELDS.items():
+                old = getattr(self, name)
+                grown = np.zeros(new_capacity, dtype=dtype)
+                grown[:capacity] = old
+                if name == "patron":
+                    grown[capacity:] = NONE
+                elif name == "left_month":
+                    grown[capacity:] = -1
+                setattr(self, name, grown)
+        self.n = first + k
+        return np.arange(first, first + k)
+
+    def view(self, name: str) -> np.ndarray:
+        """The live rows of one attribute (a view, writes go through)."""
+        return getattr(self, name)[: self.n]
+
+
+class ArrayPurgeModel(BasePurgeModel):
+    """The purge model with members as numpy arrays, for full historical scale.
+
+    Same arguments, stages, rules and outputs as :class:`model.model.PurgeModel`.
+    """
+
+    engine = "arrays"
+
+    # ------------------------------------------------------------------ structure
+    def build(self) -> None:
+        """Generate regions, districts, organizations and members (as :func:`build_party`)."""
+        p = self.p
+        rng = self.rng
+        specs = self.calendar.regions
+        weights = np.array([r.weight for r in specs], dtype=float)
+        per_region = _split(rng, p.n_members, len(weights), 0.0) if len(weights) == 1 else (
+            rng.multinomial(p.n_members - len(weights), weights / weights.sum()) + 1)
+        district_region, ppo_district, ppo_sizes = [], [], []
+        for r, (spec, n_region) in enumerate(zip(specs, per_region, strict=True)):
+            region = RegionalCommittee(self, spec)
+            region.secretary = NONE
+            self.regions.append(region)
+            n_districts = max(1, round(n_region / p.district_size_mean))
+            for n_district in _split(rng, int(n_region), n_districts, 0.5):
+                d = len(district_region)
+                district_region.append(r)
+                n_ppos = max(1, round(n_district / p.ppo_size_mean))
+                sizes = _split(rng, int(n_district), n_ppos, 0.7)
+                ppo_district.extend([d] * len(sizes))
+                ppo_sizes.extend(sizes)
+        self.district_region = np.array(district_region, dtype=np.int32)
+        self.ppo_district = np.array(ppo_district, dtype=np.int32)
+        self.ppo_region = self.district_region[self.ppo_district]
+        n_ppo = len(ppo_sizes)
+        self.n_ppos = n_ppo
+        # organizations of a district (and districts of a region) have consecutive ids
+        self.district_ppo_start = np.searchsorted(self.ppo_district,
+                                                  np.arange(len(district_region) + 1))
+        self.region_ppo_start = np.searchsorted(self.ppo_region, np.arange(len(specs) + 1))
+        self.ppo_secretary = np.full(n_ppo, NONE, dtype=np.int32)
+        self.district_secretary = np.full(len(district_region), NONE, dtype=np.int32)
+        self.screened: dict[str, np.ndarray] = {
+            c.name: np.zeros(n_ppo, dtype=bool) for c in self.calendar.campaigns if c.pace > 0}
+        self.m = MemberArrays(int(np.sum(ppo_sizes)))
+        self.m.ppo[:] = np.repeat(np.arange(n_ppo, dtype=np.int32), ppo_sizes)
+        self._populate()
+        # members of organization q are order[starts[q]:starts[q + 1]]
+        self.order = np.arange(self.m.n, dtype=np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(ppo_sizes)]).astype(np.int64)
+        self._appoint_officials()
+        self.original_regional_secretaries = np.array([r.secretary for r in self.regions])
+        self._state_counts = np.bincount(self.m.view("state"), minlength=len(STATES))
+        self._records: list[dict[str, np.ndarray]] = []
+        self._campaign_codes: dict[str, int] = {}
+
+    def _populate(self) -> None:
+        """Draw each member's attributes as :func:`model.structure._populate` does."""
+        p, rng, m = self.p, self.rng, self.m
+        n = m.n
+        cohort = rng.choice(len(COHORTS), size=n,
+                            p=np.asarray(p.cohort_shares) / sum(p.cohort_shares))
+        employees = max(0.0, 1.0 - p.share_workers - p.share_peasants)
+        origin_p = np.array([p.share_workers, p.share_peasants, employees])
+        m.origin[:] = rng.choice(3, size=n, p=origin_p / origin_p.sum())
+        first = np.array([c[0] for c in COHORTS])[cohort]
+        last = np.array([c[1] for c in COHORTS])[cohort]
+        joined = rng.integers(first, last + 1)
+        m.joined[:] = joined
+        u = rng.random((8, n))
+        recent = joined >= 1929
+        candidate = ((joined >= 1931) & (u[0] < p.candidate_share_recent)) | (
+            (joined >= 1929) & (joined <= 1930) & (u[0] < p.candidate_share_recent / 3))
+        m.alien_past[:] = u[1] < p.alien_past_share
+        m.misconduct[:] = u[2] < p.misconduct_share
+        m.indiscipline[:] = u[3] < p.indiscipline_share
+        m.card_irregularity[:] = u[4] < p.card_irregular_share
+        m.opposition[:] = ~recent & (u[5] < p.opposition_share_old)
+        m.passivity[:] = u[6] < np.where(recent, p.passive_share_recent, p.passive_share_old)
+        m.grievance[:] = rng.beta(2.0, 2.0 * (1 - p.grievance_mean) / p.grievance_mean, n)
+        state = np.where(candidate, S[CANDIDATE], S[MEMBER])
+        m.state[:] = np.where(u[7] < p.initial_dead_soul_share, S[DEAD_SOUL], state)
+        m.state_before_exit[:] = state
+
+    def _pick_senior(self, group: np.ndarray, n_groups: int, eligible: np.ndarray) -> np.ndarray:
+        """Per group, a random eligible member, older cohorts first (as ``structure._pick``)."""
+        idx = np.flatnonzero(eligible)
+        chosen = np.full(n_groups, NONE, dtype=np.int64)
+        if len(idx) == 0:
+            return chosen
+        key = self.rng.random(len(idx)) + 2.0 * (self.m.joined[idx] < 1929)
+        order = np.lexsort((key, group[idx]))
+        g = group[idx][order]
+        last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+        chosen[g[last]] = idx[order][last]
+        return chosen
+
+    def _appoint_officials(self) -> None:
+        """Secretaries at every level, other officials and the family circles.
+
+        As :func:`model.structure._appoint_officials`: each secretary is the patron of the
+        secretaries and officials below him whom he appointed (L375-381, L399).
+        """
+        m, p, rng = self.m, self.p, self.rng
+        n = m.n
+        ppo = m.ppo[:n]
+        district = self.ppo_district[ppo]
+        region = self.ppo_region[ppo]
+        present = m.state[:n] <= IN_PARTY_MAX
+        for level, group, n_groups in ((REGIONAL_SECRETARY, region, len(self.regions)),
+                                       (DISTRICT_SECRETARY, district, len(self.district_region)),
+                                       (PPO_SECRETARY, ppo, self.n_ppos)):
+            chosen = self._pick_senior(group, n_groups, present & (m.office[:n] == 0))
+            has = chosen != NONE
+            m.office[chosen[has]] = level
+            if level == REGIONAL_SECRETARY:
+                for r, sec in zip(self.regions, chosen, strict=True):
+                    r.secretary = int(sec)
+            elif level == DISTRICT_SECRETARY:
+                self.district_secretary[:] = chosen
+                regional = np.array([r.secretary for r in self.regions])
+                m.patron[chosen[has]] = regional[self.district_region[has]]
+            else:
+                self.ppo_secretary[:] = chosen
+                m.patron[chosen[has]] = self.district_secretary[self.ppo_district[has]]
+        rank_and_file = present & (m.office[:n] == 0)
+        u = rng.random((3, n))
+        official = rank_and_file & (u[0] < p.official_share)
+        client = rank_and_file & ~official & (u[1] < p.client_share)
+        m.office[official] = OFFICIAL
+        m.patron[official] = self.district_secretary[district[official]]
+        m.patron[client] = np.where(u[2][client] < 0.5, self.ppo_secretary[ppo[client]],
+                                    self.district_secretary[district[client]])
+
+    # ------------------------------------------------------------------ engine hooks
+    def initial_grounds(self) -> np.ndarray:
+        """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
+        idx = np.flatnonzero(self.m.view("state") <= IN_PARTY_MAX)
+        return np.array(self._grounds(idx), dtype=float)
+
+    def _grounds(self, idx: np.ndarray) -> list[np.ndarray]:
+        """Ground indicators of members ``idx`` in GROUNDS order (bureaucratism = office)."""
+        m = self.m
+        return [(m.office[idx] != 0) if g == "bureaucratism" else getattr(m, g)[idx]
+                for g in rules.GROUNDS]
+
+    @property
+    def state_counts(self) -> dict[str, int]:
+        """Members in each membership state."""
+        return {s: int(c) for s, c in zip(STATES, self._state_counts, strict=True)}
+
+    @property
+    def regional_secretaries_original(self) -> int:
+        """Regional first secretaries of January 1933 still in office."""
+        m = self.m
+        return sum(1 for r, orig in zip(self.regions, self.original_regional_secretaries,
+                                        strict=True)
+                   if r.secretary != NONE and r.secretary == orig
+                   and m.state[orig] <= IN_PARTY_MAX and m.office[orig] == REGIONAL_SECRETARY)
+
+    @property
+    def members_total(self) -> int:
+        """Rows ever created (initial members plus admitted candidates)."""
+        return self.m.n
+
+    def expulsion_records(self) -> pd.DataFrame:
+        """One row per expulsion, same columns as the reference engine's table."""
+        from model.reporters import EXPULSION_COLUMNS
+
+        if not self._records:
+            return pd.DataFrame(columns=list(EXPULSION_COLUMNS))
+        cols = {k: np.concatenate([rec[k] for rec in self._records]) for k in self._records[0]}
+        campaigns = np.array(list(self._campaign_codes), dtype=object)
+        months, month_code = np.unique(cols["month"], return_inverse=True)
+        df = pd.DataFrame({
+            "month": np.array([month_label(int(i)) for i in months], dtype=object)[month_code],
+            "member_id": cols["member_id"],
+            "region": np.array([r.name for r in self.regions], dtype=object)[cols["region"]],
+            "district_id": cols["district_id"],
+            "level": np.array(LEVELS, dtype=object)[cols["level"]],
+            "reason": np.array(REASONS, dtype=object)[cols["reason"]],
+            "channel": np.array(CHANNELS, dtype=object)[cols["channel"]],
+            "campaign": campaigns[cols["campaign"]],
+            "joined": cols["joined"].astype(int),
+            "origin": np.array(ORIGINS, dtype=object)[cols["origin"]],
+            "was_candidate": cols["was_candidate"],
+            "client": cols["client"],
+        })
+        return df[list(EXPULSION_COLUMNS)]
+
+    # ------------------------------------------------------------------ helpers
+    def _in_party(self, idx: np.ndarray) -> np.ndarray:
+        return self.m.state[idx] <= IN_PARTY_MAX
+
+    def _protected_now(self, idx: np.ndarray) -> np.ndarray:
+        """Clients whose patron is in office, in the party and not himself exposed."""
+        m = self.m
+        patron = m.patron[idx]
+        has = patron != NONE
+        pat = np.where(has, patron, 0)
+        return has & (m.state[pat] <= IN_PARTY_MAX) & (m.office[pat] != 0) & ~m.patron_fell[pat]
+
+    def _region_of(self, idx: np.ndarray) -> np.ndarray:
+        return self.ppo_region[self.m.ppo[idx]]
+
+    def _region_traits(self) -> dict[str, np.ndarray]:
+        return {k: np.array([getattr(r, k) for r in self.regions], dtype=float)
+                for k in ("obstruction", "formalism", "machine", "pressure", "distrust")}
+
+    def _defence(self, office: np.ndarray) -> np.ndarray:
+        """``level_defence`` by office code (0 for the rank and file)."""
+        return np.r_[0.0, self.p.level_defence][office]
+
+    def _protection(self, idx: np.ndarray, machine: np.ndarray, independence: float) -> np.ndarray:
+        """:func:`rules.protect_clients` times :func:`rules.rank_shield` for members ``idx``."""
+        m, p = self.m, self.p
+        official = m.office[idx] != 0
+        protection = rules.protect_clients(
+            m.patron[idx] != NONE, self._protected_now(idx),
+            np.minimum(1.0, p.protection_strength * machine), official, p.skill_protection,
+            independence)
+        return protection * rules.rank_shield(self._defence(m.office[idx]), independence)
+
+    def _count_by(self, key: str, codes: np.ndarray, names) -> None:
+        for code, k in enumerate(np.bincount(codes, minlength=len(names))):
+            if k:
+                self.count(f"{key}_{names[code]}", int(k))
+
+    def _draw_categorical(self, probs) -> np.ndarray:
+        """One draw per column of a sequence of probability arrays (rows sum to 1)."""
+        cum = np.cumsum(np.vstack(probs), axis=0)
+        u = self.rng.random(cum.shape[1])
+        return np.minimum((u[None, :] >= cum).sum(axis=0), len(probs) - 1)
+
+    def _members_of(self, first_ppo: np.ndarray, last_ppo: np.ndarray):
+        """Ranges into ``self.order`` of the members of organizations [first, last)."""
+        return self.starts[first_ppo], self.starts[last_ppo]
+
+    def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible, exclude: np.ndarray | None = None,
+                 rounds: int = 48) -> np.ndarray:
+        """Per range of ``self.order``, a uniformly chosen member passing ``eligible``.
+
+        Rejection sampling; each member is chosen at most once per call (a member cannot
+        succeed to two offices at once). Ranges with nobody eligible get :data:`NONE`.
+        """
+        k = len(lo)
+        chosen = np.full(k, NONE, dtype=np.int64)
+        pending = np.flatnonzero(hi > lo)
+        taken: set[int] = set()
+        for _ in range(rounds):
+            if len(pending) == 0:
+                break
+            pos = lo[pending] + (self.rng.random(len(pending)) * (hi - lo)[pending]).astype(np.int64)
+            cand = self.order[pos]
+            ok = eligible(cand)
+            if exclude is not None:
+                ok &= cand != exclude[pending]
+            for j in np.flatnonzero(ok):
+                c = int(cand[j])
+                if c not in taken:
+                    taken.add(c)
+                    chosen[pending[j]] = c
+            pending = pending[chosen[pending] == NONE]
+        for j in pending:  # nobody found by sampling: look at every member of the range
+            members = self.order[lo[j]:hi[j]]
+            ok = eligible(members)
+            if exclude is not None:
+                ok &= members != exclude[j]
+            members = [int(c) for c in members[ok] if int(c) not in taken]
+            if members:
+                chosen[j] = members[int(self.rng.integers(len(members)))]
+                taken.add(chosen[j])
+        return chosen
+
+    def _rank_and_file_present(self, idx: np.ndarray) -> np.ndarray:
+        return (self.m.state[idx] <= IN_PARTY_MAX) & (self.m.office[idx] == 0)
+
+    def _grievance_means(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean grievance of the rank and file present, per organization and per district.
+
+        As :meth:`PrimaryOrganization.mean_grievance` (0 for an organization without rank
+        and file) and :meth:`DistrictCommittee.mean_grievance` (mean over organizations).
+        """
+        m = self.m
+        n = m.n
+        rf = (m.state[:n] <= IN_PARTY_MAX) & (m.office[:n] == 0)
+        ppo = m.ppo[:n][rf]
+        total = np.bincount(ppo, weights=m.grievance[:n][rf], minlength=self.n_ppos)
+        count = np.bincount(ppo, minlength=self.n_ppos)
+        per_ppo = np.divide(total, count, out=np.zeros(self.n_ppos), where=count > 0)
+        per_district = (np.bincount(self.ppo_district, weights=per_ppo)
+                        / np.bincount(self.ppo_district))
+        return per_ppo, per_district
+
+    # ------------------------------------------------------------------ membership moves
+    def _set_state(self, idx: np.ndarray, new: str) -> None:
+        """Move members ``idx`` to state ``new``; those leaving the party lose their office."""
+        if len(idx) == 0:
+            return
+        m = self.m
+        old = m.state[idx]
+        self._state_counts -= np.bincount(old, minlength=len(STATES))
+        self._state_counts[S[new]] += len(idx)
+        leaving = idx[(old <= IN_PARTY_MAX) & (S[new] > IN_PARTY_MAX)]
+        m.state_before_exit[leaving] = m.state[leaving]
+        m.left_month[leaving] = self.month
+        m.state[idx] = S[new]
+        officials = leaving[m.office[leaving] != 0]
+        self._vacate(officials, elected_successor=False)
+
+    def _expel(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
+        """Expel members ``idx`` (*iskliuchenie*), record it, expose their clients."""
+        if len(idx) == 0:
+            return
+        self._record(idx, reasons, channel, campaign)
+        self.m.expel_reason[idx] = reasons
+        self._set_state(idx, EXPELLED)
+
+    def _arrest(self, idx: np.ndarray, campaign: str) -> None:
+        """Arrest by the NKVD: expulsion and arrest at once (L1990)."""
+        if len(idx) == 0:
+            return
+        reasons = np.full(len(idx), R["enemy_of_the_people"])
+        self._record(idx, reasons, "nkvd", campaign)
+        self.m.expel_reason[idx] = reasons
+        self.count("arrested", len(idx))
+        self._set_state(idx, ARRESTED)
+
+    def _record(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
+        m = self.m
+        office = m.office[idx].astype(np.int64)
+        self.count("expelled", len(idx))
+        self._count_by("expelled", office, LEVELS)
+        code = self._campaign_codes.setdefault(campaign, len(self._campaign_codes))
+        k = len(idx)
+        self._records.append({
+            "month": np.full(k, self.month, dtype=np.int64),
+            "member_id": idx.astype(np.int64), "region": self._region_of(idx),
+            "district_id": self.ppo_district[m.ppo[idx]], "level": office,
+            "reason": reasons.astype(np.int64), "channel": np.full(k, CHANNELS.index(channel)),
+            "campaign": np.full(k, code), "joined": m.joined[idx].copy(),
+            "origin": m.origin[idx].astype(np.int64),
+            "was_candidate": m.state[idx] == S[CANDIDATE], "client": m.patron[idx] != NONE})
+
+    def _demote(self, idx: np.ndarray) -> None:
+        """Member to candidate, candidate to sympathizer (L646)."""
+        if len(idx) == 0:
+            return
+        self.count("demoted", len(idx))
+        is_member = self.m.state[idx] == S[MEMBER]
+        self._set_state(idx[is_member], CANDIDATE)
+        self._set_state(idx[~is_member], SYMPATHIZER)
+
+    def _vacate(self, holders: np.ndarray, elected_successor: bool) -> None:
+        """Remove officeholders; their clients lose their protector; successors appointed.
+
+        As :meth:`model.model.PurgeModel.vacate` ("When Rumiantsev fell, Kovalev fell",
+        L1994; a soft landing for those voted out or removed, L1773, L1799).
+        """
+        m = self.m
+        holders = holders[m.office[holders] != 0]
+        if len(holders) == 0:
+            return
+        level = m.office[holders].astype(np.int64)
+        self._count_by("removed", level, LEVELS)
+        m.office[holders] = 0
+        fallen = np.zeros(m.n, dtype=bool)
+        fallen[holders] = True
+        patron = m.patron[: m.n]
+        has = patron != NONE
+        m.patron_fell[: m.n][has & fallen[np.where(has, patron, 0)]] = True
+        ppo = m.ppo[holders]
+        district = self.ppo_district[ppo]
+        region = self.ppo_region[ppo]
+        # which organization each holder headed, and the range of members to pick from
+        first, last, patron_of = ppo.copy(), ppo + 1, np.full(len(holders), NONE, dtype=np.int64)
+        heads = np.ones(len(holders), dtype=bool)
+        is_ppo = level == PPO_SECRETARY
+        heads[is_ppo] = self.ppo_secretary[ppo[is_ppo]] == holders[is_ppo]
+        is_dist = level == DISTRICT_SECRETARY
+        heads[is_dist] = self.district_secretary[district[is_dist]] == holders[is_dist]
+        first[is_dist] = self.district_ppo_start[district[is_dist]]
+        last[is_dist] = self.district_ppo_start[district[is_dist] + 1]
+        is_reg = level == REGIONAL_SECRETARY
+        regional = np.array([r.secretary for r in self.regions])
+        heads[is_reg] = regional[region[is_reg]] == holders[is_reg]
+        first[is_reg] = self.region_ppo_start[region[is_reg]]
+        last[is_reg] = self.region_ppo_start[region[is_reg] + 1]
+        if not elected_successor:  # the regional secretary is the center's man (L2000)
+            below = (level == OFFICIAL) | is_ppo
+            patron_of[below] = self.district_secretary[district[below]]
+            patron_of[is_dist] = regional[region[is_dist]]
+        lo, hi = self._members_of(first[heads], last[heads])
+        successor = self._pick_in(lo, hi, self._rank_and_file_present)
+        for s, lvl, pat, q, d, r in zip(successor, level[heads], patron_of[heads], ppo[heads],
+                                        district[heads], region[heads], strict=True):
+            if lvl == PPO_SECRETARY:
+                self.ppo_secretary[q] = s
+            elif lvl == DISTRICT_SECRETARY:
+                self.district_secretary[d] = s
+            elif lvl == REGIONAL_SECRETARY:
+                self.regions[r].secretary = int(s)
+            if s == NONE:
+                continue
+            m.office[s] = lvl
+            m.patron[s] = pat
+            m.patron_fell[s] = False
+
+    # ------------------------------------------------------------------ stages
+    def drift(self) -> None:
+        """Records drift (:func:`rules.disappear_from_rolls`), and withdrawals."""
+        m, p = self.m, self.p
+        idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
+        prob = rules.disappear_from_rolls(p.drift_rate, m.passivity[idx], m.joined[idx] >= 1929,
+                                          self.records_chaos)
+        u = self.rng.random((2, len(idx)))
+        drifted = u[0] < prob
+        withdrew = ~drifted & (u[1] < p.withdrawal_rate)
+        self.count("drifted", int(drifted.sum()))
+        self.count("withdrew", int(withdrew.sum()))
+        self._set_state(idx[drifted], DEAD_SOUL)
+        self._set_state(idx[withdrew], STRUCK_OFF)
+
+    def run_screening(self, campaign: Campaign) -> None:
+        """Screen this month's share of each region's organizations (*chistka* etc.)."""
+        m, p, rng = self.m, self.p, self.rng
+        traits = self._region_traits()
+        n = m.n
+        rolls = np.bincount(self.ppo_region[m.ppo[:n]], weights=m.state[:n] <= S[DEAD_SOUL],
+                            minlength=len(self.regions))
+        for r, region in enumerate(self.regions):
+            stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())
+            if "base" not in stats:
+                stats["base"] = int(rolls[r])
+        p_screen = rules.screening_pace(campaign.pace, traits["obstruction"], traits["formalism"],
+                                        traits["pressure"])
+        done = self.screened[campaign.name]
+        chosen = ~done & (rng.random(self.n_ppos) < p_screen[self.ppo_region])
+        done |= chosen
+        if not chosen.any():
+            return
+        zeal = float(rules.campaign_zeal(campaign.months_since_start(self.month),
+                                         campaign.zeal_decay_months, campaign.zeal_floor))
+        independence = self.independence(campaign.conducted_by)
+        idx = np.flatnonzero(chosen[m.ppo[:n]])
+        region = self.ppo_region[m.ppo[idx]]
+        formalism = traits["formalism"][region]
+        # the records check: dead souls found and struck off (L697-703)
+        dead = m.state[idx] == S[DEAD_SOUL]
+        found = dead & (rng.random(len(idx)) < rules.discover_dead_soul(campaign.records_check,
+                                                                         formalism))
+        self._per_region(campaign, "lost", region[found])
+        self.count("lost_from_rolls", int(found.sum()))
+        self._set_state(idx[found], STRUCK_OFF)
+        # the review of every member present
+        present = m.state[idx] <= IN_PARTY_MAX
+        idx, region, formalism = idx[present], region[present], formalism[present]
+        self.count("screened", len(idx))
+        self._per_region(campaign, "screened", region)
+        weights = self.campaign_weights(campaign)
+        grounds = self._grounds(idx)
+        raw = rules.grounds_hazard(grounds, weights)
+        relative_risk = (BASELINE_RISK + raw) / self._norms[campaign.name]
+        protection = self._protection(idx, traits["machine"][region], independence)
+        official = m.office[idx] != 0
+        deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
+                                                 p.deflection, traits["pressure"][region],
+                                                 independence)
+        args = (campaign.intensity, zeal, relative_risk)
+        p_case = rules.screening_probability(*args, protection, deflection, formalism)
+        u = rng.random(len(idx))
+        case = u < p_case
+        deflected = case & (u >= rules.screening_probability(*args, protection, 1.0, formalism))
+        shielded = ~case & (u < rules.screening_probability(*args, 1.0, deflection, formalism))
+        self.count("deflected", int(deflected.sum()))
+        self.count("shielded", int(shielded.sum()))
+        m.protected[idx[shielded]] += 1
+        # which ground each case rests on, in proportion to each ground's weight
+        contributions = np.cumsum(np.vstack([w * np.asarray(g, dtype=float)
+                                             for w, g in zip(weights, grounds, strict=True)]),
+                                  axis=0)[:, case]
+        draw = rng.random(int(case.sum())) * (BASELINE_RISK + raw[case])
+        reason = (draw[None, :] >= contributions).sum(axis=0)  # == len(GROUNDS): "other"
+        cases = idx[case]
+        expel_p, demote_p, *_ = rules.choose_outcome(REASON_SEVERITY[reason],
+                                                     m.state[cases] == S[MEMBER],
+                                                     official[case], self.leniency)
+        expel = rng.random(len(cases)) < expel_p / (expel_p + demote_p)
+        self._per_region(campaign, "expelled", region[case][expel])
+        injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
+        attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
+        self._expel(cases[expel], reason[expel], "screening", campaign.name)
+        self._demote(cases[~expel])
+        if campaign.vigilance > 0 or campaign.criticism > 0:
+            self._meetings(chosen, campaign.vigilance, campaign.criticism, independence)
+        self._grieve(injustice, attended)
+
+    def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
+        for r, k in enumerate(np.bincount(regions, minlength=len(self.regions))):
+            self.operation_stats[(campaign.name, self.regions[r].name)][key] += int(k)
+
+    def _grieve(self, injustice: np.ndarray, attended: np.ndarray) -> None:
+        """Members who saw clients spared and ballast expelled resent their leaders (L1912)."""
+        if not injustice.any():
+            return
+        m = self.m
+        witnessed = rules.witnessed_injustice(injustice, attended)
+        idx = np.flatnonzero((injustice > 0)[m.ppo[: m.n]])
+        idx = idx[self._rank_and_file_present(idx)]
+        m.grievance[idx] = rules.grievance_growth(m.grievance[idx], witnessed[m.ppo[idx]],
+                                                  self.p.grievance_rate)
+
+    def hold_meetings(self) -> None:
+        """A party meeting in every organization (vigilance, criticism)."""
+        self._meetings(None, self.vigilance, self.criticism, self.meeting_independence)
+
+    def _meetings(self, ppos: np.ndarray | None, vigilance: float, criticism: float,
+                  independence: float) -> None:
+        """Meetings: *fakti* from peers, criticism from below, vigilance from above."""
+        m, p = self.m, self.p
+        n = m.n
+        present = m.state[:n] <= IN_PARTY_MAX
+        if ppos is not None:
+            present &= ppos[m.ppo[:n]]
+        idx = np.flatnonzero(present)
+        if len(idx) == 0:
+            return
+        per_ppo, per_district = self._grievance_means()
+        office = m.office[idx]
+        ppo = m.ppo[idx]
+        against = np.where(office >= DISTRICT_SECRETARY, per_district[self.ppo_district[ppo]],
+                           per_ppo[ppo])
+        pressure = self._region_traits()["pressure"][self.ppo_region[ppo]]
+        visible = rules.visible_grounds(m.alien_past[idx], m.misconduct[idx], m.indiscipline[idx],
+                                        m.opposition[idx], m.passivity[idx])
+        probs = rules.denounce(p.lateral_rate, vigilance, visible, p.from_below_rate, criticism,
+                               against, office != 0, p.from_above_rate,
+                               pressure * (vigilance > 0), m.passivity[idx],
+                               m.patron[idx] != NONE, m.critic[idx], p.retaliation)
+        u = self.rng.random((3, len(idx)))
+        for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
+                                       strict=True):
+            hit = idx[draw < prob]
+            hit = hit[self._in_party(hit)]
+            if len(hit):
+                self._denunciations(hit, channel, independence)
+
+    def _denunciations(self, target: np.ndarray, channel: str, independence: float) -> None:
+        """Investigate denunciations and carry out their outcomes (Table 3.2, L859)."""
+        m, p, rng = self.m, self.p, self.rng
+        k = len(target)
+        self.count("denunciations_made", k)
+        self.count(f"denunciations_{channel}", k)
+        m.denounced[target] += 1
+        ppo = m.ppo[target]
+        if channel == "from_above":
+            denouncer = self.ppo_secretary[ppo].astype(np.int64)
+        else:
+            lo, hi = self._members_of(ppo, ppo + 1)
+            denouncer = self._pick_any(lo, hi, target)
+        denouncer = denouncer[denouncer != NONE]
+        np.add.at(m.denunciations_made, denouncer, 1)
+        if channel == "from_below":
+            m.critic[denouncer] = True
+        checked = rng.random(k) < p.check_probability
+        target = target[checked]
+        self.count("denunciations_checked", len(target))
+        pending = rng.random(len(target)) < p.pending_share
+        self.count("denunciations_pending", int(pending.sum()))
+        target = target[~pending]
+        if len(target) == 0:
+            return
+        if channel == "from_below":
+            reason = np.full(len(target), R["poor_leadership"])
+            has_grounds = 0.5 + 0.5 * m.misconduct[target]
+        elif channel == "from_above":
+            reason = np.where(m.passivity[target], R["passivity"], R["indiscipline"])
+            has_grounds = m.passivity[target].astype(float)
+        else:
+            reason = self._visible_reason(target)
+            has_grounds = (reason != R["other"]).astype(float)
+        machine = self._region_traits()["machine"][self._region_of(target)]
+        protection = self._protection(target, machine, independence)
+        supported = rng.random(len(target)) < rules.investigate(has_grounds, protection,
+                                                                p.true_support, p.false_support)
+        self.count("denunciations_unsupported", int((~supported).sum()))
+        self.count("denunciations_supported", int(supported.sum()))
+        m.protected[target[~supported & (protection < 1.0)]] += 1
+        target, reason = target[supported], reason[supported]
+        official = m.office[target] != 0
+        probs = rules.choose_outcome(REASON_SEVERITY[reason], m.state[target] == S[MEMBER],
+                                     official, self.leniency)
+        outcome = self._draw_categorical(probs)
+        self._count_by("outcome", outcome, rules.OUTCOMES)
+        expel = outcome == rules.OUTCOMES.index("expel")
+        remove = outcome == rules.OUTCOMES.index("remove_from_post")
+        police = np.zeros(len(target), dtype=bool)
+        if self.fused and channel == "from_below":
+            # ASSUMPTION: once the channels fused, "poor party work = wrecking" (L2006).
+            police = (expel | remove) & (rng.random(len(target)) < FUSED_ARREST_SHARE)
+        self._arrest(target[police], campaign="fused_criticism")
+        self._expel(target[expel & ~police], reason[expel & ~police], channel, "meeting")
+        self._demote(target[outcome == rules.OUTCOMES.index("demote")])
+        self._vacate(target[remove & ~police & official], elected_successor=False)
+
+    def _visible_reason(self, target: np.ndarray) -> np.ndarray:
+        """A random ground among those the member visibly has, or "other"."""
+        flags = np.vstack([getattr(self.m, g)[target] for g in DENOUNCED])
+        keys = np.where(flags, self.rng.random(flags.shape), -1.0)
+        pick = keys.argmax(axis=0)
+        codes = np.array([R[g] for g in DENOUNCED])[pick]
+        return np.where(flags.any(axis=0), codes, R["other"])
+
+    def _pick_any(self, lo: np.ndarray, hi: np.ndarray, exclude: np.ndarray,
+                  rounds: int = 32) -> np.ndarray:
+        """Per range, a uniformly chosen member present other than ``exclude`` (a peer)."""
+        chosen = np.full(len(lo), NONE, dtype=np.int64)
+        pending = np.flatnonzero(hi > lo)
+        for _ in range(rounds):
+            if len(pending) == 0:
+                break
+            pos = lo[pending] + (self.rng.random(len(pending)) * (hi - lo)[pending]).astype(np.int64)
+            cand = self.order[pos]
+            ok = self._in_party(cand) & (cand != exclude[pending])
+            chosen[pending[ok]] = cand[ok]
+            pending = pending[~ok]
+        return chosen
+
+    def hold_elections(self, campaign: Campaign) -> None:
+        """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
+        m = self.m
+        per_ppo, per_district = self._grievance_means()
+        holders, grievance = [], []
+        if campaign.months_since_start(self.month) == 0:
+            idx = np.flatnonzero((m.view("state") <= IN_PARTY_MAX)
+                                 & np.isin(m.view("office"), (PPO_SECRETARY, OFFICIAL)))
+            holders.append(idx)
+            grievance.append(per_ppo[m.ppo[idx]])
+        if self.month == month_index(campaign.end):
+            has = self.district_secretary != NONE
+            holders.append(self.district_secretary[has].astype(np.int64))
+            grievance.append(per_district[has])
+            regional = np.array([r.secretary for r in self.regions], dtype=np.int64)
+            holders.append(regional[regional != NONE])
+            grievance.append(np.zeros(int((regional != NONE).sum())))
+        if not holders:
+            return
+        holders, grievance = np.concatenate(holders), np.concatenate(grievance)
+        holders_office = m.office[holders].astype(np.int64)
+        keep = holders_office != 0
+        holders, grievance, holders_office = holders[keep], grievance[keep], holders_office[keep]
+        self._count_by("election_holders", holders_office, LEVELS)
+        prob = rules.secret_ballot_turnover(grievance, self._defence(holders_office),
+                                            self.criticism, self.p.election_base)
+        out = self.rng.random(len(holders)) < prob
+        self._count_by("voted_out", holders_office[out], LEVELS)
+        self._vacate(holders[out], elected_successor=True)
+
+    def police(self) -> None:
+        """NKVD arrests, and removal of regional leaderships from above."""
+        m, p = self.m, self.p
+        for region in self.regions:
+            sec = region.secretary
+            if sec != NONE and m.state[sec] <= IN_PARTY_MAX and self.random.random() < (
+                    rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
+                if self.fused:
+                    self._arrest(np.array([sec]), campaign="removed_from_above")
+                else:
+                    self._vacate(np.array([sec]), elected_successor=False)
+        if self.arrest_rate <= 0:
+            return
+        idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
+        shield = rules.nkvd_local_shield(p.local_nkvd_shield, self._protected_now(idx), self.fused)
+        prob = rules.arrest_hazard(self.arrest_rate, np.asarray(p.arrest_exposure)[m.office[idx]],
+                                   m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
+                                   p.cascade, shield)
+        self._arrest(idx[self.rng.random(len(idx)) < prob], campaign="nkvd")
+
+    def appeals(self) -> None:
+        """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""
+        m, p = self.m, self.p
+        idx = np.flatnonzero(m.view("state") == S[EXPELLED])
+        u = self.rng.random((2, len(idx)))
+        appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.restraint, m.appeals[idx])
+        idx, u = idx[appeal], u[1][appeal]
+        m.appeals[idx] += 1
+        self.count("appeals", len(idx))
+        prob = rules.reinstate_on_appeal(REASON_SEVERITY[m.expel_reason[idx]],
+                                         m.origin[idx] == WORKER, self.restraint,
+                                         p.reinstatement_base)
+        back = idx[u < prob]
+        self.count("reinstated", len(back))
+        for state in (MEMBER, CANDIDATE):
+            self._set_state(back[m.state_before_exit[back] == S[state]], state)
+
+    def admit_and_promote(self) -> None:
+        """New candidates (when admissions are open) and promotion of candidates."""
+        m, p, rng = self.m, self.p, self.rng
+        frozen = self.admissions_frozen
+        expected = rules.admit_candidates(self.admissions_rate, self.in_party, frozen)
+        n_new = int(rng.poisson(expected)) if expected > 0 else 0
+        if n_new:
+            new = m.append(n_new)
+            ppo = rng.integers(self.n_ppos, size=n_new).astype(np.int32)
+            m.ppo[new] = ppo
+            m.origin[new] = rng.choice(len(ORIGINS), size=n_new, p=RECRUIT_ORIGIN_SHARES)
+            m.joined[new] = 1933 + self.month // 12
+            m.passivity[new] = rng.random(n_new) < RECRUIT_PASSIVE_SHARE
+            m.misconduct[new] = rng.random(n_new) < p.misconduct_share
+            m.state[new] = S[CANDIDATE]
+            m.state_before_exit[new] = S[CANDIDATE]
+            self._state_counts[S[CANDIDATE]] += n_new
+            self.count("admitted", n_new)
+            # each recruit joins the end of his organization's block in ``order``
+            sort = np.argsort(ppo, kind="stable")
+            self.order = np.insert(self.order, self.starts[ppo[sort] + 1], new[sort])
+            self.starts[1:] += np.cumsum(np.bincount(ppo, minlength=self.n_ppos))
+        promote = rules.promote_candidate(frozen)
+        if promote > 0:
+            idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
+            up = idx[rng.random(len(idx)) < promote]
+            self.count("promoted", len(up))
+            self._set_state(up, MEMBER)
+
+    # ------------------------------------------------------------------ the center
+    def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
+        """True share of the region's organizations screened, and expulsion rate so far."""
+        r = self.regions.index(region)
+        done = self.screened[campaign.name][self.region_ppo_start[r]:self.region_ppo_start[r + 1]]
+        stats = self.operation_stats.get((campaign.name, region.name), Counter())
+        rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
+        return float(done.mean()) if len(done) else 0.0, rate
+
+    def order_repeat(self, region: RegionalCommittee, campaign: Campaign) -> None:
+        """The center orders a region to repeat an operation from the beginning (L802)."""
+        r = self.regions.index(region)
+        self.screened[campaign.name][self.region_ppo_start[r]:self.region_ppo_start[r + 1]] = False
+        self.rebuke_repeat(region)
