@@ -24,6 +24,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+from model import engine_class
 from model.params import ParameterError, Parameters
 from model.scenario import ScenarioError, default_scenario_path, load_scenario
 
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="override a model parameter, e.g. --set n_members=20000")
     run.add_argument("--processes", type=int, default=None, help="worker processes "
                                                                  "(default: one per core)")
+    run.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto",
+                     help="arrays (vectorized, fast) or agents (one Mesa agent per member); "
+                          "auto: arrays from 1,000 members up")
     run.add_argument("--no-figures", action="store_true", help="write tables only")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(func=cmd_run)
@@ -104,8 +108,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot create output folder {out}: {err.strerror}") from None
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     started = dt.datetime.now(dt.UTC)
+    engine = engine_class(args.engine, scenario.parameters.n_members).engine
     results = run_many(args.scenario, seeds, overrides, processes=args.processes,
-                       progress=not args.quiet)
+                       progress=not args.quiet, engine=engine)
     tables = {name: combine(results, name) for name in
               ("yearly", "monthly", "expulsions", "operations", "regions")}
     for name, frame in tables.items():
@@ -125,7 +130,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     source = Path(args.scenario) if args.scenario else default_scenario_path()
     shutil.copyfile(source, out / "scenario.toml")
     manifest = build_manifest(scenario, source, seeds, overrides, started,
-                              files=sorted(p.name for p in out.iterdir()))
+                              files=sorted(p.name for p in out.iterdir()), engine=engine)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     if not args.quiet:
         _print_summary(comparison, out, written)
@@ -133,7 +138,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def build_manifest(scenario, source: Path, seeds: list[int], overrides: dict,
-                   started: dt.datetime, files: list[str]) -> dict:
+                   started: dt.datetime, files: list[str], engine: str = "agents") -> dict:
     """Everything needed to reproduce a run: parameters, seeds, code and package versions."""
     return {
         "tool": "purges",
@@ -143,6 +148,7 @@ def build_manifest(scenario, source: Path, seeds: list[int], overrides: dict,
         "scenario": {"name": scenario.name, "file": str(source),
                      "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
         "seeds": seeds,
+        "engine": engine,
         "overrides": overrides,
         "parameters": dataclasses.asdict(scenario.parameters),
         "code_version": code_version(),

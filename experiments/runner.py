@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from model import PurgeModel
+from model import engine_class
+from model.base import BasePurgeModel
 from model.reporters import expulsions_table, monthly_table, yearly_table
 from model.scenario import Scenario, load_scenario, month_index, month_label
 
@@ -33,17 +34,17 @@ class RunResult:
     regions: pd.DataFrame
 
 
-def simulate(scenario: Scenario, seed: int) -> PurgeModel:
-    """Build and run the model over the whole calendar."""
-    model = PurgeModel(scenario=scenario, rng=seed)
+def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeModel:
+    """Build and run the model over the whole calendar with engine ``engine``."""
+    model = engine_class(engine, scenario.parameters.n_members)(scenario=scenario, rng=seed)
     while not model.finished:
         model.step()
     return model
 
 
-def run_once(scenario: Scenario, seed: int) -> RunResult:
+def run_once(scenario: Scenario, seed: int, engine: str = "auto") -> RunResult:
     """Run one seed and summarise it."""
-    model = simulate(scenario, seed)
+    model = simulate(scenario, seed, engine)
     monthly = monthly_table(model)
     expulsions = expulsions_table(model)
     tables = [monthly, model_yearly := yearly_table(model), expulsions]
@@ -54,7 +55,7 @@ def run_once(scenario: Scenario, seed: int) -> RunResult:
                      regions=region_rates(model, expulsions))
 
 
-def operation_rates(model: PurgeModel, monthly: pd.DataFrame,
+def operation_rates(model: BasePurgeModel, monthly: pd.DataFrame,
                     expulsions: pd.DataFrame) -> pd.DataFrame:
     """Expulsion rate of each screening operation and of each calendar year.
 
@@ -81,7 +82,7 @@ def operation_rates(model: PurgeModel, monthly: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
-def region_rates(model: PurgeModel, expulsions: pd.DataFrame) -> pd.DataFrame:
+def region_rates(model: BasePurgeModel, expulsions: pd.DataFrame) -> pd.DataFrame:
     """Per region and screening operation: expelled over members screened."""
     rows = []
     regions = {r.name: r for r in model.regions}
@@ -119,23 +120,24 @@ def expulsion_breakdown(expulsions: pd.DataFrame) -> pd.DataFrame:
     return out[["seed", "year", "dimension", "category", "expelled"]]
 
 
-def _run_seed(args: tuple[str | None, dict, int]) -> RunResult:
-    path, overrides, seed = args
+def _run_seed(args: tuple[str | None, dict, int, str]) -> RunResult:
+    path, overrides, seed, engine = args
     scenario = load_scenario(path)
     if overrides:
         scenario = scenario.with_parameters(**overrides)
-    return run_once(scenario, seed)
+    return run_once(scenario, seed, engine)
 
 
 def run_many(scenario_path: str | Path | None, seeds: list[int], overrides: dict | None = None,
-             processes: int | None = None, progress: bool = True) -> list[RunResult]:
+             processes: int | None = None, progress: bool = True,
+             engine: str = "auto") -> list[RunResult]:
     """Run several seeds (in parallel processes when more than one core is available).
 
     Results come back in the order of ``seeds`` whatever the order of completion.
     """
     overrides = overrides or {}
     path = str(scenario_path) if scenario_path is not None else None
-    jobs = [(path, overrides, s) for s in seeds]
+    jobs = [(path, overrides, s, engine) for s in seeds]
     processes = processes or min(len(seeds), os.cpu_count() or 1)
     bar = tqdm(total=len(seeds), desc="runs", unit="run", disable=not progress)
     results: list[RunResult] = []

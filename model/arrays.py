@@ -169,6 +169,11 @@ class ArrayPurgeModel(BasePurgeModel):
         self.starts = np.concatenate([[0], np.cumsum(ppo_sizes)]).astype(np.int64)
         self._appoint_officials()
         self.original_regional_secretaries = np.array([r.secretary for r in self.regions])
+        # rows that have (or once had) a patron, to find a fallen patron's clients fast;
+        # a scratch mask over all rows, and the patron of nobody (row NONE = -1) is kept
+        # out of it by an extra last element
+        self._clients = np.flatnonzero(self.m.view("patron") != NONE)
+        self._fallen = np.zeros(self.m.n + 1, dtype=bool)
         self._state_counts = np.bincount(self.m.view("state"), minlength=len(STATES))
         self._records: list[dict[str, np.ndarray]] = []
         self._campaign_codes: dict[str, int] = {}
@@ -483,11 +488,11 @@ class ArrayPurgeModel(BasePurgeModel):
         level = m.office[holders].astype(np.int64)
         self._count_by("removed", level, LEVELS)
         m.office[holders] = 0
-        fallen = np.zeros(m.n, dtype=bool)
-        fallen[holders] = True
-        patron = m.patron[: m.n]
-        has = patron != NONE
-        m.patron_fell[: m.n][has & fallen[np.where(has, patron, 0)]] = True
+        # expose the clients: look only at members who have ever had a patron
+        self._fallen[holders] = True
+        clients = self._clients[self._fallen[m.patron[self._clients]]]
+        self._fallen[holders] = False
+        m.patron_fell[clients] = True
         ppo = m.ppo[holders]
         district = self.ppo_district[ppo]
         region = self.ppo_region[ppo]
@@ -511,6 +516,7 @@ class ArrayPurgeModel(BasePurgeModel):
             patron_of[is_dist] = regional[region[is_dist]]
         lo, hi = self._members_of(first[heads], last[heads])
         successor = self._pick_in(lo, hi, self._rank_and_file_present)
+        linked: list[int] = []
         for s, lvl, pat, q, d, r in zip(successor, level[heads], patron_of[heads], ppo[heads],
                                         district[heads], region[heads], strict=True):
             if lvl == PPO_SECRETARY:
@@ -524,6 +530,10 @@ class ArrayPurgeModel(BasePurgeModel):
             m.office[s] = lvl
             m.patron[s] = pat
             m.patron_fell[s] = False
+            if pat != NONE:
+                linked.append(s)
+        if linked:
+            self._clients = np.concatenate([self._clients, linked])
 
     # ------------------------------------------------------------------ stages
     def drift(self) -> None:
@@ -820,6 +830,7 @@ class ArrayPurgeModel(BasePurgeModel):
         n_new = int(rng.poisson(expected)) if expected > 0 else 0
         if n_new:
             new = m.append(n_new)
+            self._fallen = np.zeros(m.n + 1, dtype=bool)
             ppo = rng.integers(self.n_ppos, size=n_new).astype(np.int32)
             m.ppo[new] = ppo
             m.origin[new] = rng.choice(len(ORIGINS), size=n_new, p=RECRUIT_ORIGIN_SHARES)
