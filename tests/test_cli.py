@@ -52,6 +52,18 @@ def test_manifest_records_what_is_needed_to_reproduce(run_dir):
     assert manifest["packages"]["mesa"].startswith("3.5")
     assert "git_commit" in manifest["code_version"]
     assert len(manifest["scenario"]["sha256"]) == 64
+    assert manifest["engine"] == "agents"  # "auto" below 1,000 members
+
+
+def test_array_engine_from_the_command_line(tmp_path):
+    """The same run on the array engine: same tables, and the engine in the manifest."""
+    assert main(["run", "--seeds", "2", "--set", "n_members=1200", "--engine", "arrays",
+                 "--out", str(tmp_path), "--processes", "1", "--quiet", "--no-figures"]) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["engine"] == "arrays"
+    yearly = pd.read_csv(tmp_path / "yearly.csv")
+    assert sorted(yearly["year"].unique()) == list(range(1933, 1940))
+    assert (yearly["expelled"] > 0).sum() >= 5
 
 
 def test_same_seeds_reproduce_the_tables(run_dir, tmp_path):
