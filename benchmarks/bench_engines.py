@@ -67,7 +67,7 @@ def full_scale(n_members: int) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[4000, 16000, 64000])
+    parser.add_argument("--scales", type=int, nargs="+", default=[4000, 16000, 64000, 128000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="skip the 1:1 run")
     args = parser.parse_args()

@@ -174,6 +174,7 @@ class ArrayPurgeModel(BasePurgeModel):
         # out of it by an extra last element
         self._clients = np.flatnonzero(self.m.view("patron") != NONE)
         self._fallen = np.zeros(self.m.n + 1, dtype=bool)
+        self._taken = np.zeros(self.m.n + 1, dtype=bool)
         self._state_counts = np.bincount(self.m.view("state"), minlength=len(STATES))
         self._records: list[dict[str, np.ndarray]] = []
         self._campaign_codes: dict[str, int] = {}
@@ -367,33 +368,33 @@ class ArrayPurgeModel(BasePurgeModel):
         Rejection sampling; each member is chosen at most once per call (a member cannot
         succeed to two offices at once). Ranges with nobody eligible get :data:`NONE`.
         """
-        k = len(lo)
-        chosen = np.full(k, NONE, dtype=np.int64)
+        chosen = np.full(len(lo), NONE, dtype=np.int64)
         pending = np.flatnonzero(hi > lo)
-        taken: set[int] = set()
+        taken = self._taken  # scratch mask over rows, all False between calls
         for _ in range(rounds):
             if len(pending) == 0:
                 break
             pos = lo[pending] + (self.rng.random(len(pending)) * (hi - lo)[pending]).astype(np.int64)
             cand = self.order[pos]
-            ok = eligible(cand)
+            ok = eligible(cand) & ~taken[cand]
             if exclude is not None:
                 ok &= cand != exclude[pending]
-            for j in np.flatnonzero(ok):
-                c = int(cand[j])
-                if c not in taken:
-                    taken.add(c)
-                    chosen[pending[j]] = c
+            hit = np.flatnonzero(ok)
+            _, first = np.unique(cand[hit], return_index=True)  # one office per member
+            hit = hit[first]
+            chosen[pending[hit]] = cand[hit]
+            taken[cand[hit]] = True
             pending = pending[chosen[pending] == NONE]
         for j in pending:  # nobody found by sampling: look at every member of the range
             members = self.order[lo[j]:hi[j]]
-            ok = eligible(members)
+            ok = eligible(members) & ~taken[members]
             if exclude is not None:
                 ok &= members != exclude[j]
-            members = [int(c) for c in members[ok] if int(c) not in taken]
-            if members:
+            members = members[ok]
+            if len(members):
                 chosen[j] = members[int(self.rng.integers(len(members)))]
-                taken.add(chosen[j])
+                taken[chosen[j]] = True
+        taken[chosen[chosen != NONE]] = False
         return chosen
 
     def _rank_and_file_present(self, idx: np.ndarray) -> np.ndarray:
@@ -831,6 +832,7 @@ class ArrayPurgeModel(BasePurgeModel):
         if n_new:
             new = m.append(n_new)
             self._fallen = np.zeros(m.n + 1, dtype=bool)
+            self._taken = np.zeros(m.n + 1, dtype=bool)
             ppo = rng.integers(self.n_ppos, size=n_new).astype(np.int32)
             m.ppo[new] = ppo
             m.origin[new] = rng.choice(len(ORIGINS), size=n_new, p=RECRUIT_ORIGIN_SHARES)
