@@ -24,6 +24,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+from experiments.sweep import SweepError
 from model import engine_class
 from model.params import ParameterError, Parameters
 from model.scenario import ScenarioError, default_scenario_path, load_scenario
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, ParameterError, UsageError) as err:
+    except (ScenarioError, ParameterError, UsageError, SweepError) as err:
         print(f"purges: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -71,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     scen = sub.add_parser("scenario", help="print the historical scenario, or copy it to edit")
     scen.add_argument("--copy", metavar="FILE", help="write a copy to FILE")
     scen.set_defaults(func=cmd_scenario)
+    from experiments import sweep_cli
+
+    sweep_cli.add_parser(sub)
     par = sub.add_parser("parameters", help="list the parameters with defaults and sources")
     par.set_defaults(func=cmd_parameters)
     return parser
@@ -100,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     overrides = parse_overrides(args.set)
     scenario = load_scenario(args.scenario)  # validates the file before any work
-    scenario = scenario.with_parameters(**overrides) if overrides else scenario
+    scenario = scenario.with_overrides(overrides) if overrides else scenario
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -124,7 +124,7 @@ def _run_seed(args: tuple[str | None, dict, int, str]) -> RunResult:
     path, overrides, seed, engine = args
     scenario = load_scenario(path)
     if overrides:
-        scenario = scenario.with_parameters(**overrides)
+        scenario = scenario.with_overrides(overrides)
     return run_once(scenario, seed, engine)
 
 

@@ -148,6 +148,37 @@ class Scenario:
         return dataclasses.replace(self, parameters=params)
 
 
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """A copy with parameters and campaign fields overridden, all validated.
+
+        Keys are parameter names (``protection_strength``) or ``campaign.field``
+        (``chistka.intensity``) for the numeric fields of a campaign.
+        """
+        params = {k: v for k, v in overrides.items() if "." not in k}
+        scenario = self.with_parameters(**params) if params else self
+        campaigns = list(scenario.campaigns)
+        names = [c.name for c in campaigns]
+        for key, value in overrides.items():
+            if "." not in key:
+                continue
+            name, field_name = key.split(".", 1)
+            if name not in names:
+                hint = difflib.get_close_matches(name, names, n=1)
+                raise ScenarioError(f"override {key}: no campaign '{name}'"
+                                    + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            if field_name not in _CAMPAIGN_RANGES:
+                raise ScenarioError(f"override {key}: '{field_name}' is not a numeric campaign "
+                                    f"field ({', '.join(sorted(_CAMPAIGN_RANGES))})")
+            lo, hi = _CAMPAIGN_RANGES[field_name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    lo <= value <= hi):
+                raise ScenarioError(f"override {key}: must be a number in [{lo}, {hi}], "
+                                    f"got {value!r}")
+            i = names.index(name)
+            campaigns[i] = dataclasses.replace(campaigns[i], **{field_name: float(value)})
+        return dataclasses.replace(scenario, campaigns=tuple(campaigns))
+
+
 def default_scenario_path() -> Path:
     """Path of the packaged historical scenario, ``model/scenarios/historical.toml``."""
     return Path(str(resources.files("model") / "scenarios" / "historical.toml"))

@@ -1,0 +1,139 @@
+"""The ``purges sweep`` command: a design over factors, replicates, resumable, on Dask."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from experiments.sweep import (
+    DESIGNS,
+    Store,
+    SweepError,
+    make_design,
+    make_tasks,
+    parse_factor,
+    run_tasks,
+    salib_problem,
+    scenario_digest,
+    sweep_sha,
+    write_manifest,
+)
+from model.scenario import load_scenario
+
+
+def add_sweep_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments shared by ``sweep`` and ``sensitivity``."""
+    p.add_argument("--factor", action="append", default=[], metavar="NAME=LOW:HIGH",
+                   help="a swept input: a parameter or campaign.field, over LOW:HIGH or a "
+                        "list V1,V2,... (repeat for each factor)")
+    p.add_argument("--samples", type=int, default=16,
+                   help="LHS points, Sobol base points (a power of 2) or Morris trajectories")
+    p.add_argument("--replicates", type=int, default=2, help="seeds per point (default 2)")
+    p.add_argument("--first-seed", type=int, default=1, help="seed of the first replicate")
+    p.add_argument("--scenario", help="scenario TOML file (default: the historical one)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a fixed override for every run, e.g. --set n_members=2000")
+    p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
+    p.add_argument("--workers", type=int, default=None,
+                   help="local Dask worker processes (default: one per core)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--serial", action="store_true", help="run in this process, no Dask")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="run again the runs that failed last time")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def prepare(args: argparse.Namespace, design_name: str, levels: int = 3,
+            design_seed: int = 0) -> tuple[Path, list, dict]:
+    """Validate the sweep, write its manifest and design; returns (out, tasks, manifest)."""
+    from experiments.cli import PACKAGES, _version, code_version, parse_overrides
+    from model import engine_class
+
+    factors = [parse_factor(f) for f in args.factor]
+    names = [f.name for f in factors]
+    if len(set(names)) != len(names):
+        raise SweepError("a factor is given twice")
+    if args.replicates < 1:
+        raise SweepError(f"--replicates must be at least 1, got {args.replicates}")
+    fixed = parse_overrides(args.set)
+    clash = set(fixed) & set(names)
+    if clash:
+        raise SweepError(f"{', '.join(sorted(clash))} is both --set and --factor")
+    scenario = load_scenario(args.scenario).with_overrides(fixed)
+    for f in factors:  # every corner of the design must be a valid scenario
+        scenario.with_overrides({f.name: f.low}).with_overrides({f.name: f.high})
+    design = make_design(factors, design_name, args.samples, levels, design_seed)
+    n_members = scenario.parameters.n_members
+    if "n_members" in names:
+        n_members = int(design["n_members"].max())
+    engine = engine_class(args.engine, n_members).engine
+    path, sha = scenario_digest(args.scenario)
+    version = code_version()
+    code = (f"{version.get('git_commit')}{'+dirty' if version.get('git_dirty') else ''}"
+            if version.get("git_commit") else f"purges-{version.get('package')}")
+    tasks = make_tasks(design, args.replicates, args.first_seed, fixed, path, sha, code, engine)
+    spec = {"design": design_name, "factors": [f.__dict__ for f in factors],
+            "samples": args.samples, "levels": levels, "design_seed": design_seed,
+            "replicates": args.replicates, "first_seed": args.first_seed, "fixed": fixed,
+            "scenario_sha256": sha, "code": code, "engine": engine}
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SweepError(f"cannot create output folder {out}: {err.strerror}") from None
+    manifest = {"tool": "purges sweep", "command": sys.argv, **spec,
+                "sweep_sha": sweep_sha(spec), "salib_problem": salib_problem(factors),
+                "scenario": {"file": path or "packaged historical.toml", "sha256": sha},
+                "code_version": version, "n_points": len(design), "n_runs": len(tasks),
+                "started_utc": dt.datetime.now(dt.UTC).isoformat(),
+                "packages": {name: _version(name) for name in
+                             (*PACKAGES, "scipy", "SALib", "dask", "distributed", "pyarrow")}}
+    write_manifest(out, manifest)
+    tmp = out / ".design.parquet.tmp"
+    design.to_parquet(tmp, index=False)
+    os.replace(tmp, out / "design.parquet")
+    return out, tasks, manifest
+
+
+def execute(args: argparse.Namespace, out: Path, tasks: list) -> dict[str, int]:
+    """Run the sweep's remaining tasks into ``out`` with a progress bar."""
+    store = Store(out)
+    try:
+        counts = run_tasks(tasks, store, serial=args.serial, scheduler=args.scheduler,
+                           workers=args.workers, retry_failed=args.retry_failed,
+                           progress=not args.quiet)
+    except KeyboardInterrupt:
+        done = sum(1 for t in tasks if t.run_id in store.done)
+        print(f"purges: interrupted; {done} of {len(tasks)} runs are saved in {out}. "
+              "Run the same command again to resume.", file=sys.stderr)
+        raise SystemExit(130) from None
+    except OSError as err:
+        raise SweepError(f"cannot reach the Dask scheduler {args.scheduler}: {err}") from None
+    return counts
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``purges sweep``: run a design and store per-run metrics and yearly series."""
+    out, tasks, _ = prepare(args, args.design, args.levels, args.design_seed)
+    counts = execute(args, out, tasks)
+    if not args.quiet:
+        print(f"{counts['total']} runs: {counts['already_done']} already done, "
+              f"{counts['run']} run now, {counts['failed']} failed. Results in {out}/ "
+              "(runs/, yearly/ as Parquet; design.parquet; manifest.json)")
+    return 0
+
+
+def add_parser(sub) -> None:
+    """Register ``purges sweep``."""
+    p = sub.add_parser("sweep", help="run a parameter sweep (grid, LHS, Sobol, Morris) into "
+                                     "Parquet, resumable, on Dask")
+    add_sweep_arguments(p)
+    p.add_argument("--design", choices=DESIGNS, default="lhs", help="default lhs")
+    p.add_argument("--levels", type=int, default=3, help="grid: values per factor (default 3)")
+    p.add_argument("--design-seed", type=int, default=0, help="seed of the design's sampler")
+    p.add_argument("--out", required=True, help="output folder (resumes if it exists)")
+    p.set_defaults(func=cmd_sweep)
