@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     from experiments import sweep_cli
 
     sweep_cli.add_parser(sub)
+    sweep_cli.add_sensitivity_parser(sub)
     par = sub.add_parser("parameters", help="list the parameters with defaults and sources")
     par.set_defaults(func=cmd_parameters)
     return parser

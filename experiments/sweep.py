@@ -10,6 +10,8 @@ Storage (folder ``OUT``), readable with pandas (``pd.read_parquet(OUT / "runs")`
 DuckDB (``SELECT * FROM 'OUT/runs/*.parquet'``):
 
 * ``design.parquet`` - the points (``point_id`` and one column per factor);
+* ``tasks.parquet`` - which run (``run_id``) is replicate r of point p; a design may
+  visit the same point twice (Morris trajectories do), and such runs are run once;
 * ``runs/part-*.parquet`` - one row per run: identity, factor values, seed, status
   (``ok`` or ``error`` with the error), wall time and summary metrics
   (:func:`experiments.metrics.summarize`);
@@ -354,10 +356,11 @@ def run_tasks(tasks: list[Task], store: Store, *, serial: bool = False,
               retry_failed: bool = False, progress: bool = True) -> dict[str, int]:
     """Run the tasks not yet in ``store``; returns counts of done, run and failed runs."""
     skip = store.done - (store.failed if retry_failed else set())
-    todo = [t for t in tasks if t.run_id not in skip]
-    counts = {"total": len(tasks), "already_done": len(tasks) - len(todo), "run": 0,
+    unique = list({t.run_id: t for t in tasks}.values())  # a design may repeat a point
+    todo = [t for t in unique if t.run_id not in skip]
+    counts = {"total": len(unique), "already_done": len(unique) - len(todo), "run": 0,
               "failed": 0}
-    bar = tqdm(total=len(tasks), initial=counts["already_done"], desc="sweep", unit="run",
+    bar = tqdm(total=len(unique), initial=counts["already_done"], desc="sweep", unit="run",
                disable=not progress, smoothing=0.05)
     try:
         for result in _results(todo, serial, scheduler, workers):
@@ -391,6 +394,13 @@ def _results(todo: list[Task], serial: bool, scheduler: str | None,
         finally:
             for f in futures:
                 f.cancel()
+
+
+def tasks_frame(tasks: list[Task]) -> pd.DataFrame:
+    """The (point, replicate) -> run mapping of a sweep."""
+    return pd.DataFrame({"point_id": [t.point_id for t in tasks],
+                         "replicate": [t.replicate for t in tasks],
+                         "seed": [t.seed for t in tasks], "run_id": [t.run_id for t in tasks]})
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from experiments.sweep import (
     salib_problem,
     scenario_digest,
     sweep_sha,
+    tasks_frame,
     write_manifest,
 )
 from model.scenario import load_scenario
@@ -93,9 +94,10 @@ def prepare(args: argparse.Namespace, design_name: str, levels: int = 3,
                 "packages": {name: _version(name) for name in
                              (*PACKAGES, "scipy", "SALib", "dask", "distributed", "pyarrow")}}
     write_manifest(out, manifest)
-    tmp = out / ".design.parquet.tmp"
-    design.to_parquet(tmp, index=False)
-    os.replace(tmp, out / "design.parquet")
+    for name, frame in (("design", design), ("tasks", tasks_frame(tasks))):
+        tmp = out / f".{name}.parquet.tmp"
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, out / f"{name}.parquet")
     return out, tasks, manifest
 
 
@@ -121,7 +123,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out, tasks, _ = prepare(args, args.design, args.levels, args.design_seed)
     counts = execute(args, out, tasks)
     if not args.quiet:
-        print(f"{counts['total']} runs: {counts['already_done']} already done, "
+        print(f"{counts['total']} distinct runs: {counts['already_done']} already done, "
               f"{counts['run']} run now, {counts['failed']} failed. Results in {out}/ "
               "(runs/, yearly/ as Parquet; design.parquet; manifest.json)")
     return 0
@@ -137,3 +139,51 @@ def add_parser(sub) -> None:
     p.add_argument("--design-seed", type=int, default=0, help="seed of the design's sampler")
     p.add_argument("--out", required=True, help="output folder (resumes if it exists)")
     p.set_defaults(func=cmd_sweep)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``purges sensitivity``: Sobol or Morris indices of the key outputs, with a figure."""
+    import json
+
+    import pandas as pd
+
+    from experiments import sensitivity
+    from experiments.sweep import load_results
+
+    outputs = [o.strip() for o in args.outputs.split(",")] if args.outputs else list(
+        sensitivity.DEFAULT_OUTPUTS)
+    out, tasks, manifest = prepare(args, args.method, design_seed=args.design_seed)
+    counts = execute(args, out, tasks)
+    runs, _ = load_results(out, with_yearly=False)
+    unknown = [o for o in outputs if o not in runs.columns]
+    if unknown:
+        raise SweepError(f"unknown output(s) {', '.join(unknown)}; outputs are the metric "
+                         "columns of runs/*.parquet, e.g. rate_1937, leaders_share_1937")
+    design = pd.read_parquet(out / "design.parquet")
+    mapping = pd.read_parquet(out / "tasks.parquet")
+    indices = sensitivity.analyze(args.method, manifest["salib_problem"], design, runs, outputs,
+                                  mapping)
+    indices.to_csv(out / "indices.csv", index=False)
+    path = sensitivity.figure(indices, args.method, out / "sensitivity.png")
+    (out / "sensitivity.json").write_text(json.dumps({"method": args.method,
+                                                      "outputs": outputs}, indent=2) + "\n")
+    if not args.quiet:
+        key = "ST" if args.method == "sobol" else "mu_star"
+        if key in indices:
+            table = indices.pivot(index="factor", columns="output", values=key)
+            print(f"{key} per factor and output:\n{table.round(3).to_string()}")
+        print(f"{counts['run']} runs now, {counts['already_done']} already done. "
+              f"Indices in {out / 'indices.csv'}, figure {path}")
+    return 0
+
+
+def add_sensitivity_parser(sub) -> None:
+    """Register ``purges sensitivity``."""
+    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib)")
+    add_sweep_arguments(p)
+    p.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    p.add_argument("--outputs", help="comma-separated metric names (default: yearly rates "
+                                     "1933/35/37/38, leaders' share 1933/37, records loss)")
+    p.add_argument("--design-seed", type=int, default=0)
+    p.add_argument("--out", required=True, help="output folder (resumes if it exists)")
+    p.set_defaults(func=cmd_sensitivity)
