@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="override a model parameter, e.g. --set n_members=20000")
     run.add_argument("--processes", type=int, default=None, help="worker processes "
                                                                  "(default: one per core)")
+    run.add_argument("--params", metavar="FILE",
+                     help="a parameter file of [overrides] (e.g. calibrated.toml from "
+                          "purges calibrate); --set wins over it")
     run.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto",
                      help="arrays (vectorized, fast) or agents (one Mesa agent per member); "
                           "auto: arrays from 1,000 members up")
@@ -76,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep_cli.add_parser(sub)
     sweep_cli.add_sensitivity_parser(sub)
+    sweep_cli.add_calibrate_parser(sub)
     par = sub.add_parser("parameters", help="list the parameters with defaults and sources")
     par.set_defaults(func=cmd_parameters)
     return parser
@@ -96,6 +100,21 @@ def parse_overrides(items: list[str]) -> dict:
     return out
 
 
+def read_params(path: str | None) -> dict:
+    """The ``[overrides]`` table of a parameter file (``purges calibrate`` writes one)."""
+    if not path:
+        return {}
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--params {path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise UsageError(f"--params {path}: not valid TOML ({err})") from None
+    if set(raw) != {"overrides"} or not isinstance(raw["overrides"], dict):
+        raise UsageError(f"--params {path}: expected one table [overrides] of NAME = value")
+    return dict(raw["overrides"])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate everything, run the seeds, write tables, figures and the manifest."""
     from experiments import compare, figures
@@ -103,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
-    overrides = parse_overrides(args.set)
+    overrides = {**read_params(args.params), **parse_overrides(args.set)}
     scenario = load_scenario(args.scenario)  # validates the file before any work
     scenario = scenario.with_overrides(overrides) if overrides else scenario
     out = Path(args.out)

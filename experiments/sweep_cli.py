@@ -187,3 +187,83 @@ def add_sensitivity_parser(sub) -> None:
     p.add_argument("--design-seed", type=int, default=0)
     p.add_argument("--out", required=True, help="output folder (resumes if it exists)")
     p.set_defaults(func=cmd_sensitivity)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``purges calibrate``: ABC-SMC on the visible targets, posterior, predictive, params file."""
+    import json
+
+    import pandas as pd
+
+    from experiments import calibrate
+    from experiments.cli import code_version, parse_overrides
+    from experiments.runner import combine, run_many
+    from model import engine_class
+
+    factors = [parse_factor(f) for f in args.factor]
+    if not factors:
+        raise SweepError("calibrate needs at least one --factor NAME=LOW:HIGH (the priors)")
+    if args.population < 5 or args.generations < 1:
+        raise SweepError("--population must be at least 5 and --generations at least 1")
+    fixed = parse_overrides(args.set)
+    scenario = load_scenario(args.scenario).with_overrides(fixed)
+    for f in factors:
+        scenario.with_overrides({f.name: f.low}).with_overrides({f.name: f.high})
+    engine = engine_class(args.engine, scenario.parameters.n_members).engine
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    workers = args.workers or os.cpu_count() or 1
+    posterior, history = calibrate.calibrate(
+        factors, out, population=args.population, generations=args.generations,
+        workers=workers, scenario_path=args.scenario, fixed=fixed, engine=engine,
+        seed=args.first_seed)
+    posterior.to_csv(out / "posterior.csv", index=False)
+    stats = calibrate.summary(posterior)
+    stats.to_csv(out / "posterior_summary.csv", index=False)
+    params = calibrate.write_parameters(
+        stats, out / "calibrated.toml",
+        f"purges calibrate: {args.generations} generations of {args.population}, "
+        f"final epsilon {history.get_all_populations()['epsilon'].iloc[-1]:.3f}")
+    calibrate.posterior_figure(posterior, factors, out / "posterior.png")
+    # posterior predictive: runs at posterior means over several seeds
+    best = {r.parameter: float(r.mean) for r in stats.itertuples()}
+    results = run_many(args.scenario, list(range(1, args.predictive + 1)), {**fixed, **best},
+                       processes=workers, progress=not args.quiet, engine=engine)
+    yearly = combine(results, "yearly")
+    yearly.to_csv(out / "predictive_yearly.csv", index=False)
+    calibrate.predictive_figure(yearly, out / "predictive.png")
+    from experiments.compare import comparison_table
+
+    comparison_table(results).to_csv(out / "predictive_comparison.csv", index=False)
+    (out / "manifest.json").write_text(json.dumps({
+        "tool": "purges calibrate", "command": sys.argv,
+        "factors": [f.__dict__ for f in factors], "fixed": fixed, "engine": engine,
+        "population": args.population, "generations": args.generations,
+        "targets": [t.__dict__ for t in calibrate.CALIBRATION_TARGETS],
+        "observed": calibrate.observed(), "epsilons": history.get_all_populations()[
+            "epsilon"].tolist(), "code_version": code_version(),
+        "finished_utc": dt.datetime.now(dt.UTC).isoformat()}, indent=2, default=str) + "\n")
+    if not args.quiet:
+        print(pd.DataFrame(stats).round(4).to_string(index=False))
+        print(f"Posterior in {out}/posterior.csv; figures posterior.png, predictive.png; "
+              f"calibrated parameters {params} (use: purges run --params {params})")
+    return 0
+
+
+def add_calibrate_parser(sub) -> None:
+    """Register ``purges calibrate``."""
+    p = sub.add_parser("calibrate", help="ABC-SMC calibration (pyabc) on the visible targets")
+    p.add_argument("--factor", action="append", default=[], metavar="NAME=LOW:HIGH",
+                   help="a calibrated input and its uniform prior (repeat)")
+    p.add_argument("--population", type=int, default=100, help="particles per generation")
+    p.add_argument("--generations", type=int, default=4, help="ABC-SMC generations")
+    p.add_argument("--predictive", type=int, default=10,
+                   help="posterior-predictive runs at the posterior means (seeds)")
+    p.add_argument("--first-seed", type=int, default=0, help="seed of the ABC sampler")
+    p.add_argument("--scenario", help="scenario TOML file (default: the historical one)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_calibrate)
