@@ -1,0 +1,61 @@
+"""Calibration: the distance, the ABC run end to end, and the parameter file it writes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import calibrate
+from experiments.cli import main
+
+
+def test_observed_targets_are_visible_figures_only():
+    book = calibrate.observed()
+    assert book["chistka_national"] == pytest.approx(18.5)
+    assert book["chain_checked_share"] == pytest.approx(492 / 712)
+    assert all(np.isfinite(v) for v in book.values())
+
+
+def test_distance_is_zero_at_the_record_and_grows_with_deviation():
+    book = calibrate.observed()
+    assert calibrate.distance(book, book) == 0.0
+    worse = dict(book, chistka_national=book["chistka_national"] + 2.0)  # two tolerances
+    assert calibrate.distance(worse, book) == pytest.approx(np.sqrt(4 / len(book)))
+    assert calibrate.distance(dict(book, expelled_1937=np.nan), book) > calibrate.distance(
+        worse, book)
+
+
+def test_the_same_proposal_always_gets_the_same_seed():
+    assert calibrate.seed_for({"a": 0.5, "b": 1.0}) == calibrate.seed_for({"b": 1.0, "a": 0.5})
+    assert calibrate.seed_for({"a": 0.5}) != calibrate.seed_for({"a": 0.6})
+
+
+def test_calibrate_end_to_end_and_use_the_result(tmp_path):
+    out = tmp_path / "cal"
+    assert main(["calibrate", "--factor", "chistka.intensity=0.4:2.0", "--population", "12",
+                 "--generations", "2", "--predictive", "2", "--set", "n_members=1200",
+                 "--engine", "arrays", "--workers", "1", "--out", str(out), "--quiet"]) == 0
+    posterior = pd.read_csv(out / "posterior.csv")
+    assert len(posterior) == 12 and posterior["chistka.intensity"].between(0.4, 2.0).all()
+    assert posterior["weight"].sum() == pytest.approx(1.0)
+    manifest = json.loads((out / "manifest.json").read_text())
+    eps = [e for e in manifest["epsilons"] if np.isfinite(e)]  # pyabc's t=-1 is inf
+    assert len(eps) == 2 and eps[1] <= eps[0]
+    for name in ("posterior.png", "predictive.png", "calibrated.toml"):
+        assert (out / name).stat().st_size > 0
+    # the calibrated set runs, and lands in the run's manifest
+    assert main(["run", "--params", str(out / "calibrated.toml"), "--seeds", "1", "--set",
+                 "n_members=1200", "--out", str(tmp_path / "run"), "--quiet",
+                 "--no-figures"]) == 0
+    used = json.loads((tmp_path / "run" / "manifest.json").read_text())["overrides"]
+    assert 0.4 <= used["chistka.intensity"] <= 2.0
+
+
+def test_bad_params_file_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "p.toml"
+    bad.write_text("[parameters]\nx = 1\n")
+    assert main(["run", "--params", str(bad), "--out", str(tmp_path / "r")]) == 2
+    assert "expected one table [overrides]" in capsys.readouterr().err
