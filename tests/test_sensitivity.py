@@ -12,7 +12,7 @@ def _run(tmp_path, method, samples):
     assert main(["sensitivity", "--method", method, "--factor", "chistka.intensity=0.6:1.6",
                  "--factor", "cascade=1:8", "--samples", str(samples), "--replicates", "1",
                  "--set", "n_members=1500", "--engine", "arrays", "--outputs",
-                 "rate_1933,arrested_pct", "--out", str(out), "--quiet", "--workers", "2"]) == 0
+                 "rate_1933,arrested_pct", "--out", str(out), "--quiet", "--serial"]) == 0
     return pd.read_csv(out / "indices.csv").set_index(["output", "factor"]), out
 
 
