@@ -6,7 +6,7 @@ always gives the same run), and reads off the visible targets of
 :mod:`experiments.compare` listed in :data:`CALIBRATION_TARGETS`. Figures the book
 withholds for validation are never among them.
 
-Distance (documented per target in :data:`CALIBRATION_TARGETS`): the root mean square of
+Distance (tolerances per target in :data:`experiments.scorecard.TOLERANCES`): the root mean square of
 each target's deviation from the book divided by its tolerance,
 
     d = sqrt( mean_i ((simulated_i - book_i) / tolerance_i)^2 ),
@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments.compare import TARGETS  # noqa: E402
+from experiments.scorecard import TOLERANCES  # noqa: E402
 from experiments.sweep import Factor  # noqa: E402
 
 
@@ -45,19 +46,12 @@ class CalibrationTarget:
     why: str
 
 
-CALIBRATION_TARGETS: tuple[CalibrationTarget, ...] = (
-    CalibrationTarget("chistka_national", 1.0, "18.5 % (Table 3.4); the book gives 17-18.5 %"),
-    CalibrationTarget("proverka_national", 1.0, "9 % (Table 3.4), stated to the unit"),
-    CalibrationTarget("expelled_1937", 0.5, "5 % (Table 7.1), stated to the unit"),
-    CalibrationTarget("expelled_1938", 0.5, "2 % (Table 7.1), stated to the unit"),
-    CalibrationTarget("western_chistka", 3.0, "Smolensk city 2 % (Table 3.4): one city, "
-                                              "the model's region is wider"),
-    CalibrationTarget("western_proverka", 3.0, "Smolensk city 11 % (Table 3.4), idem"),
-    CalibrationTarget("chain_checked_share", 0.05, "492 / 712 (Table 3.2), one city"),
-    CalibrationTarget("chain_supported_share", 0.05, "323 / 492 (Table 3.2)"),
-    CalibrationTarget("chain_expelled_share", 0.05, "134 / 323 (Table 3.2)"),
-    CalibrationTarget("readmitted_share_1938", 5.0, "54 % of appeals readmitted (L2203)"),
-)
+# The visible targets the calibration fits; tolerances are the scorecard's (one source).
+CALIBRATION_TARGETS: tuple[CalibrationTarget, ...] = tuple(
+    CalibrationTarget(name, *TOLERANCES[name]) for name in (
+        "chistka_national", "proverka_national", "expelled_1937", "expelled_1938",
+        "western_chistka", "western_proverka", "chain_checked_share", "chain_supported_share",
+        "chain_expelled_share", "readmitted_share_1938"))
 
 
 def observed() -> dict[str, float]:
@@ -88,8 +82,10 @@ def seed_for(parameters: dict[str, float]) -> int:
 class Simulator:
     """The ABC model: proposal -> visible targets (picklable for worker processes)."""
 
-    def __init__(self, scenario_path: str | None, fixed: dict[str, Any], engine: str):
-        """Remember the scenario, the fixed overrides and the engine."""
+    def __init__(self, scenario_path: str | None, fixed: dict[str, Any], engine: str,
+                 variant: str | None = None):
+        """Remember the scenario, the variant, the fixed overrides and the engine."""
+        self.variant = variant
         self.scenario_path = scenario_path
         self.fixed = fixed
         self.engine = engine
@@ -100,7 +96,10 @@ class Simulator:
         from model.scenario import load_scenario
 
         proposal = {k: float(v) for k, v in dict(parameters).items()}
-        scenario = load_scenario(self.scenario_path).with_overrides({**self.fixed, **proposal})
+        scenario = load_scenario(self.scenario_path)
+        if self.variant:
+            scenario = scenario.with_variant(self.variant)
+        scenario = scenario.with_overrides({**self.fixed, **proposal})
         result = run_once(scenario, seed_for(proposal), self.engine)
         by_name = {t.name: t for t in TARGETS}
         out = {}
@@ -114,7 +113,7 @@ class Simulator:
 
 def calibrate(factors: list[Factor], out: Path, *, population: int, generations: int,
               workers: int, scenario_path: str | None, fixed: dict[str, Any], engine: str,
-              seed: int = 0) -> tuple[pd.DataFrame, Any]:
+              seed: int = 0, variant: str | None = None) -> tuple[pd.DataFrame, Any]:
     """Run ABC-SMC; returns the final population (parameters and weights) and the history."""
     import pyabc
 
@@ -123,7 +122,7 @@ def calibrate(factors: list[Factor], out: Path, *, population: int, generations:
                                   for f in factors})
     sampler = (pyabc.sampler.SingleCoreSampler() if workers <= 1
                else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers))
-    abc = pyabc.ABCSMC(Simulator(scenario_path, fixed, engine), prior, distance,
+    abc = pyabc.ABCSMC(Simulator(scenario_path, fixed, engine, variant), prior, distance,
                        population_size=population, sampler=sampler)
     db = out / "abc.db"
     if db.exists():

@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="override a model parameter, e.g. --set n_members=20000")
     run.add_argument("--processes", type=int, default=None, help="worker processes "
                                                                  "(default: one per core)")
+    run.add_argument("--variant", help="a named explanation (model.variants): "
+                                       "center-periphery, totalitarian, no-protection, ...")
     run.add_argument("--params", metavar="FILE",
                      help="a parameter file of [overrides] (e.g. calibrated.toml from "
                           "purges calibrate); --set wins over it")
@@ -80,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     sweep_cli.add_parser(sub)
     sweep_cli.add_sensitivity_parser(sub)
     sweep_cli.add_calibrate_parser(sub)
+    from experiments import variants_cli
+
+    variants_cli.add_parsers(sub)
     par = sub.add_parser("parameters", help="list the parameters with defaults and sources")
     par.set_defaults(func=cmd_parameters)
     return parser
@@ -124,6 +129,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     overrides = {**read_params(args.params), **parse_overrides(args.set)}
     scenario = load_scenario(args.scenario)  # validates the file before any work
+    if args.variant:
+        scenario = scenario.with_variant(args.variant)
     scenario = scenario.with_overrides(overrides) if overrides else scenario
     out = Path(args.out)
     try:
@@ -134,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = dt.datetime.now(dt.UTC)
     engine = engine_class(args.engine, scenario.parameters.n_members).engine
     results = run_many(args.scenario, seeds, overrides, processes=args.processes,
-                       progress=not args.quiet, engine=engine)
+                       progress=not args.quiet, engine=engine, variant=args.variant)
     tables = {name: combine(results, name) for name in
               ("yearly", "monthly", "expulsions", "operations", "regions")}
     for name, frame in tables.items():
@@ -173,6 +180,7 @@ def build_manifest(scenario, source: Path, seeds: list[int], overrides: dict,
                      "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
         "seeds": seeds,
         "engine": engine,
+        "variant": scenario.variant,
         "overrides": overrides,
         "parameters": dataclasses.asdict(scenario.parameters),
         "code_version": code_version(),

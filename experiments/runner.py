@@ -120,9 +120,11 @@ def expulsion_breakdown(expulsions: pd.DataFrame) -> pd.DataFrame:
     return out[["seed", "year", "dimension", "category", "expelled"]]
 
 
-def _run_seed(args: tuple[str | None, dict, int, str]) -> RunResult:
-    path, overrides, seed, engine = args
+def _run_seed(args: tuple[str | None, dict, int, str, str | None]) -> RunResult:
+    path, overrides, seed, engine, variant = args
     scenario = load_scenario(path)
+    if variant:
+        scenario = scenario.with_variant(variant)
     if overrides:
         scenario = scenario.with_overrides(overrides)
     return run_once(scenario, seed, engine)
@@ -130,16 +132,17 @@ def _run_seed(args: tuple[str | None, dict, int, str]) -> RunResult:
 
 def run_many(scenario_path: str | Path | None, seeds: list[int], overrides: dict | None = None,
              processes: int | None = None, progress: bool = True,
-             engine: str = "auto") -> list[RunResult]:
+             engine: str = "auto", variant: str | None = None,
+             desc: str = "runs") -> list[RunResult]:
     """Run several seeds (in parallel processes when more than one core is available).
 
     Results come back in the order of ``seeds`` whatever the order of completion.
     """
     overrides = overrides or {}
     path = str(scenario_path) if scenario_path is not None else None
-    jobs = [(path, overrides, s, engine) for s in seeds]
+    jobs = [(path, overrides, s, engine, variant) for s in seeds]
     processes = processes or min(len(seeds), os.cpu_count() or 1)
-    bar = tqdm(total=len(seeds), desc="runs", unit="run", disable=not progress)
+    bar = tqdm(total=len(seeds), desc=desc, unit="run", disable=not progress)
     results: list[RunResult] = []
     if processes <= 1:
         for job in jobs:

@@ -206,7 +206,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.population < 5 or args.generations < 1:
         raise SweepError("--population must be at least 5 and --generations at least 1")
     fixed = parse_overrides(args.set)
-    scenario = load_scenario(args.scenario).with_overrides(fixed)
+    scenario = load_scenario(args.scenario)
+    if args.variant:
+        scenario = scenario.with_variant(args.variant)
+    scenario = scenario.with_overrides(fixed)
     for f in factors:
         scenario.with_overrides({f.name: f.low}).with_overrides({f.name: f.high})
     engine = engine_class(args.engine, scenario.parameters.n_members).engine
@@ -216,7 +219,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     posterior, history = calibrate.calibrate(
         factors, out, population=args.population, generations=args.generations,
         workers=workers, scenario_path=args.scenario, fixed=fixed, engine=engine,
-        seed=args.first_seed)
+        seed=args.first_seed, variant=args.variant)
     posterior.to_csv(out / "posterior.csv", index=False)
     stats = calibrate.summary(posterior)
     stats.to_csv(out / "posterior_summary.csv", index=False)
@@ -228,7 +231,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     # posterior predictive: runs at posterior means over several seeds
     best = {r.parameter: float(r.mean) for r in stats.itertuples()}
     results = run_many(args.scenario, list(range(1, args.predictive + 1)), {**fixed, **best},
-                       processes=workers, progress=not args.quiet, engine=engine)
+                       processes=workers, progress=not args.quiet, engine=engine,
+                       variant=args.variant)
     yearly = combine(results, "yearly")
     yearly.to_csv(out / "predictive_yearly.csv", index=False)
     calibrate.predictive_figure(yearly, out / "predictive.png")
@@ -238,6 +242,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     (out / "manifest.json").write_text(json.dumps({
         "tool": "purges calibrate", "command": sys.argv,
         "factors": [f.__dict__ for f in factors], "fixed": fixed, "engine": engine,
+        "variant": args.variant or "center-periphery",
         "population": args.population, "generations": args.generations,
         "targets": [t.__dict__ for t in calibrate.CALIBRATION_TARGETS],
         "observed": calibrate.observed(), "epsilons": history.get_all_populations()[
@@ -260,6 +265,7 @@ def add_calibrate_parser(sub) -> None:
     p.add_argument("--predictive", type=int, default=10,
                    help="posterior-predictive runs at the posterior means (seeds)")
     p.add_argument("--first-seed", type=int, default=0, help="seed of the ABC sampler")
+    p.add_argument("--variant", help="calibrate a named explanation (model.variants)")
     p.add_argument("--scenario", help="scenario TOML file (default: the historical one)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")

@@ -124,6 +124,7 @@ class Scenario:
     campaigns: tuple[Campaign, ...]
     description: str = ""
     path: str = ""
+    variant: str = "center-periphery"  # see model.variants
 
     @property
     def n_months(self) -> int:
@@ -147,6 +148,12 @@ class Scenario:
             raise ScenarioError(str(err)) from None
         return dataclasses.replace(self, parameters=params)
 
+
+    def with_variant(self, name: str) -> Scenario:
+        """The scenario under a named explanation (:mod:`model.variants`)."""
+        from model.variants import apply_variant
+
+        return apply_variant(self, name)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
         """A copy with parameters and campaign fields overridden, all validated.
@@ -205,7 +212,7 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "")
     """Validate a scenario given as a dictionary (the parsed TOML)."""
     _no_unknown(raw, {"scenario", "parameters", "regions", "campaigns"}, label)
     head = _table(raw, "scenario", label)
-    _no_unknown(head, {"name", "description", "start", "end"}, f"{label}: [scenario]")
+    _no_unknown(head, {"name", "description", "start", "end", "variant"}, f"{label}: [scenario]")
     name = _typed(head, "name", str, f"{label}: [scenario]", required=True)
     start = _date(head, "start", f"{label}: [scenario]", required=True)
     end = _date(head, "end", f"{label}: [scenario]", required=True)
@@ -228,8 +235,15 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "")
     campaigns = tuple(
         _campaign(c, i, label, start, end) for i, c in enumerate(_list(raw, "campaigns", label))
     )
-    return Scenario(name=name, start=start, end=end, parameters=params, regions=regions,
-                    campaigns=campaigns, description=head.get("description", ""), path=path)
+    scenario = Scenario(name=name, start=start, end=end, parameters=params, regions=regions,
+                        campaigns=campaigns, description=head.get("description", ""), path=path)
+    variant = _typed(head, "variant", str, f"{label}: [scenario]")
+    if variant and variant != "center-periphery":
+        try:
+            scenario = scenario.with_variant(variant)
+        except ScenarioError as err:
+            raise ScenarioError(f"{label}: [scenario] {err}") from None
+    return scenario
 
 
 # --- validation helpers -------------------------------------------------------------
