@@ -36,7 +36,7 @@ ORIGINS = ("worker", "peasant", "employee")
 # and opposition were "political" (L1035, L1461).
 SEVERITY = {"passivity": 0.0, "card_irregularity": 0.3, "indiscipline": 0.4, "misconduct": 0.5,
             "bureaucratism": 0.5, "alien_past": 0.8, "opposition": 1.0, "other": 0.3,
-            "enemy_of_the_people": 1.0,
+            "enemy_of_the_people": 1.0, "old_bolshevik": 1.0,
             # criticism from below: bureaucrats "removed by their own activists for poor
             # leadership, not by the police as 'enemies of the people'" (L1799)
             "poor_leadership": 0.1}
@@ -112,7 +112,8 @@ class Member(mesa.Agent):
     def ground_vector(self) -> tuple[int, ...]:
         """0/1 indicators in :data:`model.rules.GROUNDS` order."""
         g = self.grounds
-        return tuple(int(self.is_official) if k == "bureaucratism" else int(g.get(k, False))
+        derived = {"bureaucratism": self.is_official, "old_bolshevik": self.joined <= 1920}
+        return tuple(int(derived[k]) if k in derived else int(g.get(k, False))
                      for k in rules.GROUNDS)
 
     def grounds_visible(self) -> float:

@@ -264,10 +264,11 @@ class ArrayPurgeModel(BasePurgeModel):
         return np.array(self._grounds(idx), dtype=float)
 
     def _grounds(self, idx: np.ndarray) -> list[np.ndarray]:
-        """Ground indicators of members ``idx`` in GROUNDS order (bureaucratism = office)."""
+        """Ground indicators of members ``idx`` in GROUNDS order (two derived: office, joined)."""
         m = self.m
-        return [(m.office[idx] != 0) if g == "bureaucratism" else getattr(m, g)[idx]
-                for g in rules.GROUNDS]
+        derived = {"bureaucratism": lambda: m.office[idx] != 0,
+                   "old_bolshevik": lambda: m.joined[idx] <= 1920}
+        return [derived[g]() if g in derived else getattr(m, g)[idx] for g in rules.GROUNDS]
 
     @property
     def state_counts(self) -> dict[str, int]:

@@ -31,6 +31,9 @@ GROUNDS: tuple[str, ...] = (
     "card_irregularity",  # Table 3.5 "Altered, forged, stolen party cards"
     "bureaucratism",  # Table 2.3 "careerist, bureaucrat"; officials only (L636, L1065)
     "opposition",  # "Trotskyists", former oppositionists (Table 3.5 row 1; L1447, L1461)
+    # Joined in 1920 or earlier ("Old Bolsheviks", L145, L2051). No campaign of the
+    # historical calendar names them; the totalitarian variant's center does (L145).
+    "old_bolshevik",
 )
 
 OUTCOMES: tuple[str, ...] = ("expel", "demote", "reprimand", "remove_from_post", "warn")

@@ -47,7 +47,8 @@ def _center_defines_targets(c: Campaign) -> Campaign:
     changes: dict[str, Any] = {}
     if c.pace > 0:
         changes.update(zeal_floor=1.0, intensity=c.intensity * crescendo,
-                       targets={"opposition": 3.0, "alien_past": 2.0, "misconduct": 0.5,
+                       targets={"opposition": 3.0, "old_bolshevik": 2.0, "alien_past": 2.0,
+                                "misconduct": 0.5,
                                 "indiscipline": 0.5, "card_irregularity": 0.2,
                                 "bureaucratism": 0.5, "passivity": 0.0})
     if c.vigilance > 0 and c.pace == 0:
