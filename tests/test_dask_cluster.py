@@ -68,10 +68,11 @@ def cluster(tmp_path):
 
 def test_a_sweep_survives_a_killed_worker_with_identical_results(cluster, tmp_path):
     address, workers = cluster
-    assert main([*_sweep_args(tmp_path / "local", samples=20), "--serial"]) == 0
+    assert main([*_sweep_args(tmp_path / "local", samples=20, n_members=4000), "--serial"]) == 0
     out = tmp_path / "cluster"
-    proc = _start([*_sweep_args(out, samples=20), "--scheduler", address])
+    proc = _start([*_sweep_args(out, samples=20, n_members=4000), "--scheduler", address])
     _wait_for_runs(out, 6, proc)
+    assert proc.poll() is None, "the sweep ended before the worker could be killed"
     workers[0].send_signal(signal.SIGKILL)  # a worker dies mid-sweep
     workers[0].wait()
     _, err = proc.communicate(timeout=300)

@@ -71,10 +71,12 @@ def test_run_ids_are_stable_and_distinguish_what_matters():
     assert base not in others and len(others) == 5
 
 
-def _sweep_args(out: Path, samples: int = 6, replicates: int = 2) -> list[str]:
+def _sweep_args(out: Path, samples: int = 6, replicates: int = 2,
+                n_members: int = 1000) -> list[str]:
     return ["sweep", "--factor", "protection_strength=0:1", "--factor",
             "chistka.intensity=0.8:1.4", "--samples", str(samples), "--replicates",
-            str(replicates), "--out", str(out), *SMALL]
+            str(replicates), "--out", str(out), "--set", f"n_members={n_members}",
+            *SMALL[2:]]
 
 
 def _runs(out: Path) -> pd.DataFrame:
@@ -146,16 +148,22 @@ def test_kill_9_loses_only_runs_in_flight_and_resumes(tmp_path, uninterrupted):
     assert len(yearly) == 40 * 7 and set(yearly["run_id"]) == set(runs["run_id"])
 
 
-def test_ctrl_c_on_dask_saves_finished_runs_and_resumes(tmp_path, uninterrupted):
+def test_ctrl_c_on_dask_saves_finished_runs_and_resumes(tmp_path):
+    """Larger runs than elsewhere, so that the sweep is still going when Ctrl-C comes."""
+    args = _sweep_args(tmp_path / "whole", samples=30, n_members=4000)
+    assert main([*args, "--serial"]) == 0
+    uninterrupted = _runs(tmp_path / "whole")
     out = tmp_path / "s"
-    proc = _start([*_sweep_args(out, samples=20), "--workers", "2"])
-    _wait_for_runs(out, 4, proc)
+    proc = _start([*_sweep_args(out, samples=30, n_members=4000), "--workers", "2"])
+    _wait_for_runs(out, 3, proc)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Run the same command again to resume" in err
     assert "Traceback" not in err
-    assert main([*_sweep_args(out, samples=20), "--workers", "2"]) == 0
+    saved = len(load_results(out, with_yearly=False)[0])
+    assert 3 <= saved < 60
+    assert main([*_sweep_args(out, samples=30, n_members=4000), "--workers", "2"]) == 0
     pd.testing.assert_frame_equal(_runs(out), uninterrupted)
 
 

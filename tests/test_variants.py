@@ -1,5 +1,6 @@
-"""Rival explanations: the variants differ in the intended mechanisms, and the scorecard
-can tell a broken variant from a working one.
+"""Rival explanations: the variants differ in the intended mechanisms.
+
+And the scorecard can tell a broken variant from a working one.
 """
 
 from __future__ import annotations
