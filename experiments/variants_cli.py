@@ -43,6 +43,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         params[variant] = read_params(path)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.calibrate:
+        params.update(calibrate_variants(args, names, fixed, params, out))
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     results, frames = {}, {"yearly": [], "discriminating": []}
     for name in names:
@@ -74,6 +76,44 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"\nTables and figures in {out}/; `purges report --from {out}` writes the "
               "report.")
     return 0
+
+
+def calibrate_variants(args: argparse.Namespace, names: list[str], fixed: dict,
+                       given: dict, out: Path) -> dict[str, dict]:
+    """ABC-SMC for each variant without given parameters, on the same targets and priors."""
+    import os
+
+    from experiments import calibrate
+    from experiments.sweep import parse_factor
+    from model import engine_class
+
+    factors = [parse_factor(f) for f in args.calibrate_factor or CALIBRATION_FACTORS]
+    found = {}
+    for name in names:
+        if name in given:
+            continue
+        folder = out / "calibration" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        scenario = load_scenario(args.scenario).with_variant(name).with_overrides(fixed)
+        engine = engine_class(args.engine, scenario.parameters.n_members).engine
+        if not args.quiet:
+            print(f"calibrating {name} ...", flush=True)
+        posterior, _ = calibrate.calibrate(
+            factors, folder, population=args.population, generations=args.generations,
+            workers=args.processes or os.cpu_count() or 1, scenario_path=args.scenario,
+            fixed=fixed, engine=engine, variant=name)
+        stats = calibrate.summary(posterior)
+        stats.to_csv(folder / "posterior_summary.csv", index=False)
+        calibrate.write_parameters(stats, folder / "calibrated.toml",
+                                   f"purges compare --calibrate, variant {name}")
+        found[name] = {r.parameter: float(r.mean) for r in stats.itertuples()}
+    return found
+
+
+# The inputs every variant is calibrated on by ``purges compare --calibrate``: the
+# strength of the three operations that set the yearly rates (same priors for all).
+CALIBRATION_FACTORS = ("chistka.intensity=0.2:2.5", "proverka.intensity=0.02:0.6",
+                       "ezhovshchina_1937.arrest_rate=0.00005:0.002")
 
 
 def curves_figure(yearly: pd.DataFrame, path: Path) -> Path:
@@ -233,6 +273,14 @@ def add_parsers(sub) -> None:
     p.add_argument("--params", action="append", default=[], metavar="VARIANT=FILE",
                    help="calibrated parameters for a variant (from purges calibrate "
                         "--variant VARIANT)")
+    p.add_argument("--calibrate", action="store_true",
+                   help="calibrate every variant (ABC-SMC) on the same visible targets and "
+                        "priors before comparing; --params wins for a variant")
+    p.add_argument("--calibrate-factor", action="append", default=[], metavar="NAME=LOW:HIGH",
+                   help="priors for --calibrate (default: chistka, proverka and 1937 "
+                        "intensities)")
+    p.add_argument("--population", type=int, default=40, help="--calibrate: particles")
+    p.add_argument("--generations", type=int, default=3, help="--calibrate: generations")
     p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
     p.add_argument("--processes", type=int, default=None)
     p.add_argument("--out", default="compare", help="output folder (default ./compare)")

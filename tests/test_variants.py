@@ -117,3 +117,17 @@ def test_compare_and_report_end_to_end(tmp_path):
     assert "Totalitarian / intentionalist" in page and "data:image/png;base64" in page
     assert "L145" in page and "Table 3.2" in page
     assert main(["report", "--from", str(tmp_path / "nowhere")]) == 2
+
+
+def test_compare_can_calibrate_every_variant_on_the_same_targets(tmp_path):
+    out = tmp_path / "cmp"
+    assert main(["compare", "--variants", "center-periphery,totalitarian", "--calibrate",
+                 "--calibrate-factor", "chistka.intensity=0.2:2.5", "--population", "8",
+                 "--generations", "1", "--seeds", "2", "--set", "n_members=1200",
+                 "--processes", "1", "--out", str(out), "--quiet"]) == 0
+    import json
+
+    calibrated = json.loads((out / "manifest.json").read_text())["calibrated"]
+    assert set(calibrated) == {"center-periphery", "totalitarian"}
+    assert all(0.2 <= p["chistka.intensity"] <= 2.5 for p in calibrated.values())
+    assert (out / "calibration" / "totalitarian" / "calibrated.toml").exists()
