@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     from experiments import variants_cli
 
     variants_cli.add_parsers(sub)
+    app = sub.add_parser("app", help="the seminar app in the browser (Mesa SolaraViz)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to bind (default 127.0.0.1: this computer only)")
+    app.add_argument("--port", type=int, default=8765)
+    app.set_defaults(func=cmd_app)
     par = sub.add_parser("parameters", help="list the parameters with defaults and sources")
     par.set_defaults(func=cmd_parameters)
     return parser
@@ -103,6 +108,20 @@ def parse_overrides(items: list[str]) -> dict:
             raise UsageError(f"--set {name}: cannot read value {text!r}") from None
         out[name.strip()] = value
     return out
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Start the seminar app with Solara (needs the ``app`` extra: pip install -e .[app])."""
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        raise UsageError("the app needs Solara: run `bash scripts/setup.sh dev` or "
+                         "`.venv/bin/pip install -e .[app]`") from None
+    app = Path(__file__).resolve().parents[1] / "seminar" / "app.py"
+    solara_cli = Path(sys.executable).with_name("solara")
+    print(f"The seminar app: http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
+    return subprocess.call([str(solara_cli), "run", str(app), "--host", args.host,
+                            "--port", str(args.port), "--production"])
 
 
 def read_params(path: str | None) -> dict:

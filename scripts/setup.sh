@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create ./.venv with Python >= 3.12 and install the project into it.
 #   bash scripts/setup.sh        # the model and its command `purges`
-#   bash scripts/setup.sh dev    # ... plus the test tools (pytest, hypothesis)
+#   bash scripts/setup.sh app    # ... plus the seminar app (Solara, via mesa[rec])
+#   bash scripts/setup.sh dev    # ... plus the app and the test tools (pytest, hypothesis, playwright)
 # Mesa 3.5 needs Python >= 3.12. The machine's default python3 may be 3.11,
 # so look for a 3.12+ interpreter: python3.12/3.13 on PATH, then pyenv's.
 set -euo pipefail
@@ -35,5 +36,6 @@ if [ ! -x .venv/bin/python ] || ! is_ok .venv/bin/python; then
 fi
 target="."
 [ "$extra" = "dev" ] && target=".[dev]"
+[ "$extra" = "app" ] && target=".[app]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 echo "installed into .venv ($(.venv/bin/python --version))"

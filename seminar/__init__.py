@@ -1,0 +1,1 @@
+"""The seminar: a browser app on Mesa's SolaraViz for teaching structural explanations."""

@@ -1,0 +1,191 @@
+"""The seminar app: change how the party behaves, watch the curves move against the record.
+
+Students change how the center, the secretaries and the rank and file behave and watch
+the expulsion curves move against the historical ones.
+
+Run with ``purges app`` (binds to 127.0.0.1) or ``solara run seminar/app.py``. Each browser
+session gets its own model (``Page`` builds one per session; a module-level model would
+be shared by every student, Mesa notes, pitfall 6).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import solara  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from mesa.visualization import SolaraViz  # noqa: E402
+
+from experiments import history  # noqa: E402
+from model.agents import ARRESTED, EXPELLED, LEVELS  # noqa: E402
+from model.params import Parameters  # noqa: E402
+from model.reporters import expulsions_table, yearly_table  # noqa: E402
+from model.variants import VARIANTS  # noqa: E402
+from seminar.classroom import SeminarModel  # noqa: E402
+
+DEFAULTS = Parameters()
+LEVEL_LABELS = {"rank_and_file": "rank and file", "ppo_secretary": "cell (PPO) secretary",
+                "other_official": "other official", "district_secretary": "raikom secretary",
+                "regional_secretary": "obkom secretary"}
+
+MODEL_PARAMS = {
+    "variant": {"type": "Select", "value": "center-periphery", "values": list(VARIANTS),
+                "label": "Explanation (variant)"},
+    "chistka_conducted_by": {"type": "Select", "value": "commission",
+                             "values": ["commission", "secretaries", "rank_and_file"],
+                             "label": "Who runs the 1933 chistka"},
+    "protection_strength": {"type": "SliderFloat", "value": DEFAULTS.protection_strength,
+                            "min": 0.0, "max": 1.0, "step": 0.05,
+                            "label": "Protection of clients by their patrons"},
+    "lateral_rate": {"type": "SliderFloat", "value": DEFAULTS.lateral_rate, "min": 0.0,
+                     "max": 0.5, "step": 0.01, "label": "Denunciation propensity (peers)"},
+    "rebuke_pressure": {"type": "SliderFloat", "value": DEFAULTS.rebuke_pressure, "min": 0.0,
+                        "max": 3.0, "step": 0.1, "label": "Center's pressure after a rebuke"},
+    "n_members": {"type": "SliderInt", "value": 1500, "min": 500, "max": 4000, "step": 500,
+                  "label": "Members simulated"},
+    "rng": {"type": "InputText", "value": "1", "label": "Random seed"},
+}
+
+GLOSSARY = """
+**Month:** {month} &nbsp; **Campaigns now:** {campaigns}
+
+<details><summary><b>Glossary</b> (Russian terms)</summary>
+
+- **chistka** - purge: the 1933 screening of every member by purge commissions
+- **proverka** - verification of party documents (1935)
+- **obmen** - exchange of party documents (1936)
+- **obkom / kraikom** - regional party committee; **raikom** - district committee
+- **PPO** - primary party organization ("cell"), led by its secretary
+- **Ezhovshchina** - the NKVD terror of 1937-38 under Ezhov
+- **family circle** (*semeistvennost'*) - a secretary and the clients he appointed and protects
+- **ballast** - passive members, expelled to show vigilance
+- **dead souls** - members on the rolls who had long left
+</details>
+"""
+
+
+def _rates_figure(model: SeminarModel) -> Figure:
+    fig = Figure(figsize=(6, 3.4))
+    ax = fig.subplots()
+    book = history.national_expulsion_rates()
+    ax.plot(book["year"], book["rate_pct"], "ko", label="book (Table 7.1)")
+    if model.steps:
+        yearly = yearly_table(model)
+        ax.plot(yearly["year"], yearly["expulsion_rate_pct"], "-o", color="#4c72b0",
+                label=f"simulated ({model.variant})")
+    ax.set_xlim(1932.5, 1939.5)
+    ax.set_ylim(0, max(25, ax.get_ylim()[1]))
+    ax.set_xlabel("year")
+    ax.set_ylabel("% of the party expelled")
+    ax.set_title("Expulsions per year: simulated and historical")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def ExpulsionCurves(model: SeminarModel):
+    """Simulated yearly expulsion rates against the book's national rates."""
+    return solara.FigureMatplotlib(_rates_figure(model), format="png")
+
+
+def _who_figure(model: SeminarModel) -> Figure:
+    fig = Figure(figsize=(6, 3.4))
+    ax1, ax2 = fig.subplots(1, 2)
+    e = expulsions_table(model) if model.steps else None
+    if e is not None and len(e):
+        by_level = e.groupby(["year", "level"]).size().unstack(fill_value=0)
+        by_level = by_level.reindex(columns=[c for c in LEVELS if c in by_level.columns])
+        by_level.rename(columns=LEVEL_LABELS).plot.bar(stacked=True, ax=ax1, width=0.8)
+        ax1.legend(fontsize=6)
+        e["reason"].value_counts().head(6).plot.barh(ax=ax2, color="#c44e52")
+    ax1.set_title("expelled, by level", fontsize=9)
+    ax2.set_title("expelled, by reason", fontsize=9)
+    ax1.tick_params(labelsize=7)
+    ax2.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def WhoIsExpelled(model: SeminarModel):
+    """Who is being expelled: officeholders or rank and file, and on what grounds."""
+    return solara.FigureMatplotlib(_who_figure(model), format="png")
+
+
+def district_graph(model: SeminarModel) -> nx.DiGraph:
+    """The patron-client network of the first district of the first region."""
+    district = model.regions[0].districts[0]
+    members = [m for ppo in district.ppos for m in ppo.members]
+    graph = nx.DiGraph()
+    for m in members:
+        graph.add_node(m.unique_id, member=m)
+    for m in members:
+        if m.patron is not None and m.patron.unique_id in graph:
+            graph.add_edge(m.patron.unique_id, m.unique_id)
+    return graph
+
+
+def _network_figure(model: SeminarModel) -> Figure:
+    graph = district_graph(model)
+    # keep the family circles and a sample of the others, so the picture stays legible
+    circle = {n for e in graph.edges for n in e}
+    others = [n for n in graph.nodes if n not in circle][:60]
+    g = graph.subgraph(list(circle) + others)
+    pos = nx.spring_layout(g, seed=7, k=0.3)
+    fig = Figure(figsize=(6, 4.2))
+    ax = fig.subplots()
+    colors, sizes = [], []
+    for n in g.nodes:
+        m = g.nodes[n]["member"]
+        colors.append("#c44e52" if m.state in (EXPELLED, ARRESTED) else "#55a868"
+                      if m.protected else "#dd8452" if m.denunciations_made else "#9aa5b1"
+                      if not m.in_party else "#4c72b0")
+        sizes.append(20 + 40 * m.office)
+    nx.draw_networkx(g, pos, ax=ax, node_color=colors, node_size=sizes, with_labels=False,
+                     arrows=False, width=0.5, edge_color="#bbbbbb")
+    for label, color in (("expelled or arrested", "#c44e52"), ("protected by a patron", "#55a868"),
+                         ("has denounced someone", "#dd8452"), ("in the party", "#4c72b0"),
+                         ("left / lost from the rolls", "#9aa5b1")):
+        ax.scatter([], [], color=color, label=label, s=25)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("One raikom's family circles (bigger = higher office; lines: patron-client)",
+                 fontsize=9)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def DistrictNetwork(model: SeminarModel):
+    """One district's patron-client network, with expelled, protected, denouncing members."""
+    return solara.FigureMatplotlib(_network_figure(model), format="png")
+
+
+def Status(model: SeminarModel):
+    """The month, the campaigns running and a glossary of Russian terms."""
+    active = [c.russian or c.name for c in model.calendar.active_campaigns(model.month)]
+    return solara.Markdown(GLOSSARY.format(month=model.month_label if model.steps else "-",
+                                           campaigns=", ".join(active) or "none"))
+
+
+def make_page(model: SeminarModel | None = None):
+    """The SolaraViz page for one model.
+
+    The components are plain functions of the model: SolaraViz wraps them so that they
+    are drawn again after every step (a ``@solara.component`` would not be).
+    """
+    model = model or SeminarModel()
+    return SolaraViz(model, components=[Status, ExpulsionCurves, WhoIsExpelled,
+                                        DistrictNetwork],
+                     model_params=MODEL_PARAMS, name="The party purges, 1933-1939")
+
+
+@solara.component
+def Page():
+    """One model per browser session."""
+    model = solara.use_memo(lambda: SeminarModel(), [])
+    return make_page(model)
+
+
+plt.close("all")

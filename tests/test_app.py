@@ -1,0 +1,129 @@
+"""The seminar app: its pieces without a browser, and the whole app in headless Chromium.
+
+The browser test uses Debian's ``chromium`` through Playwright's Python package (no
+browser download). ``.ci/run`` installs both and sets ``PURGES_REQUIRE_BROWSER=1``, so on
+CI a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_app_components_draw_a_stepped_model():
+    from seminar.app import (
+        MODEL_PARAMS,
+        _network_figure,
+        _rates_figure,
+        _who_figure,
+        district_graph,
+        make_page,
+    )
+    from seminar.classroom import SeminarModel
+
+    model = SeminarModel(rng="4", n_members=800, chistka_conducted_by="secretaries")
+    assert model.calendar.campaigns[1].conducted_by == "secretaries"
+    for _ in range(10):
+        model.step()
+    for draw in (_rates_figure, _who_figure, _network_figure):
+        assert draw(model).axes
+    graph = district_graph(model)
+    assert graph.number_of_edges() > 0  # family circles exist
+    assert make_page(model) is not None
+    assert set(MODEL_PARAMS) >= {"variant", "protection_strength", "lateral_rate",
+                                 "chistka_conducted_by", "rebuke_pressure", "rng"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "app.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "experiments.cli", "app", "--port",
+                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, (tmp_path / "app.log").read_text()
+            assert time.monotonic() < deadline, "the app did not start"
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _browser_available() -> bool:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return Path(CHROMIUM).exists()
+
+
+def test_the_app_in_a_real_browser(app_url, tmp_path):
+    if not _browser_available():
+        if os.environ.get("PURGES_REQUIRE_BROWSER"):
+            pytest.fail("Chromium or Playwright is missing (apt-get install chromium; "
+                        "pip install playwright)")
+        pytest.skip("Chromium or Playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url, wait_until="networkidle", timeout=90_000)
+        page.wait_for_selector("img", timeout=60_000)
+        page.wait_for_timeout(1000)
+        rates_before = page.locator("img").nth(0).screenshot()
+        who_before = page.locator("img").nth(1).screenshot()
+        # change a control: the explanation, then reset the model with it
+        page.get_by_text("center-periphery").first.click()
+        page.get_by_role("option", name="totalitarian").click()
+        page.get_by_role("button", name="RESET").click()
+        page.wait_for_timeout(1000)
+        for _ in range(8):
+            page.get_by_role("button", name="STEP").click()
+            page.wait_for_timeout(300)
+        page.get_by_text("1933-08").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        rates_after = page.locator("img").nth(0).screenshot()
+        who_after = page.locator("img").nth(1).screenshot()
+        shot = tmp_path / "app.png"
+        page.screenshot(path=str(shot))
+        body = page.inner_text("body")
+        browser.close()
+    assert rates_after != rates_before, "the expulsion curves did not change"
+    assert who_after != who_before, "the who-is-expelled plot did not change"
+    assert "totalitarian" in body and "chistka" in body
+    assert shot.stat().st_size > 50_000
+    print(f"screenshot: {shot}")
