@@ -18,6 +18,8 @@ class SeminarModel(PurgeModel):
         variant: A named explanation of :mod:`model.variants`.
         chistka_conducted_by: Who ran the 1933 purge: ``commission`` (as it was, L650-664),
             ``secretaries`` or ``rank_and_file``.
+        proverka_conducted_by: Who ran the 1935 verification: ``secretaries`` (as it was,
+            L1075), ``commission`` or ``rank_and_file``.
         rng: Seed (text is accepted: the app's seed box gives text).
         scenario: Ignored unless it is one of this project's scenarios (SolaraViz passes
             Mesa's own scenario object on reset).
@@ -25,11 +27,13 @@ class SeminarModel(PurgeModel):
     """
 
     def __init__(self, *, variant: str = "center-periphery",
-                 chistka_conducted_by: str = "commission", rng=None, scenario=None,
+                 chistka_conducted_by: str = "commission",
+                 proverka_conducted_by: str = "secretaries", rng=None, scenario=None,
                  n_members: int = 1500, **overrides):
         """Build the scenario from the controls, then the model."""
         calendar = scenario if isinstance(scenario, Scenario) else load_scenario()
         calendar = _conducted_by(calendar.with_variant(variant), "chistka", chistka_conducted_by)
+        calendar = _conducted_by(calendar, "proverka", proverka_conducted_by)
         self.variant = variant
         super().__init__(scenario=calendar, rng=rng if rng not in ("", None) else 1,
                          n_members=int(n_members), **overrides)

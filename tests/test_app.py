@@ -43,6 +43,7 @@ def test_app_components_draw_a_stepped_model():
     assert graph.number_of_edges() > 0  # family circles exist
     assert make_page(model) is not None
     assert set(MODEL_PARAMS) >= {"variant", "protection_strength", "lateral_rate",
+                                 "proverka_conducted_by",
                                  "chistka_conducted_by", "rebuke_pressure", "rng"}
 
 
