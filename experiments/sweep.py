@@ -342,13 +342,29 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 
     if scheduler:
         with Client(scheduler, timeout="20s") as client:
-            yield client
+            try:
+                yield client
+            except BaseException:
+                _quiet_dask()
+                raise
         return
     n = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                       dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
-        yield client
+        try:
+            yield client
+        except BaseException:  # Ctrl-C: tear down without Dask's shutdown tracebacks
+            _quiet_dask()
+            raise
+
+
+def _quiet_dask() -> None:
+    """Silence the loggers that print tracebacks while a cluster is torn down mid-work."""
+    import logging
+
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def run_tasks(tasks: list[Task], store: Store, *, serial: bool = False,
