@@ -83,6 +83,18 @@ def app_url(tmp_path):
         log.close()
 
 
+def _shot(page, index: int) -> bytes:
+    """A screenshot of the index-th plot, retried while the app is redrawing it."""
+    from playwright.sync_api import Error
+
+    for _ in range(20):
+        try:
+            return page.locator("img").nth(index).screenshot(timeout=10_000)
+        except Error:  # redrawn (replaced in the DOM) while we looked
+            page.wait_for_timeout(500)
+    raise AssertionError(f"plot {index} never stopped redrawing")
+
+
 def _browser_available() -> bool:
     try:
         import playwright  # noqa: F401
@@ -104,9 +116,9 @@ def test_the_app_in_a_real_browser(app_url, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url, wait_until="networkidle", timeout=90_000)
         page.wait_for_selector("img", timeout=60_000)
-        page.wait_for_timeout(1000)
-        rates_before = page.locator("img").nth(0).screenshot()
-        who_before = page.locator("img").nth(1).screenshot()
+        page.wait_for_timeout(2000)
+        rates_before = _shot(page, 0)
+        who_before = _shot(page, 1)
         # change a control: the explanation, then reset the model with it
         page.get_by_text("center-periphery").first.click()
         page.get_by_role("option", name="totalitarian").click()
@@ -117,8 +129,8 @@ def test_the_app_in_a_real_browser(app_url, tmp_path):
             page.wait_for_timeout(300)
         page.get_by_text("1933-08").wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
-        rates_after = page.locator("img").nth(0).screenshot()
-        who_after = page.locator("img").nth(1).screenshot()
+        rates_after = _shot(page, 0)
+        who_after = _shot(page, 1)
         shot = tmp_path / "app.png"
         page.screenshot(path=str(shot))
         body = page.inner_text("body")
