@@ -41,6 +41,8 @@ SEVERITY = {"passivity": 0.0, "card_irregularity": 0.3, "indiscipline": 0.4, "mi
             # leadership, not by the police as 'enemies of the people'" (L1799)
             "poor_leadership": 0.1}
 BASELINE_RISK = 0.25  # ASSUMPTION: weight of "other" grounds (Table 2.3: "Other" 17.9 %)
+# Which grounds a lateral denunciation is about, by visibility (Table 3.1, L836).
+DENOUNCED_GROUNDS = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
 
 # New recruits after admissions reopened in November 1936 (L1107). The book gives no
 # composition for them. ASSUMPTION: 70 % workers, 20 % peasants, 10 % employees, near the

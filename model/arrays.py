@@ -31,6 +31,7 @@ from model.agents import (
     BASELINE_RISK,
     CANDIDATE,
     DEAD_SOUL,
+    DENOUNCED_GROUNDS,
     DISTRICT_SECRETARY,
     EXPELLED,
     FUSED_ARREST_SHARE,
@@ -60,9 +61,6 @@ REASONS = (*rules.GROUNDS, "other", "enemy_of_the_people", "poor_leadership")
 R = {name: code for code, name in enumerate(REASONS)}
 REASON_SEVERITY = np.array([SEVERITY[r] for r in REASONS])
 CHANNELS = ("screening", "lateral", "from_below", "from_above", "nkvd")
-# Grounds a denunciation is usually about, by visibility (Table 3.1, L836); as in the
-# reference engine's ``_DENOUNCED_GROUNDS``.
-DENOUNCED = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
 WORKER = ORIGINS.index("worker")
 NONE = -1  # no patron, no secretary, nobody found
 
@@ -283,11 +281,6 @@ class ArrayPurgeModel(BasePurgeModel):
                                         strict=True)
                    if r.secretary != NONE and r.secretary == orig
                    and m.state[orig] <= IN_PARTY_MAX and m.office[orig] == REGIONAL_SECRETARY)
-
-    @property
-    def members_total(self) -> int:
-        """Rows ever created (initial members plus admitted candidates)."""
-        return self.m.n
 
     def expulsion_records(self) -> pd.DataFrame:
         """One row per expulsion, same columns as the reference engine's table."""
@@ -736,10 +729,10 @@ class ArrayPurgeModel(BasePurgeModel):
 
     def _visible_reason(self, target: np.ndarray) -> np.ndarray:
         """A random ground among those the member visibly has, or "other"."""
-        flags = np.vstack([getattr(self.m, g)[target] for g in DENOUNCED])
+        flags = np.vstack([getattr(self.m, g)[target] for g in DENOUNCED_GROUNDS])
         keys = np.where(flags, self.rng.random(flags.shape), -1.0)
         pick = keys.argmax(axis=0)
-        codes = np.array([R[g] for g in DENOUNCED])[pick]
+        codes = np.array([R[g] for g in DENOUNCED_GROUNDS])[pick]
         return np.where(flags.any(axis=0), codes, R["other"])
 
     def _pick_any(self, lo: np.ndarray, hi: np.ndarray, exclude: np.ndarray,

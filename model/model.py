@@ -17,6 +17,7 @@ from model.agents import (
     BASELINE_RISK,
     CANDIDATE,
     DEAD_SOUL,
+    DENOUNCED_GROUNDS,
     DISTRICT_SECRETARY,
     EXPELLED,
     FUSED_ARREST_SHARE,
@@ -41,9 +42,6 @@ from model.agents import (
 from model.base import BasePurgeModel
 from model.scenario import Campaign, month_index, month_label
 from model.structure import build_party
-
-# Which grounds a denunciation is usually about, by visibility (Table 3.1, L836).
-_DENOUNCED_GROUNDS = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
 
 
 class PurgeModel(BasePurgeModel):
@@ -278,7 +276,7 @@ class PurgeModel(BasePurgeModel):
             self.vacate(target, how="removed", elected_successor=False)
 
     def _visible_reason(self, m: Member) -> str:
-        present = [g for g in _DENOUNCED_GROUNDS if m.grounds.get(g)]
+        present = [g for g in DENOUNCED_GROUNDS if m.grounds.get(g)]
         if not present:
             return "other"
         return present[int(self.rng.integers(len(present)))]
