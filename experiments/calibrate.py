@@ -92,14 +92,10 @@ class Simulator:
 
     def __call__(self, parameters) -> dict[str, float]:
         """Run the model once and read off the calibration targets."""
-        from experiments.runner import run_once
-        from model.scenario import load_scenario
+        from experiments.runner import build_scenario, run_once
 
         proposal = {k: float(v) for k, v in dict(parameters).items()}
-        scenario = load_scenario(self.scenario_path)
-        if self.variant:
-            scenario = scenario.with_variant(self.variant)
-        scenario = scenario.with_overrides({**self.fixed, **proposal})
+        scenario = build_scenario(self.scenario_path, self.variant, {**self.fixed, **proposal})
         result = run_once(scenario, seed_for(proposal), self.engine)
         by_name = {t.name: t for t in TARGETS}
         out = {}

@@ -27,7 +27,7 @@ from pathlib import Path
 from experiments.sweep import SweepError
 from model import engine_class
 from model.params import ParameterError, Parameters
-from model.scenario import ScenarioError, default_scenario_path, load_scenario
+from model.scenario import ScenarioError, default_scenario_path
 
 PACKAGES = ("mesa", "numpy", "pandas", "matplotlib", "networkx", "tqdm")
 
@@ -142,15 +142,13 @@ def read_params(path: str | None) -> dict:
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate everything, run the seeds, write tables, figures and the manifest."""
     from experiments import compare, figures
-    from experiments.runner import combine, expulsion_breakdown, run_many
+    from experiments.runner import build_scenario, combine, expulsion_breakdown, run_many
 
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     overrides = {**read_params(args.params), **parse_overrides(args.set)}
-    scenario = load_scenario(args.scenario)  # validates the file before any work
-    if args.variant:
-        scenario = scenario.with_variant(args.variant)
-    scenario = scenario.with_overrides(overrides) if overrides else scenario
+    # validates the file, the variant and the overrides before any work
+    scenario = build_scenario(args.scenario, args.variant, overrides)
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -120,14 +120,22 @@ def expulsion_breakdown(expulsions: pd.DataFrame) -> pd.DataFrame:
     return out[["seed", "year", "dimension", "category", "expelled"]]
 
 
-def _run_seed(args: tuple[str | None, dict, int, str, str | None]) -> RunResult:
-    path, overrides, seed, engine, variant = args
+def build_scenario(path: str | Path | None, variant: str | None = None,
+                   overrides: dict | None = None) -> Scenario:
+    """A scenario file (None: the historical one), under a variant, with overrides.
+
+    The one place where the experiments assemble what a run simulates; every step
+    validates and raises a one-line :class:`model.ScenarioError`.
+    """
     scenario = load_scenario(path)
     if variant:
         scenario = scenario.with_variant(variant)
-    if overrides:
-        scenario = scenario.with_overrides(overrides)
-    return run_once(scenario, seed, engine)
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def _run_seed(args: tuple[str | None, dict, int, str, str | None]) -> RunResult:
+    path, overrides, seed, engine, variant = args
+    return run_once(build_scenario(path, variant, overrides), seed, engine)
 
 
 def run_many(scenario_path: str | Path | None, seeds: list[int], overrides: dict | None = None,

@@ -47,7 +47,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from model.params import Parameters
-from model.scenario import _CAMPAIGN_RANGES, ScenarioError, load_scenario
+from model.scenario import _CAMPAIGN_RANGES, ScenarioError
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 COMPACT_EVERY = 200  # runs per parquet part
@@ -113,6 +113,12 @@ def check_factor(factor: Factor) -> Factor:
         raise SweepError(f"factor {factor.name}: range [{factor.low}, {factor.high}] is outside "
                          f"the allowed [{lo}, {hi}]")
     return dataclasses.replace(factor, integer=integer)
+
+
+def check_corners(scenario, factors: list[Factor]) -> None:
+    """Every corner of the factors' ranges must make a valid scenario (one-line errors)."""
+    for f in factors:
+        scenario.with_overrides({f.name: f.low}).with_overrides({f.name: f.high})
 
 
 def salib_problem(factors: list[Factor]) -> dict[str, Any]:
@@ -216,7 +222,7 @@ def make_tasks(design: pd.DataFrame, replicates: int, first_seed: int, fixed: di
 def execute_task(task: Task) -> dict[str, Any]:
     """Run one task (on a worker); never raises: a failure is a record with its error."""
     from experiments.metrics import summarize, yearly_series
-    from experiments.runner import run_once
+    from experiments.runner import build_scenario, run_once
 
     start = time.perf_counter()
     record: dict[str, Any] = {"run_id": task.run_id, "point_id": task.point_id,
@@ -224,7 +230,7 @@ def execute_task(task: Task) -> dict[str, Any]:
                               "engine": task.engine, **{f"x_{k}": v for k, v in
                                                         task.overrides.items()}}
     try:
-        scenario = load_scenario(task.scenario_path).with_overrides(task.overrides)
+        scenario = build_scenario(task.scenario_path, None, task.overrides)
         result = run_once(scenario, task.seed, task.engine)
         record.update(status="ok", error="", **summarize(result))
         yearly = yearly_series(result).to_dict(orient="list")

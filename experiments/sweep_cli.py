@@ -8,10 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+from experiments.runner import build_scenario
 from experiments.sweep import (
     DESIGNS,
     Store,
     SweepError,
+    check_corners,
     make_design,
     make_tasks,
     parse_factor,
@@ -22,7 +24,6 @@ from experiments.sweep import (
     tasks_frame,
     write_manifest,
 )
-from model.scenario import load_scenario
 
 
 def add_sweep_arguments(p: argparse.ArgumentParser) -> None:
@@ -64,9 +65,8 @@ def prepare(args: argparse.Namespace, design_name: str, levels: int = 3,
     clash = set(fixed) & set(names)
     if clash:
         raise SweepError(f"{', '.join(sorted(clash))} is both --set and --factor")
-    scenario = load_scenario(args.scenario).with_overrides(fixed)
-    for f in factors:  # every corner of the design must be a valid scenario
-        scenario.with_overrides({f.name: f.low}).with_overrides({f.name: f.high})
+    scenario = build_scenario(args.scenario, None, fixed)
+    check_corners(scenario, factors)
     design = make_design(factors, design_name, args.samples, levels, design_seed)
     n_members = scenario.parameters.n_members
     if "n_members" in names:
@@ -206,12 +206,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.population < 5 or args.generations < 1:
         raise SweepError("--population must be at least 5 and --generations at least 1")
     fixed = parse_overrides(args.set)
-    scenario = load_scenario(args.scenario)
-    if args.variant:
-        scenario = scenario.with_variant(args.variant)
-    scenario = scenario.with_overrides(fixed)
-    for f in factors:
-        scenario.with_overrides({f.name: f.low}).with_overrides({f.name: f.high})
+    scenario = build_scenario(args.scenario, args.variant, fixed)
+    check_corners(scenario, factors)
     engine = engine_class(args.engine, scenario.parameters.n_members).engine
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

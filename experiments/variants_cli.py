@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments import history, scorecard  # noqa: E402
-from model.scenario import load_scenario  # noqa: E402
+from experiments.runner import build_scenario  # noqa: E402
 from model.variants import ABLATIONS, VARIANTS  # noqa: E402
 
 COLORS = {"center-periphery": "#4c72b0", "totalitarian": "#c44e52", "no-protection": "#55a868",
@@ -33,7 +33,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     names = args.variants.split(",") if args.variants else [
         "center-periphery", "totalitarian", *ABLATIONS]
     for name in names:
-        load_scenario(args.scenario).with_variant(name)  # one-line error for a bad name
+        build_scenario(args.scenario, name)  # one-line error for a bad name
     fixed = parse_overrides(args.set)
     params = {}
     for item in args.params:
@@ -49,7 +49,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     results, frames = {}, {"yearly": [], "discriminating": []}
     for name in names:
         overrides = {**params.get(name, {}), **fixed}
-        scenario = load_scenario(args.scenario).with_variant(name).with_overrides(overrides)
+        scenario = build_scenario(args.scenario, name, overrides)
         engine = engine_class(args.engine, scenario.parameters.n_members).engine
         runs = run_many(args.scenario, seeds, overrides, processes=args.processes,
                         progress=not args.quiet, engine=engine, variant=name, desc=name)
@@ -94,7 +94,7 @@ def calibrate_variants(args: argparse.Namespace, names: list[str], fixed: dict,
             continue
         folder = out / "calibration" / name
         folder.mkdir(parents=True, exist_ok=True)
-        scenario = load_scenario(args.scenario).with_variant(name).with_overrides(fixed)
+        scenario = build_scenario(args.scenario, name, fixed)
         engine = engine_class(args.engine, scenario.parameters.n_members).engine
         if not args.quiet:
             print(f"calibrating {name} ...", flush=True)
