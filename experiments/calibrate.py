@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.compare import TARGETS  # noqa: E402
+from experiments import scorecard  # noqa: E402
 from experiments.scorecard import TOLERANCES  # noqa: E402
 from experiments.sweep import Factor  # noqa: E402
 
@@ -54,23 +54,18 @@ CALIBRATION_TARGETS: tuple[CalibrationTarget, ...] = tuple(
         "chain_expelled_share", "readmitted_share_1938"))
 
 
+NAMES = tuple(t.name for t in CALIBRATION_TARGETS)
+
+
 def observed() -> dict[str, float]:
     """The book's values of the calibration targets."""
-    from experiments.compare import historical_values
-
-    values = historical_values()
-    by_name = {t.name: t for t in TARGETS}
-    return {t.name: float(values[by_name[t.name].figure_id][0]) * by_name[t.name].scale
-            for t in CALIBRATION_TARGETS}
+    book = scorecard.book_values()
+    return {name: book[name] for name in NAMES}
 
 
 def distance(simulated: dict[str, float], book: dict[str, float]) -> float:
     """Root mean square of the deviations in tolerances (module docstring)."""
-    terms = []
-    for t in CALIBRATION_TARGETS:
-        s = simulated.get(t.name, np.nan)
-        terms.append(10.0 if not np.isfinite(s) else (s - book[t.name]) / t.tolerance)
-    return float(np.sqrt(np.mean(np.square(terms))))
+    return scorecard.distance(simulated, book, NAMES)
 
 
 def seed_for(parameters: dict[str, float]) -> int:
@@ -97,14 +92,7 @@ class Simulator:
         proposal = {k: float(v) for k, v in dict(parameters).items()}
         scenario = build_scenario(self.scenario_path, self.variant, {**self.fixed, **proposal})
         result = run_once(scenario, seed_for(proposal), self.engine)
-        by_name = {t.name: t for t in TARGETS}
-        out = {}
-        for t in CALIBRATION_TARGETS:
-            try:
-                out[t.name] = float(by_name[t.name].simulated(result))
-            except (ZeroDivisionError, IndexError, KeyError):
-                out[t.name] = float("nan")
-        return out
+        return scorecard.simulated_values(result, NAMES)
 
 
 def calibrate(factors: list[Factor], out: Path, *, population: int, generations: int,

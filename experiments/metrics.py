@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.compare import TARGETS
 from experiments.runner import RunResult
+from experiments.scorecard import simulated_values
 
 YEARS = range(1933, 1940)
 
@@ -28,12 +28,7 @@ YEARLY_COLUMNS = ("year", "members_start", "in_party_start", "expelled", "expuls
 
 def summarize(result: RunResult) -> dict[str, float]:
     """Summary metrics of one run (floats; NaN where a quantity is undefined)."""
-    out: dict[str, float] = {}
-    for target in TARGETS:
-        try:
-            out[f"target_{target.name}"] = float(target.simulated(result))
-        except (ZeroDivisionError, IndexError, KeyError):
-            out[f"target_{target.name}"] = float("nan")
+    out = {f"target_{name}": value for name, value in simulated_values(result).items()}
     yearly = result.yearly.set_index("year")
     expelled = result.expulsions
     start = float(yearly["members_start"].iloc[0])

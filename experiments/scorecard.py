@@ -79,22 +79,39 @@ def book_values() -> dict[str, float]:
             if t.name in TOLERANCES}
 
 
+def simulated_values(result: RunResult, names=None) -> dict[str, float]:
+    """The simulated value of each target (all of :data:`TARGETS` by default).
+
+    NaN where the run cannot give it (e.g. no denunciations to form a chain).
+    """
+    out = {}
+    for target in TARGETS:
+        if names is not None and target.name not in names:
+            continue
+        try:
+            out[target.name] = float(target.simulated(result))
+        except (ZeroDivisionError, IndexError, KeyError):
+            out[target.name] = float("nan")
+    return out
+
+
+def distance(simulated: dict[str, float], book: dict[str, float], names) -> float:
+    """Root mean square over ``names`` of the deviation from the book in tolerances.
+
+    A target without a simulated value counts as 10 tolerances away.
+    """
+    terms = []
+    for name in names:
+        sim = simulated.get(name, np.nan)
+        terms.append(10.0 if not np.isfinite(sim) else (sim - book[name]) / TOLERANCES[name][0])
+    return float(np.sqrt(np.mean(np.square(terms))))
+
+
 def run_distances(result: RunResult, book: dict[str, float] | None = None) -> dict[str, float]:
     """Distance of one run on each pattern (NaN targets count as 10 tolerances)."""
     book = book or book_values()
-    by_name = {t.name: t for t in TARGETS}
-    out = {}
-    for pattern in PATTERNS:
-        terms = []
-        for name in pattern.targets:
-            try:
-                sim = float(by_name[name].simulated(result))
-            except (ZeroDivisionError, IndexError, KeyError):
-                sim = np.nan
-            terms.append(10.0 if not np.isfinite(sim) else
-                         (sim - book[name]) / TOLERANCES[name][0])
-        out[pattern.name] = float(np.sqrt(np.mean(np.square(terms))))
-    return out
+    simulated = simulated_values(result)
+    return {p.name: distance(simulated, book, p.targets) for p in PATTERNS}
 
 
 def scorecard(results_by_variant: dict[str, list[RunResult]]) -> pd.DataFrame:
