@@ -119,6 +119,30 @@ def calibrate(factors: list[Factor], out: Path, *, population: int, generations:
     return posterior, history
 
 
+def calibrate_and_save(factors: list[Factor], out: Path, tool: str, *, population: int,
+                       generations: int, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """Run :func:`calibrate` and write its results into ``out``.
+
+    Writes ``posterior.csv``, ``posterior_summary.csv`` and ``calibrated.toml`` (the note
+    in it names ``tool``); returns (posterior, summary, pyabc history).
+    """
+    posterior, history = calibrate(factors, out, population=population,
+                                   generations=generations, **kwargs)
+    posterior.to_csv(out / "posterior.csv", index=False)
+    stats = summary(posterior)
+    stats.to_csv(out / "posterior_summary.csv", index=False)
+    epsilon = history.get_all_populations()["epsilon"].iloc[-1]
+    write_parameters(stats, out / "calibrated.toml",
+                     f"{tool}: {generations} generations of {population}, "
+                     f"final epsilon {epsilon:.3f}")
+    return posterior, stats, history
+
+
+def posterior_means(stats: pd.DataFrame) -> dict[str, float]:
+    """The calibrated parameter set: posterior mean of each parameter."""
+    return {r.parameter: float(r.mean) for r in stats.itertuples()}
+
+
 def summary(posterior: pd.DataFrame) -> pd.DataFrame:
     """Weighted mean, sd and 5-95 % interval of each calibrated parameter."""
     rows = []

@@ -212,20 +212,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     workers = args.workers or os.cpu_count() or 1
-    posterior, history = calibrate.calibrate(
-        factors, out, population=args.population, generations=args.generations,
-        workers=workers, scenario_path=args.scenario, fixed=fixed, engine=engine,
-        seed=args.first_seed, variant=args.variant)
-    posterior.to_csv(out / "posterior.csv", index=False)
-    stats = calibrate.summary(posterior)
-    stats.to_csv(out / "posterior_summary.csv", index=False)
-    params = calibrate.write_parameters(
-        stats, out / "calibrated.toml",
-        f"purges calibrate: {args.generations} generations of {args.population}, "
-        f"final epsilon {history.get_all_populations()['epsilon'].iloc[-1]:.3f}")
+    posterior, stats, history = calibrate.calibrate_and_save(
+        factors, out, "purges calibrate", population=args.population,
+        generations=args.generations, workers=workers, scenario_path=args.scenario,
+        fixed=fixed, engine=engine, seed=args.first_seed, variant=args.variant)
+    params = out / "calibrated.toml"
     calibrate.posterior_figure(posterior, factors, out / "posterior.png")
     # posterior predictive: runs at posterior means over several seeds
-    best = {r.parameter: float(r.mean) for r in stats.itertuples()}
+    best = calibrate.posterior_means(stats)
     results = run_many(args.scenario, list(range(1, args.predictive + 1)), {**fixed, **best},
                        processes=workers, progress=not args.quiet, engine=engine,
                        variant=args.variant)

@@ -98,15 +98,12 @@ def calibrate_variants(args: argparse.Namespace, names: list[str], fixed: dict,
         engine = engine_class(args.engine, scenario.parameters.n_members).engine
         if not args.quiet:
             print(f"calibrating {name} ...", flush=True)
-        posterior, _ = calibrate.calibrate(
-            factors, folder, population=args.population, generations=args.generations,
+        _, stats, _ = calibrate.calibrate_and_save(
+            factors, folder, f"purges compare --calibrate, variant {name}",
+            population=args.population, generations=args.generations,
             workers=args.processes or os.cpu_count() or 1, scenario_path=args.scenario,
             fixed=fixed, engine=engine, variant=name)
-        stats = calibrate.summary(posterior)
-        stats.to_csv(folder / "posterior_summary.csv", index=False)
-        calibrate.write_parameters(stats, folder / "calibrated.toml",
-                                   f"purges compare --calibrate, variant {name}")
-        found[name] = {r.parameter: float(r.mean) for r in stats.itertuples()}
+        found[name] = calibrate.posterior_means(stats)
     return found
 
 
