@@ -17,8 +17,9 @@ import pandas as pd
 from scipy import stats
 from tqdm import tqdm
 
+from experiments.metrics import summarize
+from experiments.runner import result_of
 from model import ENGINES
-from model.reporters import expulsions_table, yearly_table
 
 YEARS = (1933, 1934, 1935, 1936, 1937, 1938)
 
@@ -28,21 +29,17 @@ def run_metrics(model_class: type, seed: int, **overrides) -> dict[str, float]:
     model = model_class(rng=seed, **overrides)
     while not model.finished:
         model.step()
-    yearly = yearly_table(model).set_index("year")
-    expelled = expulsions_table(model)
-    total = yearly.sum()
-    start = float(yearly["members_start"].iloc[0])
-    out = {f"rate_{y}": float(yearly.loc[y, "expulsion_rate_pct"]) for y in YEARS}
-    out["leaders_share"] = float((expelled["level"] != "rank_and_file").mean())
-    out["leaders_share_1933"] = float((expelled.loc[expelled["year"] == 1933, "level"]
-                                       != "rank_and_file").mean())
-    out["clients_share"] = float(expelled["client"].mean())
+    result = result_of(model, seed)
+    summary = summarize(result)  # the metrics a sweep keeps, defined once
+    out = {name: summary[name] for name in (
+        *(f"rate_{y}" for y in YEARS), "leaders_share", "leaders_share_1933", "clients_share",
+        "records_loss_pct", "reinstated_pct")}
+    total = result.yearly.set_index("year").sum()
+    start = float(result.yearly["members_start"].iloc[0])
     out["checked_per_made"] = total["denunciations_checked"] / total["denunciations_made"]
     out["supported_per_checked"] = (total["denunciations_supported"]
                                     / total["denunciations_checked"])
     out["expelled_per_supported"] = total["outcome_expel"] / total["denunciations_supported"]
-    out["records_loss_pct"] = 100.0 * total["lost_from_rolls"] / start
-    out["reinstated_pct"] = 100.0 * total["reinstated"] / start
     out["voted_out_pct"] = 100.0 * sum(total.get(f"voted_out_{lvl}", 0) for lvl in (
         "ppo_secretary", "other_official", "district_secretary")) / start
     return out

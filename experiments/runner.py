@@ -44,7 +44,11 @@ def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeMo
 
 def run_once(scenario: Scenario, seed: int, engine: str = "auto") -> RunResult:
     """Run one seed and summarise it."""
-    model = simulate(scenario, seed, engine)
+    return result_of(simulate(scenario, seed, engine), seed)
+
+
+def result_of(model: BasePurgeModel, seed: int) -> RunResult:
+    """The tables of a model that has been run."""
     monthly = monthly_table(model)
     expulsions = expulsions_table(model)
     tables = [monthly, model_yearly := yearly_table(model), expulsions]

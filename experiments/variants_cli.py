@@ -139,19 +139,14 @@ def discriminating_figure(disc: pd.DataFrame, path: Path) -> Path:
     """The quantities that tell the explanations apart, per variant."""
     fig, axes = plt.subplots(2, 2, figsize=(11, 7))
     variants = list(dict.fromkeys(disc["variant"]))
-    ax = axes[0, 0]
-    for name in variants:
-        d = disc[(disc["variant"] == name) & (disc["quantity"] == "leaders_share")]
-        m = d.groupby("year")["value"].mean()
-        ax.plot(m.index, 100 * m, "-o", ms=3, color=COLORS.get(name), label=name)
-    ax.set_title("officeholders among the expelled, %")
-    ax.legend(fontsize=6)
-    ax = axes[0, 1]
-    for name in variants:
-        d = disc[(disc["variant"] == name) & (disc["quantity"] == "clients_share")]
-        m = d.groupby("year")["value"].mean()
-        ax.plot(m.index, 100 * m, "-o", ms=3, color=COLORS.get(name), label=name)
-    ax.set_title("secretaries' clients among the expelled, %")
+    for ax, quantity, title in ((axes[0, 0], "leaders_share", "officeholders"),
+                                (axes[0, 1], "clients_share", "secretaries' clients")):
+        for name in variants:
+            d = disc[(disc["variant"] == name) & (disc["quantity"] == quantity)]
+            m = d.groupby("year")["value"].mean()
+            ax.plot(m.index, 100 * m, "-o", ms=3, color=COLORS.get(name), label=name)
+        ax.set_title(f"{title} among the expelled, %")
+    axes[0, 0].legend(fontsize=6)
     ax = axes[1, 0]
     d = disc[disc["quantity"] == "election_turnover"]
     if len(d):
