@@ -69,7 +69,9 @@ class BasePurgeModel(mesa.Model):
         self.operation_stats: dict[tuple[str, str], Counter] = {}
         self.center = Center(self)
         self.build()
-        self._norms = {c.name: self._risk_norm(c) for c in calendar.campaigns if c.pace > 0}
+        grounds = self.initial_grounds()
+        self._norms = {c.name: self._risk_norm(grounds, c) for c in calendar.campaigns
+                       if c.pace > 0}
         self.datacollector = mesa.DataCollector(
             model_reporters=model_reporters(),
             tables={"expulsions": list(EXPULSION_COLUMNS)},
@@ -167,9 +169,11 @@ class BasePurgeModel(mesa.Model):
         """The campaign's target weight per ground, in :data:`model.rules.GROUNDS` order."""
         return [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
 
-    def _risk_norm(self, campaign: Campaign) -> float:
-        """Mean raw relative risk of the initial membership, so intensity is a mean hazard."""
-        grounds = self.initial_grounds()
+    def _risk_norm(self, grounds: np.ndarray, campaign: Campaign) -> float:
+        """Mean raw relative risk of the initial membership, so intensity is a mean hazard.
+
+        ``grounds`` is :meth:`initial_grounds`, read once for all campaigns.
+        """
         if grounds.shape[1] == 0:
             return 1.0
         risks = BASELINE_RISK + rules.grounds_hazard(grounds, self.campaign_weights(campaign))

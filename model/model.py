@@ -95,13 +95,6 @@ class PurgeModel(BasePurgeModel):
             m.appeal(self.restraint)
 
     # ------------------------------------------------------------------ screenings
-    def _risk_norm(self, campaign: Campaign) -> float:
-        """Mean raw relative risk of the initial membership, so intensity is a mean hazard."""
-        weights = [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
-        risks = [BASELINE_RISK + rules.grounds_hazard(m.ground_vector(), weights)
-                 for m in self.members if m.in_party]
-        return float(np.mean(risks)) if risks else 1.0
-
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations."""
         zeal = rules.campaign_zeal(campaign.months_since_start(self.month),
