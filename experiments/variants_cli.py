@@ -109,7 +109,7 @@ def calibrate_variants(args: argparse.Namespace, names: list[str], fixed: dict,
 
 # The inputs every variant is calibrated on by ``purges compare --calibrate``: the
 # strength of the three operations that set the yearly rates (same priors for all).
-# ASSUMPTION: uniform priors wide enough to reach 0-40 % a year, around the hand-set
+# ASSUMPTION: uniform priors from a fifth or a tenth to two to four times the hand-set
 # values (chistka 1.1, proverka 0.19, 1937 arrests 0.0005; model/scenarios/historical.toml).
 CALIBRATION_FACTORS = ("chistka.intensity=0.2:2.5", "proverka.intensity=0.02:0.6",
                        "ezhovshchina_1937.arrest_rate=0.00005:0.002")
