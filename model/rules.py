@@ -2,9 +2,9 @@
 
 Every rule is a pure function of numbers and returns a probability (or a tuple of
 probabilities); the engines draw the random numbers. The arithmetic is written with
-numpy ufuncs and operators only, so each rule works unchanged on Python floats (the
-Mesa reference engine, one agent at a time) and on numpy arrays (the vectorized
-engine, all members at once). No rule is written twice.
+operators and the elementwise helpers below only, so each rule works unchanged on Python
+floats (the Mesa reference engine, one agent at a time) and on numpy arrays (the
+vectorized engine, all members at once). No rule is written twice.
 
 Citations are to J. Arch Getty, *Origins of the Great Purges* (Cambridge, 1985),
 by line of ``shared/seed/getty-origins-of-the-great-purges.txt`` ("L672"), or are
@@ -17,6 +17,8 @@ self-criticism), *semeistvennost'* ("familyness", family circles).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -39,9 +41,25 @@ GROUNDS: tuple[str, ...] = (
 OUTCOMES: tuple[str, ...] = ("expel", "demote", "reprimand", "remove_from_post", "warn")
 
 
+# Elementwise helpers: numpy on arrays, the math module on plain numbers (a numpy ufunc
+# costs about a microsecond on one float, which the reference engine pays per member).
+def _exp(x):
+    return np.exp(x) if isinstance(x, np.ndarray) else math.exp(x)
+
+
+def _minimum(a, b):
+    return np.minimum(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else min(a, b)
+
+
+def _maximum(a, b):
+    return np.maximum(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else max(a, b)
+
+
 def _hazard_to_probability(hazard):
     """Turn a non-negative hazard into a probability, ``1 - exp(-hazard)``."""
-    return 1.0 - np.exp(-np.maximum(hazard, 0.0))
+    if isinstance(hazard, np.ndarray):
+        return 1.0 - np.exp(-np.maximum(hazard, 0.0))
+    return 1.0 - math.exp(-max(hazard, 0.0))
 
 
 def campaign_zeal(months_since_start, decay_months, floor):
@@ -61,7 +79,7 @@ def campaign_zeal(months_since_start, decay_months, floor):
     Returns:
         Zeal multiplier in (floor, 1].
     """
-    return floor + (1.0 - floor) * np.exp(-months_since_start / decay_months)
+    return floor + (1.0 - floor) * _exp(-months_since_start / decay_months)
 
 
 def screening_pace(base_pace, obstruction, formalism, pressure):
@@ -83,7 +101,7 @@ def screening_pace(base_pace, obstruction, formalism, pressure):
     Returns:
         Probability that an unscreened organization is screened this month.
     """
-    return np.minimum(base_pace * (1.0 - obstruction) * (1.0 + formalism) * (1.0 + pressure), 1.0)
+    return _minimum(base_pace * (1.0 - obstruction) * (1.0 + formalism) * (1.0 + pressure), 1.0)
 
 
 def grounds_hazard(grounds, weights):
@@ -498,7 +516,7 @@ def visible_grounds(alien_past, misconduct, indiscipline, opposition, is_passive
     Returns:
         Visibility in [0, 1].
     """
-    return np.minimum(1.0, 0.6 * alien_past + 0.5 * misconduct + 0.3 * indiscipline
+    return _minimum(1.0, 0.6 * alien_past + 0.5 * misconduct + 0.3 * indiscipline
                       + 0.6 * opposition + 0.2 * is_passive)
 
 
@@ -516,7 +534,7 @@ def witnessed_injustice(injustices, members_present):
     Returns:
         Share in [0, 1].
     """
-    return np.minimum(1.0, 5.0 * injustices / np.maximum(members_present, 1))
+    return _minimum(1.0, 5.0 * injustices / _maximum(members_present, 1))
 
 
 def appeal_probability(appeal_rate, restraint, appeals_made):
@@ -534,7 +552,7 @@ def appeal_probability(appeal_rate, restraint, appeals_made):
     Returns:
         Probability in [0, 1].
     """
-    return np.minimum(1.0, appeal_rate * (1.0 + 3.0 * restraint)) * (appeals_made < 2)
+    return _minimum(1.0, appeal_rate * (1.0 + 3.0 * restraint)) * (appeals_made < 2)
 
 
 def promote_candidate(frozen):

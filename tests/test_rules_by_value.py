@@ -1,0 +1,297 @@
+"""Every rule of model/rules.py by value: hand-computed tables, on scalars and on arrays.
+
+The property tests (tests/test_rules.py) say which way a rule moves; these tables pin
+how far. Each row gives the inputs and the value worked out by hand from the rule's
+documented formula (the hazards are computed in the comments; ``1 - exp(-h)`` turns a
+hazard into a probability). A rule without a table fails
+:func:`test_every_rule_has_a_table`, so a new rule cannot go untested.
+"""
+
+from __future__ import annotations
+
+import inspect
+from math import exp
+
+import numpy as np
+import pytest
+
+from model import rules
+
+
+def p(hazard: float) -> float:
+    """Probability of at least one event for a hand-computed hazard."""
+    return 1.0 - exp(-hazard)
+
+
+# rule name -> rows of (arguments, expected value); a tuple-valued rule expects a tuple.
+TABLES: dict[str, list[tuple[tuple, object]]] = {
+    # floor + (1 - floor) * exp(-months / decay)
+    "campaign_zeal": [
+        ((0, 1.0, 0.3), 1.0),                      # the first month is full zeal
+        ((0, 6.0, 0.7), 1.0),
+        ((1, 1.0, 0.3), 0.3 + 0.7 * exp(-1)),      # 0.5575
+        ((6, 6.0, 0.7), 0.7 + 0.3 * exp(-1)),      # 0.8104
+        ((2, 1.0, 0.0), exp(-2)),                  # 0.1353
+        ((3, 2.0, 1.0), 1.0),                      # floor 1: no decay at all
+    ],
+    # min(base * (1 - obstruction) * (1 + formalism) * (1 + pressure), 1)
+    "screening_pace": [
+        ((0.33, 0.0, 0.0, 0.0), 0.33),
+        ((0.33, 0.6, 0.6, 0.0), 0.2112),           # 0.33 * 0.4 * 1.6
+        ((0.09, 0.2, 0.7, 0.5), 0.1836),           # 0.09 * 0.8 * 1.7 * 1.5
+        ((0.5, 0.0, 1.0, 1.0), 1.0),               # 2.0, capped
+        ((0.33, 1.0, 0.5, 3.0), 0.0),              # Vinnitsa refuses (L668)
+    ],
+    # sum of weight * ground; chistka weights in GROUNDS order
+    "grounds_hazard": [
+        (((1, 0, 0, 0, 0, 0, 0, 0), (1.0, 1.5, 1.5, 1.2, 0.3, 2.0, 0.5, 0.0)), 1.0),
+        (((0, 1, 1, 0, 0, 0, 0, 0), (1.0, 1.5, 1.5, 1.2, 0.3, 2.0, 0.5, 0.0)), 3.0),
+        (((1, 1, 1, 1, 1, 1, 1, 1), (1.0, 1.5, 1.5, 1.2, 0.3, 2.0, 0.5, 0.0)), 8.0),
+        (((0, 0, 0, 0, 0, 0, 0, 0), (1.0, 1.5, 1.5, 1.2, 0.3, 2.0, 0.5, 0.0)), 0.0),
+        (((0, 0, 0, 0, 0, 0, 0, 1), (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0)), 3.0),
+    ],
+    # (1 - client * in_office * strength * reach) * (1 - skilled * skill * reach),
+    # reach = 1 - independence
+    "protect_clients": [
+        ((1, 1, 0.7, 0, 0.4, 0.0), 0.3),
+        ((1, 1, 0.7, 0, 0.4, 0.5), 0.65),          # a commission halves the reach
+        ((1, 1, 0.7, 1, 0.4, 0.0), 0.18),          # 0.3 * 0.6
+        ((0, 0, 0.7, 1, 0.4, 0.5), 0.8),           # 1 - 0.4 * 0.5
+        ((1, 0, 0.7, 0, 0.4, 0.0), 1.0),           # the patron has fallen
+        ((0, 1, 0.7, 0, 0.4, 0.0), 1.0),           # not a client
+        ((1, 1, 1.0, 1, 1.0, 1.0), 1.0),           # fully independent screener
+    ],
+    # 1 - level * (1 - independence * (1 - level))
+    "rank_shield": [
+        ((0.0, 0.5), 1.0),
+        ((1.0, 0.0), 0.0),
+        ((1.0, 1.0), 0.0),                         # an obkom secretary, even by the NKVD
+        ((0.6, 0.0), 0.4),
+        ((0.6, 0.5), 0.52),                        # 1 - 0.6 * 0.8
+        ((0.2, 0.5), 0.88),                        # 1 - 0.2 * 0.6
+    ],
+    # 1 + passive * (1 - client) * (1 - official) * deflection * (1 + pressure) * reach
+    "deflect_onto_passives": [
+        ((1, 0, 0, 1.5, 0.0, 0.0), 2.5),
+        ((1, 0, 0, 1.5, 0.5, 0.5), 2.125),         # 1 + 1.5 * 1.5 * 0.5
+        ((1, 1, 0, 1.5, 0.5, 0.0), 1.0),           # a client is not ballast
+        ((1, 0, 1, 1.5, 0.5, 0.0), 1.0),           # nor an official
+        ((0, 0, 0, 1.5, 0.5, 0.0), 1.0),           # nor an active member
+        ((1, 0, 0, 1.5, 0.5, 1.0), 1.0),           # an independent body does not deflect
+    ],
+    # 1 - exp(-intensity * zeal * risk * protection * deflection * (1 - formalism / 2))
+    "screening_probability": [
+        ((1.1, 1.0, 1.0, 1.0, 1.0, 0.0), p(1.1)),
+        ((1.1, 1.0, 1.0, 1.0, 1.0, 0.6), p(0.77)),           # 1.1 * 0.7
+        ((0.19, 0.7, 2.0, 0.3, 2.5, 1.0), p(0.09975)),       # 0.19*0.7*2*0.3*2.5*0.5
+        ((0.0, 1.0, 5.0, 1.0, 3.0, 0.0), 0.0),
+    ],
+    # lateral 1-exp(-lr*vig*(0.2+visible)); below 1-exp(-fbr*crit*grievance*official);
+    # above 1-exp(-far*(1+pressure)*(1-client)*(1-official)*(passive+retaliation*critic))
+    "denounce": [
+        ((0.12, 1.0, 0.6, 0.25, 0.3, 0.5, 0, 0.05, 0.5, 1, 0, 0, 1.0),
+         (p(0.096), 0.0, p(0.075))),                         # a passive rank-and-filer
+        ((0.12, 0.5, 0.0, 0.25, 1.0, 0.4, 1, 0.05, 0.0, 0, 0, 1, 1.0),
+         (p(0.012), p(0.1), 0.0)),                           # an official criticised
+        ((0.12, 0.0, 0.0, 0.25, 0.0, 0.0, 0, 0.05, 1.0, 0, 0, 1, 2.0),
+         (0.0, 0.0, p(0.2))),                                # a critic, retaliated against
+        ((0.12, 1.0, 1.0, 0.25, 1.0, 1.0, 0, 0.05, 1.0, 1, 1, 1, 1.0),
+         (p(0.144), 0.0, 0.0)),                              # a client: no one from above
+    ],
+    # (false + (true - false) * grounds) * protection
+    "investigate": [
+        ((1.0, 1.0, 0.95, 0.8), 0.95),
+        ((0.0, 1.0, 0.95, 0.8), 0.8),
+        ((0.5, 1.0, 0.95, 0.8), 0.875),
+        ((1.0, 0.3, 0.95, 0.8), 0.285),
+        ((0.0, 1.0, 0.9, 0.2), 0.2),               # a baseless accusation, a fair check
+        ((1.0, 1.0, 0.9, 0.2), 0.9),
+    ],
+    # weights expel (0.25+0.5s)(1-l/2), demote 0.15(1-s)(1+l), reprimand 0.2,
+    # remove 0.1+0.25*official, warn 0.3(1+l); normalised; OUTCOMES order
+    "choose_outcome": [
+        ((0.0, 1, 0, 0.0), (0.25, 0.15, 0.2, 0.1, 0.3)),                 # total 1.0
+        # 0.75 + 0 + 0.2 + 0.35 + 0.3 = 1.6; 0.25 + 0.15 + 0.2 + 0.1 + 0.6 = 1.3
+        ((1.0, 1, 1, 0.0), (0.75 / 1.6, 0.0, 0.2 / 1.6, 0.35 / 1.6, 0.3 / 1.6)),
+        ((0.5, 0, 0, 1.0), (0.25 / 1.3, 0.15 / 1.3, 0.2 / 1.3, 0.1 / 1.3, 0.6 / 1.3)),
+    ],
+    # 1 - exp(-base * (1 + 2 passive + recent) * chaos)
+    "disappear_from_rolls": [
+        ((0.0015, 0, 0, 1.0), p(0.0015)),
+        ((0.0015, 1, 1, 1.0), p(0.006)),
+        ((0.0015, 1, 0, 0.4), p(0.0018)),
+        ((0.0015, 0, 1, 0.0), 0.0),                # perfect records: nobody vanishes
+    ],
+    # records_check * (1 - formalism / 2)
+    "discover_dead_soul": [
+        ((0.6, 0.0), 0.6),
+        ((0.6, 0.6), 0.42),
+        ((0.9, 1.0), 0.45),
+        ((0.0, 0.3), 0.0),
+    ],
+    # p = base (1 - 0.8 s)(0.7 + 0.3 worker); p + (1 - p) restraint (1 - s/2)
+    "reinstate_on_appeal": [
+        ((0.0, 1, 0.0, 0.25), 0.25),               # a passive worker, 1929 (L611-613)
+        ((0.0, 0, 0.0, 0.25), 0.175),              # a passive non-worker
+        ((1.0, 1, 0.0, 0.25), 0.05),
+        ((0.5, 1, 0.5, 0.25), 0.46875),            # 0.15 + 0.85 * 0.5 * 0.75
+        ((1.0, 0, 0.5, 0.25), 0.27625),            # 0.035 + 0.965 * 0.5 * 0.5
+        ((0.0, 0, 1.0, 0.25), 1.0),
+    ],
+    # cursory: progress > too_fast * national or formalism > 0.5; slow: progress <
+    # too_slow * planned and not cursory
+    "monitor_region": [
+        ((0.67, 0.33, 0.33, 0.1, 1.6, 0.4), (0, 1)),   # Kursk after one month (L802)
+        ((0.05, 0.33, 0.66, 0.1, 1.6, 0.4), (1, 0)),
+        ((0.33, 0.33, 0.33, 0.1, 1.6, 0.4), (0, 0)),
+        ((0.33, 0.33, 0.33, 0.8, 1.6, 0.4), (0, 1)),   # formal-bureaucratic (L816)
+        ((0.33, 0.33, 0.33, 0.5, 1.6, 0.4), (0, 0)),   # exactly at the bar: not cursory
+        ((0.2, 0.33, 0.5, 0.1, 1.6, 0.4), (0, 0)),     # exactly at too_slow * planned
+        ((0.05, 0.01, 0.66, 0.1, 1.6, 0.4), (0, 1)),   # far ahead of a slow nation
+    ],
+    # 1 - exp(-base * criticism * grievance * (1 - defence))
+    "secret_ballot_turnover": [
+        ((0.5, 0.0, 1.5, 1.0), p(0.75)),
+        ((0.5, 0.6, 1.5, 1.0), p(0.3)),
+        ((0.5, 1.0, 1.5, 1.0), 0.0),               # L1918
+        ((0.0, 0.0, 1.5, 1.0), 0.0),
+    ],
+    # 1 - exp(-base * exposure * (1 + 4 opposition + alien) * (1 + (cascade-1) fallen)
+    #         * (1 - shield))
+    "arrest_hazard": [
+        ((0.0005, 1.0, 0, 0, 0, 4.0, 0.0), p(0.0005)),
+        ((0.0005, 12.0, 1, 0, 0, 4.0, 0.0), p(0.03)),        # an oppositionist obkom sec.
+        ((0.0005, 3.0, 0, 1, 1, 4.0, 0.0), p(0.012)),        # 0.0005*3*2*4
+        ((0.0005, 1.0, 1, 1, 1, 4.0, 0.7), p(0.0036)),       # 0.0005*6*4*0.3
+        ((0.0005, 8.0, 1, 1, 1, 4.0, 1.0), 0.0),
+    ],
+    # 1 - exp(-base * (1 + distrust))
+    "remove_regional_leader": [
+        ((0.15, 0.0), p(0.15)),
+        ((0.15, 1.5), p(0.375)),
+        ((0.0, 3.0), 0.0),
+    ],
+    # rate * members * (1 - frozen)
+    "admit_candidates": [
+        ((0.003, 3000, 0), 9.0),
+        ((0.003, 3000, 1), 0.0),
+        ((0.009, 1000, False), 9.0),
+    ],
+    # g + (1 - g) * rate * witnessed
+    "grievance_growth": [
+        ((0.2, 0.5, 0.3), 0.32),
+        ((0.2, 0.0, 0.3), 0.2),
+        ((1.0, 1.0, 0.3), 1.0),
+        ((0.0, 1.0, 1.0), 1.0),
+    ],
+    # min(1, 0.6 alien + 0.5 misconduct + 0.3 indiscipline + 0.6 opposition + 0.2 passive)
+    "visible_grounds": [
+        ((1, 0, 0, 0, 0), 0.6),
+        ((0, 0, 0, 0, 1), 0.2),
+        ((0, 0, 1, 0, 1), 0.5),
+        ((1, 1, 0, 0, 0), 1.0),                    # 1.1, capped
+        ((0, 0, 0, 1, 0), 0.6),
+        ((0, 0, 0, 0, 0), 0.0),
+    ],
+    # min(1, 5 * injustices / max(present, 1))
+    "witnessed_injustice": [
+        ((1, 20), 0.25),
+        ((4, 20), 1.0),
+        ((0, 10), 0.0),
+        ((1, 0), 1.0),
+    ],
+    # min(1, rate * (1 + 3 restraint)) * (appeals made < 2)
+    "appeal_probability": [
+        ((0.04, 0.0, 0), 0.04),
+        ((0.04, 0.5, 1), 0.1),
+        ((0.04, 1.0, 2), 0.0),                     # two appeals at most
+        ((0.5, 1.0, 0), 1.0),
+    ],
+    # (1 / 18) * (1 - frozen)
+    "promote_candidate": [
+        ((0,), 1.0 / 18.0),
+        ((1,), 0.0),
+        ((True,), 0.0),
+    ],
+    # shield * protected * (1 - fused)
+    "nkvd_local_shield": [
+        ((0.7, 1, 0), 0.7),
+        ((0.7, 1, 1), 0.0),                        # fused channels: no local shield (L2004)
+        ((0.7, 0, 0), 0.0),
+    ],
+}
+
+
+def _public_rules() -> list[str]:
+    return sorted(name for name, fn in inspect.getmembers(rules, inspect.isfunction)
+                  if not name.startswith("_") and fn.__module__ == rules.__name__)
+
+
+def test_every_rule_has_a_table():
+    assert _public_rules() == sorted(TABLES)
+
+
+ROWS = [(name, args, expected) for name, rows in TABLES.items() for args, expected in rows]
+
+
+def _close(value, expected) -> bool:
+    if isinstance(expected, tuple):
+        return len(value) == len(expected) and all(
+            _close(v, e) for v, e in zip(value, expected, strict=True))
+    return bool(np.allclose(value, expected, rtol=1e-12, atol=1e-12))
+
+
+@pytest.mark.parametrize(("name", "args", "expected"), ROWS,
+                         ids=[f"{n}-{i}" for n, rows in TABLES.items() for i in range(len(rows))])
+def test_rule_by_value(name, args, expected):
+    assert _close(getattr(rules, name)(*args), expected)
+
+
+@pytest.mark.parametrize(("name", "args", "expected"), ROWS,
+                         ids=[f"{n}-{i}" for n, rows in TABLES.items() for i in range(len(rows))])
+def test_rule_by_value_on_arrays(name, args, expected):
+    """The array engine calls the same rule on whole arrays: each element is the scalar value."""
+    if name == "grounds_hazard":  # grounds on axis 0, members on axis 1; weights stay scalar
+        grounds, weights = args
+        value = rules.grounds_hazard(np.tile(np.asarray(grounds, float)[:, None], 3), weights)
+    else:
+        value = getattr(rules, name)(*(np.full(3, float(a)) for a in args))
+    if isinstance(expected, tuple):
+        assert len(value) == len(expected)
+        for v, e in zip(value, expected, strict=True):
+            assert np.allclose(v, e, rtol=1e-12, atol=1e-12)
+    else:
+        assert np.shape(value) == (3,)
+        assert np.allclose(value, expected, rtol=1e-12, atol=1e-12)
+
+
+# --- Directions the book gives, at equal everything else --------------------------------
+
+def test_workers_are_reinstated_more_often_at_equal_severity():
+    """'Rank-and-file members of working-class origin' were reinstated (L613)."""
+    for severity in (0.0, 0.3, 0.8):
+        for restraint in (0.0, 0.5):
+            assert rules.reinstate_on_appeal(severity, 1, restraint, 0.25) > \
+                rules.reinstate_on_appeal(severity, 0, restraint, 0.25)
+
+
+def test_former_oppositionists_and_alien_pasts_raise_the_arrest_hazard():
+    """Former oppositionists were prime targets (L2035); alien pasts too."""
+    plain = rules.arrest_hazard(0.001, 1.0, 0, 0, 0, 4.0, 0.0)
+    assert rules.arrest_hazard(0.001, 1.0, 1, 0, 0, 4.0, 0.0) > \
+        rules.arrest_hazard(0.001, 1.0, 0, 1, 0, 4.0, 0.0) > plain
+
+
+def test_a_grounded_accusation_is_upheld_more_often_than_a_baseless_one():
+    """With the defaults (true_support > false_support) grounds matter (Table 3.2)."""
+    from model.params import Parameters
+
+    d = Parameters()
+    assert d.true_support > d.false_support
+    assert rules.investigate(1.0, 1.0, d.true_support, d.false_support) > \
+        rules.investigate(0.0, 1.0, d.true_support, d.false_support)
+
+
+def test_grounds_and_weights_must_match():
+    with pytest.raises(ValueError):
+        rules.grounds_hazard((1, 0), (1.0, 1.0, 1.0))
