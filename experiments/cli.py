@@ -261,6 +261,8 @@ def cmd_parameters(args: argparse.Namespace) -> int:
     for row in Parameters.describe():
         print(f"{row['name']} = {row['default']}  [{row['min']}, {row['max']}]\n"
               f"    {row['source']}")
+        if row["inert"]:
+            print(f"    NO EFFECT on the historical calendar: {row['inert']}")
     return 0
 
 

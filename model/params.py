@@ -65,7 +65,8 @@ class Parameters:
                     "'one in four' (L693); 32-60 % did not read the party press (L331).")
     passive_share_recent: float = _p(
         0.30, 0, 1, "ASSUMPTION: recruits of 1929-32 were 'politically almost illiterate' "
-                    "(L619) and most passives expelled were recent (L678, L1035).")
+                    "(L619); most proverka expellees were 'ballast' who had joined recently "
+                    "(L1038). The book gives no share of passives among them.")
     alien_past_share: float = _p(
         0.08, 0, 1, "ASSUMPTION: ex-kulaks and 'alien elements' who joined as workers (L451); "
                     "hidden class-alien origin was 22 % of proverka expulsions (Table 3.5).")
@@ -216,8 +217,23 @@ class Parameters:
         for f in dataclasses.fields(cls):
             lo, hi = f.metadata["range"]
             out.append({"name": f.name, "default": f.default, "min": lo, "max": hi,
-                        "source": f.metadata["source"]})
+                        "source": f.metadata["source"],
+                        "inert": INERT_ON_THE_HISTORICAL_CALENDAR.get(f.name, "")})
         return out
+
+
+# Parameters that change no output of the historical calendar, and why (tests/
+# test_parameters.py perturbs every parameter and checks that this list is complete and
+# true). Each would matter in a scenario that the reason names.
+INERT_ON_THE_HISTORICAL_CALENDAR: dict[str, str] = {
+    "local_nkvd_shield": (
+        "The historical calendar has NKVD arrests only in the Ezhovshchina campaigns, which "
+        "fuse the criticism and police channels from their first month, and the local NKVD "
+        "shields nobody once the channels are fused (L2004-2006). The shield matters in a "
+        "scenario with arrests before the fusion, such as those after Kirov's murder (L1371) "
+        "or of former oppositionists from autumn 1936 (L1485), which the calendar does not "
+        "model yet."),
+}
 
 
 def _check_value(f: dataclasses.Field, value: Any, where: str) -> Any:

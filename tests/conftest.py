@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from model import PurgeModel, load_scenario
 from model.scenario import month_index, parse_scenario
 
 SMALL = 800  # members: a full 1933-39 run takes a fraction of a second
+BOOK = Path(__file__).resolve().parents[2] / "shared/seed/getty-origins-of-the-great-purges.txt"
 
 
 def run_until(model: PurgeModel, month: str) -> PurgeModel:
@@ -47,3 +51,29 @@ def campaign(raw: dict, name: str) -> dict:
 def historical():
     """The packaged historical scenario."""
     return load_scenario()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On CI (``PURGES_NO_SKIPS=1``, set by .ci/run) a skipped test is a failed test.
+
+    A test skips when something it needs is missing (the book beside the project, the
+    browser, the dask command, ruff); on CI that is a broken set-up, not a reason to pass.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and os.environ.get("PURGES_NO_SKIPS"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped on CI, which must run every test: {reason}"
+
+
+@pytest.fixture(scope="session")
+def book_lines() -> list[str]:
+    """The book's lines; CI (PURGES_REQUIRE_BOOK=1) fails rather than skips without it."""
+    if not BOOK.exists():
+        message = f"the book's text is not beside the project ({BOOK})"
+        if os.environ.get("PURGES_REQUIRE_BOOK"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return BOOK.read_text(encoding="utf-8").splitlines()

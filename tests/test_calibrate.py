@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import calibrate
+from experiments import calibrate, scorecard
 from experiments.cli import main
 
 
@@ -24,6 +24,10 @@ def test_distance_is_zero_at_the_record_and_grows_with_deviation():
     assert calibrate.distance(book, book) == 0.0
     worse = dict(book, chistka_national=book["chistka_national"] + 2.0)  # two tolerances
     assert calibrate.distance(worse, book) == pytest.approx(np.sqrt(4 / len(book)))
+    # deviations are measured in each target's own tolerance (0.05 for a chain share)
+    assert scorecard.TOLERANCES["chain_checked_share"][0] == 0.05
+    chain = dict(book, chain_checked_share=book["chain_checked_share"] - 0.15)  # three
+    assert calibrate.distance(chain, book) == pytest.approx(np.sqrt(9 / len(book)))
     assert calibrate.distance(dict(book, expelled_1937=np.nan), book) > calibrate.distance(
         worse, book)
 
@@ -59,3 +63,15 @@ def test_bad_params_file_is_one_line(tmp_path, capsys):
     bad.write_text("[parameters]\nx = 1\n")
     assert main(["run", "--params", str(bad), "--out", str(tmp_path / "r")]) == 2
     assert "expected one table [overrides]" in capsys.readouterr().err
+
+
+def test_scorecard_distance_is_in_units_of_each_targets_tolerance():
+    """D = sqrt(mean(((sim - book) / tolerance)^2)), with tolerances other than 1."""
+    book = scorecard.book_values()
+    first, western = "chistka_first_month", "western_proverka"
+    assert scorecard.TOLERANCES[first][0] == 3.0 and scorecard.TOLERANCES[western][0] == 3.0
+    sim = dict(book, chistka_first_month=book[first] + 6.0, western_proverka=book[western])
+    assert scorecard.distance(sim, book, [first]) == pytest.approx(2.0)
+    assert scorecard.distance(sim, book, [first, western]) == pytest.approx(np.sqrt(2.0))
+    sim[western] = np.nan  # a target the run cannot give counts as ten tolerances away
+    assert scorecard.distance(sim, book, [western]) == pytest.approx(10.0)

@@ -50,6 +50,16 @@ def _error(edit) -> str:
     (lambda r: r.update(extra={}), ["unknown key", "extra"]),
     (lambda r: campaign(r, "proverka").update(pace="fast"), ["proverka", "pace", "float"]),
     (lambda r: campaign(r, "proverka").update(end="1935-01"), ["proverka", "before start"]),
+    (lambda r: campaign(r, "proverka").update(planned_end="1935-03"),
+     ["proverka", "planned_end 1935-03 is before start 1935-05"]),
+    (lambda r: campaign(r, "chistka")["targets"].update(passivity=-1.0),
+     ["chistka", "target 'passivity'", "[0, 100]", "-1.0"]),
+    (lambda r: campaign(r, "chistka")["targets"].update(passivity=float("nan")),
+     ["chistka", "target 'passivity'", "nan"]),
+    (lambda r: campaign(r, "chistka").update(intensity=float("nan")),
+     ["chistka", "intensity", "out of range"]),
+    (lambda r: campaign(r, "chistka").update(intensity=-0.1),
+     ["chistka", "intensity", "out of range"]),
     (lambda r: campaign(r, "proverka").update(start="1935-13"), ["proverka", "YYYY-MM"]),
     (lambda r: campaign(r, "chistka").update(pace=1.5), ["chistka", "pace", "out of range"]),
     (lambda r: campaign(r, "chistka").update(conducted_by="army"), ["chistka", "conducted_by"]),
@@ -108,10 +118,23 @@ def test_parameter_overrides_are_validated():
     assert Parameters().with_overrides({"n_members": 1000.0}).n_members == 1000
 
 
-def test_every_parameter_names_its_source():
+def test_every_parameter_names_its_source(book_lines):
+    """Each source cites a book line that exists, a table we hold, or an ASSUMPTION's reason."""
+    import re
+
+    from experiments.history import load_figures
+
+    tables = set(load_figures()["source_table"])
     for row in Parameters.describe():
-        src = row["source"]
-        assert "L" in src or "ASSUMPTION" in src or "Table" in src, row["name"]
+        src, name = row["source"], row["name"]
+        lines = [int(n) for n in re.findall(r"\bL(\d+)\b", src)]
+        cited_tables = re.findall(r"Table \d\.\d", src)
+        assumption = "ASSUMPTION" in src
+        assert lines or cited_tables or assumption, name
+        assert all(1 <= n <= len(book_lines) and book_lines[n - 1].strip() for n in lines), name
+        assert set(cited_tables) <= tables, name
+        reason = re.sub(r"ASSUMPTION|[^A-Za-z]", "", src)
+        assert len(reason) >= 15, f"{name}: an ASSUMPTION needs its reason"
 
 
 def test_parsing_does_not_change_its_input():

@@ -84,6 +84,34 @@ def _runs(out: Path) -> pd.DataFrame:
     return runs.drop(columns=VOLATILE).sort_values("run_id").reset_index(drop=True)
 
 
+def _written(out: Path) -> pd.DataFrame:
+    """Every run row in the folder's parts and journal, duplicates kept (a re-run shows)."""
+    frames = [pd.read_parquet(p) for p in sorted((out / "runs").glob("part-*.parquet"))]
+    journal = out / "journal.jsonl"
+    lines = journal.read_text().splitlines() if journal.exists() else []
+    rows = []
+    for line in lines:
+        try:
+            rows.append(json.loads(line)["run"])
+        except json.JSONDecodeError:
+            pass  # a line cut by kill -9
+    frames.append(pd.DataFrame(rows, columns=["run_id", "worker_pid", "wall_s"]))
+    return pd.concat([f[["run_id", "worker_pid", "wall_s"]] for f in frames if len(f)],
+                     ignore_index=True)
+
+
+def _counting_runs(monkeypatch) -> list[int]:
+    """Count the simulations a serial sweep runs (seeds, in order)."""
+    real, calls = runner.run_once, []
+
+    def counted(scenario, seed, engine="auto"):
+        calls.append(seed)
+        return real(scenario, seed, engine)
+
+    monkeypatch.setattr(runner, "run_once", counted)
+    return calls
+
+
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     real = runner.run_once
 
@@ -142,6 +170,12 @@ def test_kill_9_loses_only_runs_in_flight_and_resumes(tmp_path, uninterrupted):
     assert main([*_sweep_args(out, samples=20), "--serial"]) == 0
     resumed = _runs(out)
     pd.testing.assert_frame_equal(resumed, uninterrupted)
+    # finished runs were not run again: each written once, by the killed process
+    written = _written(out)
+    assert written["run_id"].is_unique
+    before = saved.set_index("run_id")[["worker_pid", "wall_s"]]
+    after = written.set_index("run_id").loc[before.index, ["worker_pid", "wall_s"]]
+    pd.testing.assert_frame_equal(after, before)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["resumed"] == 1 and manifest["n_runs"] == 40
     runs, yearly = load_results(out)
@@ -161,10 +195,41 @@ def test_ctrl_c_on_dask_saves_finished_runs_and_resumes(tmp_path):
     assert proc.returncode == 130, err
     assert "Run the same command again to resume" in err
     assert "Traceback" not in err
-    saved = len(load_results(out, with_yearly=False)[0])
-    assert 3 <= saved < 60
+    saved = load_results(out, with_yearly=False)[0]
+    assert 3 <= len(saved) < 60
     assert main([*_sweep_args(out, samples=30, n_members=4000), "--workers", "2"]) == 0
     pd.testing.assert_frame_equal(_runs(out), uninterrupted)
+    written = _written(out)
+    assert written["run_id"].is_unique  # nothing finished before Ctrl-C was run again
+    assert set(saved["worker_pid"]).isdisjoint(written.loc[
+        ~written["run_id"].isin(saved["run_id"]), "worker_pid"])
+
+
+def test_resume_runs_only_what_is_missing_even_when_it_is_not_a_suffix(tmp_path, monkeypatch):
+    """Finished runs scattered through the task list (as Dask leaves them) are skipped."""
+    whole = tmp_path / "whole"
+    assert main([*_sweep_args(whole, samples=5), "--serial"]) == 0
+    runs, yearly = load_results(whole)
+    tasks = pd.read_parquet(whole / "tasks.parquet")
+    keep = tasks["run_id"].iloc[[0, 3, 4, 7, 9]]  # not a prefix of the task list
+    out = tmp_path / "scattered"
+    (out / "runs").mkdir(parents=True)
+    (out / "yearly").mkdir()
+    for name in ("manifest.json", "design.parquet", "tasks.parquet"):
+        (out / name).write_bytes((whole / name).read_bytes())
+    runs[runs["run_id"].isin(keep)].to_parquet(out / "runs" / "part-0.parquet", index=False)
+    yearly[yearly["run_id"].isin(keep)].to_parquet(out / "yearly" / "part-0.parquet",
+                                                  index=False)
+    calls = _counting_runs(monkeypatch)
+    assert main([*_sweep_args(out, samples=5), "--serial"]) == 0
+    missing = tasks[~tasks["run_id"].isin(keep)]
+    assert sorted(calls) == sorted(missing["seed"]) and len(calls) == 5
+    assert _written(out)["run_id"].is_unique
+    pd.testing.assert_frame_equal(_runs(out), _runs(whole))
+    # and a finished sweep run again runs nothing
+    calls.clear()
+    assert main([*_sweep_args(out, samples=5), "--serial"]) == 0
+    assert calls == []
 
 
 def test_a_folder_holds_one_sweep(tmp_path):

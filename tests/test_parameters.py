@@ -1,0 +1,74 @@
+"""Every parameter matters on the historical calendar, or says why it does not.
+
+A parameter that changes no output is either dead code or a mechanism that the calendar
+never reaches; either way users sweeping it would learn nothing. Each parameter is moved
+half-way towards the far end of its range (shares to a uniform split) and the historical
+scenario run with one seed; an unchanged monthly table means the parameter is inert. The
+inert ones must be exactly those documented in
+:data:`model.params.INERT_ON_THE_HISTORICAL_CALENDAR`, each with its reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from model import ArrayPurgeModel
+from model.params import INERT_ON_THE_HISTORICAL_CALENDAR, Parameters
+from model.reporters import monthly_table
+
+SCALE = 4000
+
+
+def _moved(f: dataclasses.Field):
+    """The parameter's default moved half-way towards the far end of its range."""
+    lo, hi = f.metadata["range"]
+    default = f.default
+    if f.name == "cohort_shares":  # shares are normalised: halving them changes nothing
+        return tuple(1.0 / len(default) for _ in default)
+    if isinstance(default, tuple):
+        return tuple(0.5 * v if v else 0.5 for v in default)
+    far = hi if (hi - default) >= (default - lo) else lo
+    return default + 0.5 * (far - default)
+
+
+def _monthly(**overrides):
+    model = ArrayPurgeModel(rng=1, n_members=SCALE, **overrides)
+    while not model.finished:
+        model.step()
+    return monthly_table(model)
+
+
+@pytest.fixture(scope="module")
+def inert() -> set[str]:
+    base = _monthly()
+    found = set()
+    for f in dataclasses.fields(Parameters):
+        if f.name == "n_members":  # the scale: changes everything by construction
+            continue
+        if _monthly(**{f.name: _moved(f)}).equals(base):
+            found.add(f.name)
+    return found
+
+
+def test_inert_parameters_are_exactly_the_documented_ones(inert):
+    assert inert == set(INERT_ON_THE_HISTORICAL_CALENDAR)
+
+
+def test_each_inert_parameter_says_why_and_purges_parameters_shows_it(capsys):
+    from experiments.cli import main
+
+    for name, reason in INERT_ON_THE_HISTORICAL_CALENDAR.items():
+        assert len(reason) > 80 and "L" in reason, name
+    assert main(["parameters"]) == 0
+    out = capsys.readouterr().out
+    for name in INERT_ON_THE_HISTORICAL_CALENDAR:
+        block = out[out.index(f"\n{name} = "):]
+        assert "NO EFFECT on the historical calendar" in block.split("\n", 4)[3]
+
+
+def test_the_probe_sees_a_parameter_that_matters():
+    """The probe itself can tell: the chistka's protection changes the run."""
+    field = next(f for f in dataclasses.fields(Parameters) if f.name == "protection_strength")
+    assert not _monthly(protection_strength=_moved(field)).equals(_monthly())
