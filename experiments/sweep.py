@@ -355,8 +355,11 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 raise
         return
     n = workers or os.cpu_count() or 1
+    # Workers log only critical messages: a failing run is already a record with its error
+    # (execute_task), and a worker whose scheduler went away first on Ctrl-C would print
+    # "Failed to communicate with scheduler during heartbeat" with a traceback (ERROR).
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster) as client:
         try:
             yield client

@@ -24,8 +24,6 @@ from experiments import docking, scorecard
 from model import ArrayPurgeModel, PurgeModel, rules
 from tests.golden import GOLDEN, golden_table, moved
 
-pytestmark = pytest.mark.xdist_group("docking")  # one worker computes the samples once
-
 
 @pytest.fixture(scope="module")
 def reference():
