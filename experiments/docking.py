@@ -26,8 +26,9 @@ import pandas as pd
 from scipy import stats
 from tqdm import tqdm
 
-from experiments.metrics import summarize
+import experiments.outputs as outputs
 from experiments.runner import result_of
+from experiments.scorecard import simulated_values
 from model import ENGINES
 
 YEARS = (1933, 1934, 1935, 1936, 1937, 1938)
@@ -35,7 +36,8 @@ SCALE = 4000  # the default scale: docking at the scale users run
 REFERENCE_SEEDS = range(1, 81)
 ARRAY_SEEDS = range(1, 241)
 
-# Outputs compared between engines (and pinned by the golden table, tests/golden/).
+# Outputs compared between engines (and pinned by the golden table, tests/golden/); each is
+# defined in experiments.outputs.OUTPUTS.
 OPERATIONS = ("chistka_national", "proverka_national", "obmen_rate")
 METRICS = (*OPERATIONS, *(f"rate_{y}" for y in YEARS), "leaders_share", "leaders_share_1933",
            "leaders_share_1937", "clients_share", "records_loss_pct", "reinstated_pct",
@@ -49,17 +51,9 @@ def run_metrics(model_class: type, seed: int, **overrides) -> dict[str, float]:
     while not model.finished:
         model.step()
     result = result_of(model, seed)
-    summary = summarize(result)  # the metrics a sweep keeps, defined once
-    out = {name: summary[f"target_{name}"] for name in OPERATIONS}
-    out.update({name: summary[name] for name in METRICS if name in summary})
-    total = result.yearly.set_index("year").sum()
-    start = float(result.yearly["members_start"].iloc[0])
-    out["checked_per_made"] = total["denunciations_checked"] / total["denunciations_made"]
-    out["supported_per_checked"] = (total["denunciations_supported"]
-                                    / total["denunciations_checked"])
-    out["expelled_per_supported"] = total["outcome_expel"] / total["denunciations_supported"]
-    out["voted_out_pct"] = 100.0 * sum(total.get(f"voted_out_{lvl}", 0) for lvl in (
-        "ppo_secretary", "other_official", "district_secretary")) / start
+    # the operations' rates as the visible targets read them (NaN if a run cannot give one)
+    out = simulated_values(result, OPERATIONS)
+    out.update({name: outputs.value(name, result) for name in METRICS if name not in out})
     return {name: float(out[name]) for name in METRICS}
 
 

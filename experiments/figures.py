@@ -1,4 +1,11 @@
-"""Figures of simulated against historical expulsion curves (matplotlib, PNG)."""
+"""Every figure the commands write (matplotlib, PNG), saved by one helper, :func:`save`.
+
+``purges run``: :func:`national_rates`, :func:`western_vs_national`,
+:func:`denunciation_chain`, :func:`monthly_overview`, :func:`leaders_share`;
+``purges compare``: :func:`variant_curves`, :func:`discriminating_quantities`;
+``purges calibrate``: :func:`posterior`, :func:`predictive`;
+``purges sensitivity``: :func:`sensitivity_indices`.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +18,21 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments import history  # noqa: E402
+import experiments.history as history  # noqa: E402
 
 SIM = "#b03a2e"
 HIST = "#1f3b73"
+VARIANT_COLORS = {"center-periphery": "#4c72b0", "totalitarian": "#c44e52",
+                  "no-protection": "#55a868", "no-deflection": "#8172b2",
+                  "no-records-chaos": "#937860", "no-criticism": "#da8bc3",
+                  "obedient-secretaries": "#8c8c8c"}
 
 
-def _save(fig, path: Path) -> Path:
+def save(fig, path: str | Path, dpi: int = 120) -> Path:
+    """Lay out ``fig``, write it as a PNG at ``path`` and close it; returns the path."""
+    path = Path(path)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
 
@@ -60,7 +73,7 @@ def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path) -
     ax2.set(ylabel="% expelled", title="By operation (Table 7.1's 'percent of party')")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3, axis="y")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
@@ -87,7 +100,7 @@ def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
            "(Table 3.4; the 1933 Smolensk figure is for the city, L672)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
@@ -116,7 +129,7 @@ def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
     ax.set(ylabel="statements (denunciations)", title="The proverka denunciation chain")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def monthly_overview(monthly: pd.DataFrame, path: Path) -> Path:
@@ -136,7 +149,7 @@ def monthly_overview(monthly: pd.DataFrame, path: Path) -> Path:
     ax2.set(ylabel="members and candidates")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
@@ -149,4 +162,109 @@ def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
            title="Leaders among the expelled (not calibrated: 1937 figures withheld)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save(fig, path)
+
+
+def variant_curves(yearly: pd.DataFrame, path: Path) -> Path:
+    """Simulated national expulsion rates per variant (column ``variant``) against the record."""
+    book = history.national_expulsion_rates()
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for name, g in yearly.groupby("variant", sort=False):
+        band = g.groupby("year")["expulsion_rate_pct"].quantile([0.05, 0.5, 0.95]).unstack()
+        color = VARIANT_COLORS.get(name, None)
+        ls = "-" if name in ("center-periphery", "totalitarian") else ":"
+        ax.plot(band.index, band[0.5], ls, color=color, label=name, lw=2 if ls == "-" else 1.3)
+        if ls == "-":
+            ax.fill_between(band.index, band[0.05], band[0.95], color=color, alpha=0.15)
+    ax.plot(book["year"], book["rate_pct"], "ko", ms=7, label="book (Table 7.1, visible)")
+    ax.set_xlabel("year")
+    ax.set_ylabel("% of the party expelled")
+    ax.set_title("National expulsion rates: variants against the record")
+    ax.legend(fontsize=7, ncol=2)
+    return save(fig, path, dpi=110)
+
+
+def discriminating_quantities(disc: pd.DataFrame, path: Path) -> Path:
+    """The quantities that tell the explanations apart, per variant (column ``variant``)."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7))
+    variants = list(dict.fromkeys(disc["variant"]))
+    for ax, quantity, title in ((axes[0, 0], "leaders_share", "officeholders"),
+                                (axes[0, 1], "clients_share", "secretaries' clients")):
+        for name in variants:
+            d = disc[(disc["variant"] == name) & (disc["quantity"] == quantity)]
+            m = d.groupby("year")["value"].mean()
+            ax.plot(m.index, 100 * m, "-o", ms=3, color=VARIANT_COLORS.get(name), label=name)
+        ax.set_title(f"{title} among the expelled, %")
+    axes[0, 0].legend(fontsize=6)
+    ax = axes[1, 0]
+    d = disc[disc["quantity"] == "election_turnover"]
+    if len(d):
+        table = d.groupby(["category", "variant"])["value"].mean().unstack()[variants]
+        (100 * table).plot.bar(ax=ax, color=[VARIANT_COLORS.get(v) for v in variants],
+                               legend=False)
+    ax.set_title("1937 elections: officeholders voted out, % by level")
+    ax.tick_params(axis="x", labelrotation=0, labelsize=7)
+    ax = axes[1, 1]
+    d = disc[disc["quantity"] == "regional_spread"]
+    if len(d):
+        table = d.groupby(["category", "variant"])["value"].mean().unstack()[variants]
+        table.plot.bar(ax=ax, color=[VARIANT_COLORS.get(v) for v in variants], legend=False)
+    ax.set_title("spread of regional expulsion rates (sd, points)")
+    ax.tick_params(axis="x", labelrotation=0, labelsize=7)
+    return save(fig, path, dpi=100)
+
+
+def posterior(posterior: pd.DataFrame, factors: list, path: Path) -> Path:
+    """Weighted histograms of an ABC posterior over each factor's prior range."""
+    fig, axes = plt.subplots(1, len(factors), figsize=(3.6 * len(factors), 2.8), squeeze=False)
+    for ax, f in zip(axes.flat, factors, strict=True):
+        ax.hist(posterior[f.name], bins=15, range=(f.low, f.high),
+                weights=posterior["weight"], color="#4c72b0", alpha=0.8, density=True)
+        ax.axhline(1.0 / (f.high - f.low), color="grey", ls="--", lw=1, label="prior")
+        ax.set_title(f.name, fontsize=9)
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle("Posterior (ABC-SMC, final population)")
+    return save(fig, path, dpi=110)
+
+
+def predictive(yearly: pd.DataFrame, path: Path) -> Path:
+    """Posterior-predictive national expulsion rates by year against the record."""
+    book = history.national_expulsion_rates()
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    band = yearly.groupby("year")["expulsion_rate_pct"].quantile([0.05, 0.5, 0.95]).unstack()
+    ax.fill_between(band.index, band[0.05], band[0.95], color="#4c72b0", alpha=0.25,
+                    label="posterior predictive, 5-95 %")
+    ax.plot(band.index, band[0.5], color="#4c72b0", label="posterior predictive, median")
+    ax.plot(book["year"], book["rate_pct"], "o", color="#c44e52", label="book (visible)")
+    ax.set_xlabel("year")
+    ax.set_ylabel("% of the party expelled")
+    ax.legend(fontsize=8)
+    return save(fig, path, dpi=110)
+
+
+def sensitivity_indices(indices: pd.DataFrame, method: str, path: Path) -> Path:
+    """Bar charts of Sobol or Morris indices, one panel per output."""
+    outputs = list(dict.fromkeys(indices["output"]))
+    cols = min(4, len(outputs))
+    rows = int(np.ceil(len(outputs) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.8 * rows), squeeze=False)
+    for ax, output in zip(axes.flat, outputs, strict=False):
+        d = indices[indices["output"] == output]
+        x = np.arange(len(d))
+        if method == "sobol" and "S1" in d:
+            ax.bar(x - 0.2, d["S1"], 0.4, yerr=d["S1_conf"], label="first order (S1)",
+                   color="#4c72b0")
+            ax.bar(x + 0.2, d["ST"], 0.4, yerr=d["ST_conf"], label="total (ST)",
+                   color="#dd8452")
+            ax.set_ylim(bottom=min(0, float(np.nanmin(d[["S1", "ST"]].to_numpy())) - 0.05))
+        elif "mu_star" in d:
+            ax.bar(x, d["mu_star"], 0.6, yerr=d["mu_star_conf"], color="#4c72b0",
+                   label="mu* (Morris)")
+        ax.set_xticks(x, d["factor"], rotation=30, ha="right", fontsize=8)
+        ax.set_title(output, fontsize=9)
+    for ax in list(axes.flat)[len(outputs):]:
+        ax.axis("off")
+    if axes.flat[0].get_legend_handles_labels()[0]:
+        axes.flat[0].legend(fontsize=7)
+    fig.suptitle(f"Sensitivity of the outputs to the factors ({method})")
+    return save(fig, path, dpi=110)

@@ -1,10 +1,11 @@
-"""What a sweep keeps of each run: summary metrics and the yearly series.
+"""What a sweep keeps of each run: summary outputs and the yearly series.
 
-Every visible calibration target of :mod:`experiments.compare` (prefixed ``target_``)
-and the quantities that discriminate explanations even where the book's figures are
-withheld: leaders' share of the expelled per year, records loss, reinstatements, the
-share of the expelled who were secretaries' clients, election turnover and the
-regional secretaries of 1933 still in office.
+Every visible calibration target of :mod:`experiments.targets` (prefixed ``target_``)
+and the outputs in :data:`SUMMARY`, all defined in :mod:`experiments.outputs`: the
+yearly rates, leaders' share of the expelled per year, records loss, reinstatements,
+arrests, the share of the expelled who were secretaries' clients, election turnover and
+the regional secretaries of 1933 still in office. These names are the metric columns of
+a sweep's ``runs/*.parquet``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+import experiments.outputs as outputs
 from experiments.runner import RunResult
 from experiments.scorecard import simulated_values
 
-YEARS = range(1933, 1940)
+YEARS = outputs.YEARS
+
+# The outputs a sweep keeps per run, after the targets (names of experiments.outputs.OUTPUTS).
+SUMMARY = (*(name for year in YEARS for name in (f"rate_{year}", f"leaders_share_{year}")),
+           "leaders_share", "clients_share", "records_loss_pct", "reinstated_pct",
+           "arrested_pct", "election_turnover_pct", "regional_secretaries_original_1939")
 
 # Columns of the yearly series kept per run (tidy: one row per run and year).
 YEARLY_COLUMNS = ("year", "members_start", "in_party_start", "expelled", "expulsion_rate_pct",
@@ -29,30 +36,7 @@ YEARLY_COLUMNS = ("year", "members_start", "in_party_start", "expelled", "expuls
 def summarize(result: RunResult) -> dict[str, float]:
     """Summary metrics of one run (floats; NaN where a quantity is undefined)."""
     out = {f"target_{name}": value for name, value in simulated_values(result).items()}
-    yearly = result.yearly.set_index("year")
-    expelled = result.expulsions
-    start = float(yearly["members_start"].iloc[0])
-    for year in YEARS:
-        out[f"rate_{year}"] = float(yearly.loc[year, "expulsion_rate_pct"]) if (
-            year in yearly.index) else float("nan")
-        e = expelled[expelled["year"] == year] if len(expelled) else expelled
-        out[f"leaders_share_{year}"] = float((e["level"] != "rank_and_file").mean()) if len(
-            e) else float("nan")
-    total = yearly.sum(numeric_only=True)
-    out["leaders_share"] = float((expelled["level"] != "rank_and_file").mean()) if len(
-        expelled) else float("nan")
-    out["clients_share"] = float(expelled["client"].astype(bool).mean()) if len(
-        expelled) else float("nan")
-    out["records_loss_pct"] = 100.0 * float(total["lost_from_rolls"]) / start
-    out["reinstated_pct"] = 100.0 * float(total["reinstated"]) / start
-    out["arrested_pct"] = 100.0 * float(total["arrested"]) / start
-    holders = sum(float(total.get(f"election_holders_{lvl}", 0)) for lvl in (
-        "ppo_secretary", "other_official", "district_secretary"))
-    voted = sum(float(total.get(f"voted_out_{lvl}", 0)) for lvl in (
-        "ppo_secretary", "other_official", "district_secretary"))
-    out["election_turnover_pct"] = 100.0 * voted / holders if holders else float("nan")
-    out["regional_secretaries_original_1939"] = float(
-        yearly["regional_secretaries_original_end"].iloc[-1])
+    out.update({name: outputs.value(name, result) for name in SUMMARY})
     return out
 
 

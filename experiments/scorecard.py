@@ -2,7 +2,7 @@
 
 In the manner of pattern-oriented modelling (Grimm et al. 2005), a model is judged on
 several patterns at once. Each pattern groups visible targets of
-:mod:`experiments.compare`; its distance for one run is the root mean square, over its
+:mod:`experiments.targets`; its distance for one run is the root mean square, over its
 targets, of the deviation from the book in units of the target's tolerance
 (:data:`TOLERANCES`): 0 is a perfect fit, 1 is "one tolerance away". Over seeds the
 scorecard reports the mean distance and its standard error. Withheld figures are never
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments.compare import TARGETS, historical_values
+import experiments.outputs as outputs
 from experiments.runner import RunResult
+from experiments.targets import TARGETS, historical_values
 
 # Tolerance of each target: the precision with which the book states the figure, or the
 # model's seed-to-seed noise at the default scale where that is larger (ASSUMPTION).
@@ -145,30 +146,26 @@ def wide(card: pd.DataFrame) -> pd.DataFrame:
 def discriminating(results: list[RunResult], n_regions: int) -> pd.DataFrame:
     """Quantities that tell the explanations apart, per seed (tidy).
 
-    leaders' share of the expelled per year and level; election turnover per level in
-    1937; share of regional first secretaries removed per year; regional spread (standard
-    deviation across regions) of each operation's expulsion rate; share of the expelled
-    who were secretaries' clients, per year.
+    The quantities are defined in :data:`experiments.outputs.QUANTITIES`: leaders' share
+    of the expelled per year and level; election turnover per level in 1937; share of
+    regional first secretaries removed per year; regional spread (standard deviation
+    across regions) of each operation's expulsion rate; share of the expelled who were
+    secretaries' clients, per year.
     """
     rows = []
     for r in results:
-        e = r.expulsions
-        for year, g in e.groupby("year"):
-            n = len(g)
-            rows.append((r.seed, "leaders_share", year, "all", (g["level"] != "rank_and_file").mean()))
-            rows.append((r.seed, "clients_share", year, "all", g["client"].astype(bool).mean()))
-            for level, k in g["level"].value_counts().items():
-                rows.append((r.seed, "level_share", year, level, k / n))
-        y = r.yearly.set_index("year")
-        for level in ("ppo_secretary", "other_official", "district_secretary"):
-            held = y.get(f"election_holders_{level}")
-            out = y.get(f"voted_out_{level}")
-            if held is not None and 1937 in y.index and held[1937] > 0:
-                rows.append((r.seed, "election_turnover", 1937, level, out[1937] / held[1937]))
-        for year in y.index:
+        for year in sorted(set(r.expulsions["year"])) if len(r.expulsions) else ():
+            rows.append((r.seed, "leaders_share", year, "all", outputs.leaders_share(r, year)))
+            rows.append((r.seed, "clients_share", year, "all", outputs.clients_share(r, year)))
+            for level, share in outputs.level_shares(r, year).items():
+                rows.append((r.seed, "level_share", year, level, share))
+        for level in outputs.ELECTED_LEVELS:
+            turnover = outputs.election_turnover(r, level, 1937)
+            if np.isfinite(turnover):
+                rows.append((r.seed, "election_turnover", 1937, level, turnover))
+        for year in r.yearly["year"]:
             rows.append((r.seed, "regional_secretaries_removed", year, "obkom",
-                         y.loc[year, "removed_regional_secretary"] / n_regions
-                         if "removed_regional_secretary" in y else np.nan))
-        for op, g in r.regions.groupby("operation"):
-            rows.append((r.seed, "regional_spread", 0, op, g["rate_pct_of_rolls"].std(ddof=0)))
+                         outputs.regional_secretaries_removed(r, year, n_regions)))
+        for op, spread in outputs.regional_spread(r).items():
+            rows.append((r.seed, "regional_spread", 0, op, spread))
     return pd.DataFrame(rows, columns=["seed", "quantity", "year", "category", "value"])

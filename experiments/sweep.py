@@ -19,7 +19,8 @@ DuckDB (``SELECT * FROM 'OUT/runs/*.parquet'``):
 * ``journal.jsonl`` - runs finished since the last part was written; every finished run
   is appended and flushed to disk at once, so a sweep killed at any moment loses only
   the runs in flight. Parts are written to a temporary file and renamed (atomic).
-* ``manifest.json`` - the design, factors, scenario, code and package versions.
+* ``manifest.json`` - the design, factors, scenario, code and package versions
+  (:func:`prepare`, :mod:`experiments.manifest`).
 
 Execution is on Dask: a local cluster with one single-threaded worker process per core
 by default, or an existing cluster (``scheduler="tcp://host:8786"``); ``serial=True``
@@ -46,6 +47,11 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+import experiments.manifest as manifest
+import experiments.runner as runner
+from experiments.metrics import summarize, yearly_series
+from experiments.runner import build_scenario
+from model import engine_class
 from model.params import Parameters
 from model.scenario import _CAMPAIGN_RANGES, ScenarioError
 
@@ -221,9 +227,6 @@ def make_tasks(design: pd.DataFrame, replicates: int, first_seed: int, fixed: di
 
 def execute_task(task: Task) -> dict[str, Any]:
     """Run one task (on a worker); never raises: a failure is a record with its error."""
-    from experiments.metrics import summarize, yearly_series
-    from experiments.runner import build_scenario, run_once
-
     start = time.perf_counter()
     record: dict[str, Any] = {"run_id": task.run_id, "point_id": task.point_id,
                               "replicate": task.replicate, "seed": task.seed,
@@ -231,7 +234,7 @@ def execute_task(task: Task) -> dict[str, Any]:
                                                         task.overrides.items()}}
     try:
         scenario = build_scenario(task.scenario_path, None, task.overrides)
-        result = run_once(scenario, task.seed, task.engine)
+        result = runner.run_once(scenario, task.seed, task.engine)
         record.update(status="ok", error="", **summarize(result))
         yearly = yearly_series(result).to_dict(orient="list")
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
@@ -428,19 +431,70 @@ def tasks_frame(tasks: list[Task]) -> pd.DataFrame:
                          "seed": [t.seed for t in tasks], "run_id": [t.run_id for t in tasks]})
 
 
-def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+def write_manifest(out: Path, record: dict[str, Any]) -> None:
     """Write (or check against) the sweep's manifest: a folder holds one sweep only."""
     path = out / "manifest.json"
     if path.exists():
         old = json.loads(path.read_text())
-        if old.get("sweep_sha") != manifest["sweep_sha"]:
+        if old.get("sweep_sha") != record["sweep_sha"]:
             raise SweepError(f"{out} holds a different sweep (design, factors, seeds, scenario "
                              "or code differ); use another --out folder")
-        manifest = {**manifest, "started_utc": old.get("started_utc"),
-                    "resumed": old.get("resumed", 0) + 1}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
+        record = {**record, "started_utc": old.get("started_utc"),
+                  "resumed": old.get("resumed", 0) + 1}
+    manifest.write(out, record)
+
+
+def prepare(out: str | Path, factors: list[Factor | str], design: str = "lhs", *,
+            samples: int = 16, levels: int = 3, design_seed: int = 0, replicates: int = 2,
+            first_seed: int = 1, scenario: str | None = None, fixed: dict | None = None,
+            engine: str = "auto", tool: str = "purges sweep") -> tuple[Path, list[Task], dict]:
+    """Validate a sweep, write its manifest, design and tasks; returns (out, tasks, manifest).
+
+    A folder that holds the same sweep is resumed (:func:`run_tasks` skips the finished
+    runs); one that holds another sweep is refused.
+    """
+    factors = [f if isinstance(f, Factor) else parse_factor(f) for f in factors]
+    names = [f.name for f in factors]
+    if len(set(names)) != len(names):
+        raise SweepError("a factor is given twice")
+    if replicates < 1:
+        raise SweepError(f"--replicates must be at least 1, got {replicates}")
+    fixed = dict(fixed or {})
+    clash = set(fixed) & set(names)
+    if clash:
+        raise SweepError(f"{', '.join(sorted(clash))} is both --set and --factor")
+    built = build_scenario(scenario, None, fixed)
+    check_corners(built, factors)
+    points = make_design(factors, design, samples, levels, design_seed)
+    n_members = built.parameters.n_members
+    if "n_members" in names:
+        n_members = int(points["n_members"].max())
+    engine = engine_class(engine, n_members).engine
+    path, sha = scenario_digest(scenario)
+    version = manifest.code_version()
+    code = (f"{version.get('git_commit')}{'+dirty' if version.get('git_dirty') else ''}"
+            if version.get("git_commit") else f"purges-{version.get('package')}")
+    tasks = make_tasks(points, replicates, first_seed, fixed, path, sha, code, engine)
+    spec = {"design": design, "factors": [f.__dict__ for f in factors],
+            "samples": samples, "levels": levels, "design_seed": design_seed,
+            "replicates": replicates, "first_seed": first_seed, "fixed": fixed,
+            "scenario_sha256": sha, "code": code, "engine": engine}
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SweepError(f"cannot create output folder {out}: {err.strerror}") from None
+    record = manifest.build(
+        tool, started=manifest.now(), finished=False, packages=manifest.SWEEP_PACKAGES,
+        code=version, **spec, sweep_sha=sweep_sha(spec), salib_problem=salib_problem(factors),
+        scenario={"file": path or "packaged historical.toml", "sha256": sha},
+        n_points=len(points), n_runs=len(tasks))
+    write_manifest(out, record)
+    for name, frame in (("design", points), ("tasks", tasks_frame(tasks))):
+        tmp = out / f".{name}.parquet.tmp"
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, out / f"{name}.parquet")
+    return out, tasks, record
 
 
 def sweep_sha(spec: dict[str, Any]) -> str:

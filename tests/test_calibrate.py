@@ -8,33 +8,33 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import calibrate, scorecard
-from experiments.cli import main
+from experiments import calibration, scorecard
+from experiments.cli.main import main
 
 
 def test_observed_targets_are_visible_figures_only():
-    book = calibrate.observed()
+    book = calibration.observed()
     assert book["chistka_national"] == pytest.approx(18.5)
     assert book["chain_checked_share"] == pytest.approx(492 / 712)
     assert all(np.isfinite(v) for v in book.values())
 
 
 def test_distance_is_zero_at_the_record_and_grows_with_deviation():
-    book = calibrate.observed()
-    assert calibrate.distance(book, book) == 0.0
+    book = calibration.observed()
+    assert calibration.distance(book, book) == 0.0
     worse = dict(book, chistka_national=book["chistka_national"] + 2.0)  # two tolerances
-    assert calibrate.distance(worse, book) == pytest.approx(np.sqrt(4 / len(book)))
+    assert calibration.distance(worse, book) == pytest.approx(np.sqrt(4 / len(book)))
     # deviations are measured in each target's own tolerance (0.05 for a chain share)
     assert scorecard.TOLERANCES["chain_checked_share"][0] == 0.05
     chain = dict(book, chain_checked_share=book["chain_checked_share"] - 0.15)  # three
-    assert calibrate.distance(chain, book) == pytest.approx(np.sqrt(9 / len(book)))
-    assert calibrate.distance(dict(book, expelled_1937=np.nan), book) > calibrate.distance(
+    assert calibration.distance(chain, book) == pytest.approx(np.sqrt(9 / len(book)))
+    assert calibration.distance(dict(book, expelled_1937=np.nan), book) > calibration.distance(
         worse, book)
 
 
 def test_the_same_proposal_always_gets_the_same_seed():
-    assert calibrate.seed_for({"a": 0.5, "b": 1.0}) == calibrate.seed_for({"b": 1.0, "a": 0.5})
-    assert calibrate.seed_for({"a": 0.5}) != calibrate.seed_for({"a": 0.6})
+    assert calibration.seed_for({"a": 0.5, "b": 1.0}) == calibration.seed_for({"b": 1.0, "a": 0.5})
+    assert calibration.seed_for({"a": 0.5}) != calibration.seed_for({"a": 0.6})
 
 
 def test_calibrate_end_to_end_and_use_the_result(tmp_path):

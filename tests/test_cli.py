@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.cli import main
+from experiments.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.cli import main
+from experiments.cli.main import main
 from experiments.sweep import load_results
 from tests.test_sweep import _runs, _start, _sweep_args, _wait_for_runs
 

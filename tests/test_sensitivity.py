@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.cli import main
+from experiments.cli.main import main
 
 
 def _run(tmp_path, method, samples):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from experiments import runner
-from experiments.cli import main
+from experiments.cli.main import main
 from experiments.sweep import (
     Factor,
     SweepError,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from experiments import scorecard
-from experiments.cli import main
+from experiments.cli.main import main
 from experiments.runner import run_once
 from model import ArrayPurgeModel, ScenarioError, load_scenario
 from model.arrays import IN_PARTY_MAX, NONE

@@ -3,7 +3,7 @@
 Priors are uniform over each factor's range. Each simulation runs the historical
 scenario with the proposed parameters and a seed derived from them (so the same proposal
 always gives the same run), and reads off the visible targets of
-:mod:`experiments.compare` listed in :data:`CALIBRATION_TARGETS`. Figures the book
+:mod:`experiments.targets` listed in :data:`CALIBRATION_TARGETS`. Figures the book
 withholds for validation are never among them.
 
 Distance (tolerances per target in :data:`experiments.scorecard.TOLERANCES`): the root mean square of
@@ -25,16 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from experiments import scorecard  # noqa: E402
-from experiments.scorecard import TOLERANCES  # noqa: E402
-from experiments.sweep import Factor  # noqa: E402
+import experiments.scorecard as scorecard
+from experiments.runner import build_scenario, run_once
+from experiments.scorecard import TOLERANCES
+from experiments.sweep import Factor
 
 
 @dataclass(frozen=True)
@@ -87,17 +84,15 @@ class Simulator:
 
     def __call__(self, parameters) -> dict[str, float]:
         """Run the model once and read off the calibration targets."""
-        from experiments.runner import build_scenario, run_once
-
         proposal = {k: float(v) for k, v in dict(parameters).items()}
         scenario = build_scenario(self.scenario_path, self.variant, {**self.fixed, **proposal})
         result = run_once(scenario, seed_for(proposal), self.engine)
         return scorecard.simulated_values(result, NAMES)
 
 
-def calibrate(factors: list[Factor], out: Path, *, population: int, generations: int,
-              workers: int, scenario_path: str | None, fixed: dict[str, Any], engine: str,
-              seed: int = 0, variant: str | None = None) -> tuple[pd.DataFrame, Any]:
+def run_abc(factors: list[Factor], out: Path, *, population: int, generations: int,
+            workers: int, scenario_path: str | None, fixed: dict[str, Any], engine: str,
+            seed: int = 0, variant: str | None = None) -> tuple[pd.DataFrame, Any]:
     """Run ABC-SMC; returns the final population (parameters and weights) and the history."""
     import pyabc
 
@@ -121,13 +116,13 @@ def calibrate(factors: list[Factor], out: Path, *, population: int, generations:
 
 def calibrate_and_save(factors: list[Factor], out: Path, tool: str, *, population: int,
                        generations: int, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
-    """Run :func:`calibrate` and write its results into ``out``.
+    """Run :func:`run_abc` and write its results into ``out``.
 
     Writes ``posterior.csv``, ``posterior_summary.csv`` and ``calibrated.toml`` (the note
     in it names ``tool``); returns (posterior, summary, pyabc history).
     """
-    posterior, history = calibrate(factors, out, population=population,
-                                   generations=generations, **kwargs)
+    posterior, history = run_abc(factors, out, population=population,
+                                 generations=generations, **kwargs)
     posterior.to_csv(out / "posterior.csv", index=False)
     stats = summary(posterior)
     stats.to_csv(out / "posterior_summary.csv", index=False)
@@ -167,38 +162,3 @@ def write_parameters(stats: pd.DataFrame, path: Path, note: str) -> Path:
     path.write_text("\n".join(lines) + "\n")
     return path
 
-
-def posterior_figure(posterior: pd.DataFrame, factors: list[Factor], path: Path) -> Path:
-    """Weighted histograms of the posterior over each factor's prior range."""
-    fig, axes = plt.subplots(1, len(factors), figsize=(3.6 * len(factors), 2.8), squeeze=False)
-    for ax, f in zip(axes.flat, factors, strict=True):
-        ax.hist(posterior[f.name], bins=15, range=(f.low, f.high),
-                weights=posterior["weight"], color="#4c72b0", alpha=0.8, density=True)
-        ax.axhline(1.0 / (f.high - f.low), color="grey", ls="--", lw=1, label="prior")
-        ax.set_title(f.name, fontsize=9)
-    axes.flat[0].legend(fontsize=7)
-    fig.suptitle("Posterior (ABC-SMC, final population)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def predictive_figure(yearly: pd.DataFrame, path: Path) -> Path:
-    """Posterior-predictive national expulsion rates by year against the record."""
-    from experiments import history
-
-    book = history.national_expulsion_rates()
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    band = yearly.groupby("year")["expulsion_rate_pct"].quantile([0.05, 0.5, 0.95]).unstack()
-    ax.fill_between(band.index, band[0.05], band[0.95], color="#4c72b0", alpha=0.25,
-                    label="posterior predictive, 5-95 %")
-    ax.plot(band.index, band[0.5], color="#4c72b0", label="posterior predictive, median")
-    ax.plot(book["year"], book["rate_pct"], "o", color="#c44e52", label="book (visible)")
-    ax.set_xlabel("year")
-    ax.set_ylabel("% of the party expelled")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path

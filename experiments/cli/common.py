@@ -1,0 +1,48 @@
+"""What every ``purges`` command shares: usage errors, ``--set``, ``--params`` and ``--out``.
+
+:func:`output_folder` (from :mod:`experiments.recipes`, which creates folders the same
+way) creates an output folder or ends with one line naming why it cannot.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from experiments.recipes import output_folder
+
+__all__ = ["UsageError", "output_folder", "parse_overrides", "read_params"]
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot be used."""
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """``["n_members=20000", "cohort_shares=[0.1,0.2,0.1,0.2,0.4]"]`` -> dict (TOML values)."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--set expects NAME=VALUE, got {item!r}")
+        name, text = item.split("=", 1)
+        try:
+            value = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            raise UsageError(f"--set {name}: cannot read value {text!r}") from None
+        out[name.strip()] = value
+    return out
+
+
+def read_params(path: str | None) -> dict:
+    """The ``[overrides]`` table of a parameter file (``purges calibrate`` writes one)."""
+    if not path:
+        return {}
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--params {path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise UsageError(f"--params {path}: not valid TOML ({err})") from None
+    if set(raw) != {"overrides"} or not isinstance(raw["overrides"], dict):
+        raise UsageError(f"--params {path}: expected one table [overrides] of NAME = value")
+    return dict(raw["overrides"])

@@ -1,0 +1,290 @@
+"""The recipes: what ``purges run``, ``purges compare`` and ``purges calibrate`` do.
+
+Each recipe is a library function that the command line, the notebooks and the seminar
+app call alike: it validates its inputs (one-line errors: :class:`model.ScenarioError`,
+:class:`model.params.ParameterError`, :class:`experiments.sweep.SweepError`), runs the
+model, and, given an output folder, writes the tables, figures and ``manifest.json``
+there. It returns what it computed; it prints nothing (progress bars only if asked).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import experiments.calibration as calibration
+import experiments.figures as figures
+import experiments.manifest as manifest
+import experiments.scorecard as scorecard
+from experiments.runner import RunResult, build_scenario, combine, expulsion_breakdown, run_many
+from experiments.sweep import Factor, SweepError, check_corners, parse_factor
+from experiments.targets import comparison_table
+from model import engine_class
+from model.scenario import default_scenario_path
+from model.variants import ABLATIONS
+
+RUN_TABLES = ("yearly", "monthly", "expulsions", "operations", "regions")
+
+
+def _seeds(seeds: int | Sequence[int], first_seed: int) -> list[int]:
+    """``10`` -> [first_seed, ..., first_seed + 9]; a list of seeds is kept as it is."""
+    out = list(range(first_seed, first_seed + seeds)) if isinstance(seeds, int) else list(seeds)
+    if not out:
+        raise SweepError("at least one seed is needed")
+    return out
+
+
+def output_folder(path: str | Path) -> Path:
+    """Create the output folder ``path`` (and its parents); a one-line error if it cannot be."""
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SweepError(f"cannot create output folder {out}: {err.strerror}") from None
+    return out
+
+
+def _folder(out: str | Path | None) -> Path | None:
+    return None if out is None else output_folder(out)
+
+
+@dataclass
+class HistoricalRun:
+    """What :func:`run_historical` computed (and, with ``out``, wrote)."""
+
+    results: list[RunResult]
+    tables: dict[str, pd.DataFrame]
+    comparison: pd.DataFrame
+    engine: str
+    seeds: list[int]
+    out: Path | None = None
+    figures: list[Path] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+
+
+def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] = 10,
+                   first_seed: int = 1, scenario: str | Path | None = None,
+                   variant: str | None = None, overrides: dict | None = None,
+                   engine: str = "auto", processes: int | None = None,
+                   with_figures: bool = True, progress: bool = False) -> HistoricalRun:
+    """Run a scenario over seeds and compare it with the historical record (``purges run``).
+
+    ``seeds``: a number of seeds from ``first_seed``, or a list. With ``out``, writes
+    ``yearly``, ``monthly``, ``expulsions``, ``operations``, ``regions``, ``breakdown``
+    and ``comparison`` (CSV), the figures (unless ``with_figures`` is false), a copy of the
+    scenario and ``manifest.json``.
+    """
+    overrides = dict(overrides or {})
+    seeds = _seeds(seeds, first_seed)
+    # validates the file, the variant and the overrides before any work
+    built = build_scenario(scenario, variant, overrides)
+    folder = _folder(out)
+    started = manifest.now()
+    engine = engine_class(engine, built.parameters.n_members).engine
+    results = run_many(scenario, seeds, overrides, processes=processes, progress=progress,
+                       engine=engine, variant=variant)
+    tables = {name: combine(results, name) for name in RUN_TABLES}
+    tables["breakdown"] = expulsion_breakdown(tables["expulsions"])
+    comparison = comparison_table(results)
+    run = HistoricalRun(results, tables, comparison, engine, seeds, folder)
+    if folder is None:
+        return run
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    comparison.to_csv(folder / "comparison.csv", index=False)
+    if with_figures:
+        run.figures = [
+            figures.national_rates(tables["yearly"], comparison, folder / "national_rates.png"),
+            figures.western_vs_national(comparison, folder / "western_vs_national.png"),
+            figures.denunciation_chain(tables["monthly"], folder / "denunciation_chain.png"),
+            figures.monthly_overview(tables["monthly"], folder / "monthly.png"),
+            figures.leaders_share(tables["expulsions"], folder / "leaders_share.png"),
+        ]
+    source = Path(scenario) if scenario else default_scenario_path()
+    shutil.copyfile(source, folder / "scenario.toml")
+    run.manifest = manifest.build(
+        "purges run", started=started,
+        scenario={"name": built.name, "file": str(source),
+                  "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
+        seeds=seeds, engine=engine, variant=built.variant, overrides=overrides,
+        parameters=dataclasses.asdict(built.parameters),
+        files=sorted(p.name for p in folder.iterdir()))
+    manifest.write(folder, run.manifest)
+    return run
+
+
+# The inputs every variant is calibrated on by ``purges compare --calibrate``: the
+# strength of the three operations that set the yearly rates (same priors for all).
+# ASSUMPTION: uniform priors from a fifth or a tenth to two to four times the hand-set
+# values (chistka 1.1, proverka 0.19, 1937 arrests 0.0005; model/scenarios/historical.toml).
+CALIBRATION_FACTORS = ("chistka.intensity=0.2:2.5", "proverka.intensity=0.02:0.6",
+                       "ezhovshchina_1937.arrest_rate=0.00005:0.002")
+DEFAULT_VARIANTS = ("center-periphery", "totalitarian", *ABLATIONS)
+
+
+@dataclass
+class Comparison:
+    """What :func:`compare` computed (and, with ``out``, wrote)."""
+
+    results: dict[str, list[RunResult]]
+    scorecard: pd.DataFrame
+    yearly: pd.DataFrame
+    discriminating: pd.DataFrame
+    calibrated: dict[str, dict]
+    seeds: list[int]
+    out: Path | None = None
+    manifest: dict[str, Any] | None = None
+
+
+def _factors(factors: Sequence[Factor | str]) -> list[Factor]:
+    return [f if isinstance(f, Factor) else parse_factor(f) for f in factors]
+
+
+def compare(variants: Sequence[str] | None = None, out: str | Path | None = None, *,
+            seeds: int | Sequence[int] = 10, first_seed: int = 1,
+            scenario: str | Path | None = None, fixed: dict | None = None,
+            params: dict[str, dict] | None = None, calibrate: bool = False,
+            calibrate_factors: Sequence[Factor | str] = (), population: int = 40,
+            generations: int = 3, engine: str = "auto", processes: int | None = None,
+            progress: bool = False, log=None) -> Comparison:
+    """Run rival explanations over the same seeds and score them (``purges compare``).
+
+    ``variants``: names in :data:`model.variants.VARIANTS` (default
+    :data:`DEFAULT_VARIANTS`); ``fixed``: overrides for every variant; ``params``: per
+    variant, calibrated overrides (``fixed`` wins over them). ``calibrate``: first
+    calibrate (ABC-SMC, :func:`calibrate`) every variant without ``params`` on the same
+    targets and priors (``calibrate_factors``, default :data:`CALIBRATION_FACTORS`); needs
+    ``out``. With ``out``, writes ``scorecard``, ``yearly`` and ``discriminating`` (CSV),
+    the figures ``curves.png`` and ``discriminating.png``, and ``manifest.json``.
+    ``log``: called with a line of progress (e.g. ``print``).
+    """
+    names = list(variants or DEFAULT_VARIANTS)
+    for name in names:
+        build_scenario(scenario, name)  # one-line error for a bad name
+    fixed = dict(fixed or {})
+    params = {k: dict(v) for k, v in (params or {}).items()}
+    unknown = [k for k in params if k not in names]
+    if unknown:
+        raise SweepError(f"calibrated parameters for {unknown[0]}, which is not compared")
+    seeds = _seeds(seeds, first_seed)
+    folder = _folder(out)
+    if calibrate:
+        if folder is None:
+            raise SweepError("compare with calibrate needs an output folder")
+        factors = _factors(calibrate_factors or CALIBRATION_FACTORS)
+        for name in names:
+            if name in params:
+                continue
+            if log:
+                log(f"calibrating {name} ...")
+            found = calibrate(factors, folder / "calibration" / name, population=population,
+                              generations=generations, predictive=0, scenario=scenario,
+                              fixed=fixed, variant=name, engine=engine,
+                              workers=processes or os.cpu_count() or 1,
+                              tool=f"purges compare --calibrate, variant {name}")
+            params[name] = found.best
+    results, yearly, disc, parameters = {}, [], [], {}
+    for name in names:
+        overrides = {**params.get(name, {}), **fixed}
+        built = build_scenario(scenario, name, overrides)
+        run_engine = engine_class(engine, built.parameters.n_members).engine
+        runs = run_many(scenario, seeds, overrides, processes=processes, progress=progress,
+                        engine=run_engine, variant=name, desc=name)
+        results[name] = runs
+        parameters[name] = dataclasses.asdict(built.parameters)
+        yearly.append(combine(runs, "yearly").assign(variant=name))
+        disc.append(scorecard.discriminating(runs, len(built.regions)).assign(variant=name))
+    comparison = Comparison(results, scorecard.scorecard(results),
+                            pd.concat(yearly, ignore_index=True),
+                            pd.concat(disc, ignore_index=True), params, seeds, folder)
+    if folder is None:
+        return comparison
+    comparison.scorecard.to_csv(folder / "scorecard.csv", index=False)
+    comparison.yearly.to_csv(folder / "yearly.csv", index=False)
+    comparison.discriminating.to_csv(folder / "discriminating.csv", index=False)
+    figures.variant_curves(comparison.yearly, folder / "curves.png")
+    figures.discriminating_quantities(comparison.discriminating, folder / "discriminating.png")
+    comparison.manifest = manifest.build(
+        "purges compare", variants=names, seeds=seeds, fixed=fixed, calibrated=params,
+        scenario=str(scenario) if scenario else None, engine=engine, parameters=parameters)
+    manifest.write(folder, comparison.manifest)
+    return comparison
+
+
+@dataclass
+class Calibration:
+    """What :func:`calibrate` computed and wrote."""
+
+    posterior: pd.DataFrame
+    summary: pd.DataFrame
+    history: Any  # the pyabc History
+    best: dict[str, float]  # posterior means: the calibrated parameter set
+    params_file: Path
+    predictive: list[RunResult]
+    out: Path
+    manifest: dict[str, Any] | None = None
+
+
+def calibrate(factors: Sequence[Factor | str], out: str | Path, *, population: int = 100,
+              generations: int = 4, predictive: int = 10, seed: int = 0,
+              variant: str | None = None, scenario: str | Path | None = None,
+              fixed: dict | None = None, engine: str = "auto", workers: int | None = None,
+              progress: bool = False, tool: str = "purges calibrate") -> Calibration:
+    """ABC-SMC on the visible targets (``purges calibrate``).
+
+    ``factors``: the calibrated inputs with their uniform priors (:class:`Factor` or
+    ``"NAME=LOW:HIGH"``). Writes into ``out``: ``posterior.csv``,
+    ``posterior_summary.csv``, ``calibrated.toml`` (for ``purges run --params``),
+    ``posterior.png``, and with ``predictive`` seeds (runs at the posterior means)
+    ``predictive_yearly.csv``, ``predictive_comparison.csv`` and ``predictive.png``;
+    then ``manifest.json``. ``seed`` seeds the ABC sampler.
+    """
+    factors = _factors(factors)
+    if not factors:
+        raise SweepError("calibrate needs at least one --factor NAME=LOW:HIGH (the priors)")
+    if population < 5 or generations < 1:
+        raise SweepError("--population must be at least 5 and --generations at least 1")
+    fixed = dict(fixed or {})
+    built = build_scenario(scenario, variant, fixed)
+    check_corners(built, factors)
+    engine = engine_class(engine, built.parameters.n_members).engine
+    folder = _folder(out)
+    workers = workers or os.cpu_count() or 1
+    scenario_path = str(scenario) if scenario is not None else None
+    posterior, stats, history = calibration.calibrate_and_save(
+        factors, folder, tool, population=population, generations=generations,
+        workers=workers, scenario_path=scenario_path, fixed=fixed, engine=engine, seed=seed,
+        variant=variant)
+    figures.posterior(posterior, factors, folder / "posterior.png")
+    best = calibration.posterior_means(stats)
+    seeds = list(range(1, predictive + 1))
+    results = []
+    if seeds:  # posterior predictive: runs at the posterior means over several seeds
+        results = run_many(scenario_path, seeds, {**fixed, **best}, processes=workers,
+                           progress=progress, engine=engine, variant=variant)
+        yearly = combine(results, "yearly")
+        yearly.to_csv(folder / "predictive_yearly.csv", index=False)
+        figures.predictive(yearly, folder / "predictive.png")
+        comparison_table(results).to_csv(folder / "predictive_comparison.csv", index=False)
+    done = Calibration(posterior, stats, history, best, folder / "calibrated.toml", results,
+                       folder)
+    done.manifest = manifest.build(
+        tool, packages=manifest.CALIBRATION_PACKAGES,
+        factors=[f.__dict__ for f in factors], fixed=fixed, engine=engine,
+        variant=variant or "center-periphery", scenario=scenario_path, abc_seed=seed,
+        population=population, generations=generations,
+        targets=[t.__dict__ for t in calibration.CALIBRATION_TARGETS],
+        observed=calibration.observed(),
+        epsilons=history.get_all_populations()["epsilon"].tolist(),
+        posterior_means=best, predictive_seeds=seeds,
+        parameters=dataclasses.asdict(built.parameters))
+    manifest.write(folder, done.manifest)
+    return done

@@ -1,0 +1,114 @@
+"""Simulated against historical: the visible calibration targets and their distances.
+
+Each target names the historical figure (from ``experiments/data/historical_figures.csv``
+by ``figure_id``) and the run output (:data:`experiments.outputs.OUTPUTS`) to set beside
+it. Figures the book withholds for validation are never used here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import experiments.history as history
+import experiments.outputs as outputs
+from experiments.runner import RunResult
+
+
+@dataclass(frozen=True)
+class Target:
+    """One visible pattern: a historical figure and the run output to set beside it."""
+
+    name: str
+    figure_id: str
+    description: str
+    output: str  # the name of the simulated quantity in experiments.outputs.OUTPUTS
+    scale: float = 1.0  # historical value multiplied by this (e.g. shares -> percent)
+
+    def simulated(self, result: RunResult) -> float:
+        """The simulated value of this target in one run (its output)."""
+        return outputs.value(self.output, result)
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("chistka_national", "t3_4_chistka_1933_national",
+           "1933 chistka, % of party expelled (Table 3.4)", "chistka_national"),
+    Target("proverka_national", "t3_4_proverka_1935_national",
+           "1935 proverka, % expelled (Table 3.4)", "proverka_national"),
+    Target("expelled_1937", "t7_1_1937_pct", "1937, % of party expelled (Table 7.1)", "rate_1937"),
+    Target("expelled_1938", "t7_1_1938_pct", "1938, % of party expelled (Table 7.1)", "rate_1938"),
+    Target("chistka_first_month", "text_chistka_first_month_rate",
+           "chistka, % expelled of those screened in June 1933 ('over one-third', L672)",
+           "chistka_first_month"),
+    Target("chistka_1933_cumulative", "text_chistka_rate_end_1933",
+           "chistka, % expelled of those screened by end-1933 ('cut in half', L672)",
+           "chistka_1933_cumulative"),
+    Target("western_chistka", "t3_4_chistka_1933_smolensk",
+           "chistka, Western Region vs Smolensk (Table 3.4)", "western_chistka"),
+    Target("western_proverka", "t3_4_proverka_1935_smolensk",
+           "proverka, Western Region vs Smolensk (Table 3.4)", "western_proverka"),
+    Target("chain_checked_share", "derived_t3_2_checked_share",
+           "proverka statements checked / made (Table 3.2: 492/712)", "chain_checked_share"),
+    Target("chain_supported_share", "derived_t3_2_supported_share",
+           "supported / checked (Table 3.2: 323/492)", "chain_supported_share"),
+    Target("chain_expelled_share", "derived_t3_2_expelled_share",
+           "expelled / supported (Table 3.2: 134/323)", "chain_expelled_share"),
+    Target("rolls_shrink_1933_34", "text_party_shrank_one_third",
+           "% fall of the rolls 1933-34 ('decreased in size by one-third', L697)",
+           "rolls_shrink_1933_34"),
+    Target("obmen_rate", "text_obmen_smolensk_pct",
+           "1936 obmen, % expelled (about 2 %, L1109-1111)", "obmen_rate"),
+    Target("chistka_passivity_share", "t2_3_passivity_pct",
+           "chistka expellees expelled for passivity, % (Table 2.3)", "chistka_passivity_share"),
+    Target("chistka_joined_since_1929", "text_chistka_joined_since_1929_pct",
+           "chistka expellees who joined in 1929 or later, % (L678)", "chistka_joined_since_1929"),
+    Target("proverka_joined_1929_32", "derived_proverka_joined_1929_32_pct",
+           "proverka expellees who joined 1929-32, % (235 of 455, L1038)", "proverka_joined_1929_32"),
+    Target("proverka_candidate_member_ratio", "derived_proverka_candidate_member_ratio",
+           "proverka rate of candidates / members (13.1 / 10.1, L976)", "proverka_candidate_member_ratio"),
+    Target("readmitted_share_1938", "text_1938_readmitted_pct",
+           "% of appeals examined Jan-Aug 1938 that readmitted (L2203)", "readmitted_share_1938"),
+)
+
+
+def historical_values() -> dict[str, tuple[float, str, int]]:
+    """figure_id -> (value, source table, book line), derived chain ratios included."""
+    figures = history.load_figures().set_index("figure_id")
+    out = {fid: (float(row["value"]), str(row["source_table"]), int(row["book_line"]))
+           for fid, row in figures.iterrows() if row["status"] != "withheld"
+           and pd.notna(row["value"])}
+    chain = history.proverka_denunciation_chain().set_index("stage")["n"]
+    line = out.get("t3_2_statements", (0, "Table 3.2", 859))[2]
+    out["derived_t3_2_checked_share"] = (chain["checked"] / chain["statements"], "Table 3.2", line)
+    out["derived_t3_2_supported_share"] = (chain["supported"] / chain["checked"], "Table 3.2", line)
+    out["derived_t3_2_expelled_share"] = (chain["expelled"] / chain["supported"], "Table 3.2", line)
+    out["derived_proverka_joined_1929_32_pct"] = (
+        100.0 * figures.loc["text_proverka_smolensk_joined_1929_32", "value"]
+        / figures.loc["t3_5_total_n", "value"], "text", 1038)
+    out["derived_proverka_candidate_member_ratio"] = (
+        figures.loc["text_proverka_western_candidates_pct", "value"]
+        / figures.loc["text_proverka_western_members_pct", "value"], "text", 976)
+    return out
+
+
+def comparison_table(results: list[RunResult]) -> pd.DataFrame:
+    """Per target: historical value, simulated mean, 5-95 % band over seeds, and distance."""
+    hist = historical_values()
+    rows = []
+    for t in TARGETS:
+        values = np.array([t.simulated(r) for r in results], dtype=float)
+        h = hist.get(t.figure_id)
+        mean = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+        rows.append({
+            "target": t.name, "description": t.description,
+            "historical": h[0] * t.scale if h else np.nan,
+            "source": f"{h[1]}, L{h[2]}" if h else "missing in data file",
+            "simulated_mean": mean,
+            "simulated_p05": float(np.nanpercentile(values, 5)) if np.isfinite(values).any() else np.nan,
+            "simulated_p95": float(np.nanpercentile(values, 95)) if np.isfinite(values).any() else np.nan,
+            "distance": mean - h[0] * t.scale if h else np.nan,
+            "n_seeds": int(np.isfinite(values).sum()),
+        })
+    return pd.DataFrame(rows)

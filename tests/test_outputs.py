@@ -1,0 +1,58 @@
+"""The vocabulary of outputs: docs/outputs.md is generated from it, and it matches the tables.
+
+Every output and every column is defined once in experiments/outputs.py; the data
+dictionary is generated from it (``python -m experiments.datadict > docs/outputs.md``),
+and the columns the commands really write are the ones it documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import experiments
+from experiments import datadict, docking, metrics, outputs
+from experiments.targets import TARGETS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_docs_outputs_md_is_the_generated_dictionary():
+    committed = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    assert committed == datadict.markdown(), (
+        "docs/outputs.md is stale: run python -m experiments.datadict > docs/outputs.md")
+
+
+def test_every_consumer_picks_its_outputs_from_the_one_vocabulary():
+    assert set(docking.METRICS) <= set(outputs.OUTPUTS)
+    assert set(metrics.SUMMARY) <= set(outputs.OUTPUTS)
+    assert {t.output for t in TARGETS} <= set(outputs.OUTPUTS)
+    assert all(o.description and o.unit for o in outputs.OUTPUTS.values())
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    return experiments.run_historical(out, seeds=[1, 2], overrides={"n_members": 400},
+                                      engine="agents", with_figures=False)
+
+
+@pytest.mark.parametrize("file", ["monthly.csv", "yearly.csv", "expulsions.csv",
+                                  "operations.csv", "regions.csv", "breakdown.csv",
+                                  "comparison.csv"])
+def test_the_columns_written_by_purges_run_are_the_documented_ones(small_run, file):
+    written = list(pd.read_csv(small_run.out / file, nrows=1).columns)
+    assert written == [c.name for c in outputs.table(file).columns]
+
+
+def test_every_output_has_a_value_on_a_real_run(small_run):
+    values = {name: outputs.value(name, r) for r in small_run.results
+              for name in outputs.OUTPUTS}
+    assert all(isinstance(v, float) for v in values.values())
+    assert np.isfinite(values["rate_1933"]) and values["rate_1933"] > 0
+    summary = metrics.summarize(small_run.results[0])
+    assert summary["rate_1933"] == outputs.value("rate_1933", small_run.results[0])
+    assert summary["target_expelled_1937"] == outputs.value("rate_1937", small_run.results[0])
