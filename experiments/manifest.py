@@ -53,12 +53,12 @@ def now() -> dt.datetime:
 
 
 def build(tool: str, *, started: dt.datetime | None = None, finished: bool = True,
-          packages: tuple[str, ...] = PACKAGES, code: dict | None = None,
+          packages: tuple[str, ...] = PACKAGES, version: dict | None = None,
           **fields: Any) -> dict[str, Any]:
     """A manifest: the tool, the command line, times, ``fields``, code and package versions.
 
     ``fields`` carry what the command ran: parameters or overrides, seeds, scenario,
-    engine, variant, ... (JSON-serialisable, or turned into strings). ``code`` is the
+    engine, variant, ... (JSON-serialisable, or turned into strings). ``version`` is the
     :func:`code_version` if the caller has it already; ``finished=False`` for a manifest
     written before the work (a sweep's).
     """
@@ -68,7 +68,7 @@ def build(tool: str, *, started: dt.datetime | None = None, finished: bool = Tru
     if finished:
         record["finished_utc"] = now().isoformat()
     record.update(fields)
-    record.update({"code_version": code or code_version(), "python": sys.version.split()[0],
+    record.update({"code_version": version or code_version(), "python": sys.version.split()[0],
                    "platform": platform.platform(),
                    "packages": {name: package_version(name) for name in packages}})
     return record

@@ -179,18 +179,11 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
     if calibrate:
         if folder is None:
             raise SweepError("compare with calibrate needs an output folder")
-        factors = _factors(calibrate_factors or CALIBRATION_FACTORS)
-        for name in names:
-            if name in params:
-                continue
-            if log:
-                log(f"calibrating {name} ...")
-            found = calibrate(factors, folder / "calibration" / name, population=population,
-                              generations=generations, predictive=0, scenario=scenario,
-                              fixed=fixed, variant=name, engine=engine,
-                              workers=processes or os.cpu_count() or 1,
-                              tool=f"purges compare --calibrate, variant {name}")
-            params[name] = found.best
+        params.update(_calibrate_variants(
+            [n for n in names if n not in params], folder,
+            _factors(calibrate_factors or CALIBRATION_FACTORS), population=population,
+            generations=generations, scenario=scenario, fixed=fixed, engine=engine,
+            workers=processes or os.cpu_count() or 1, log=log))
     results, yearly, disc, parameters = {}, [], [], {}
     for name in names:
         overrides = {**params.get(name, {}), **fixed}
@@ -217,6 +210,19 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
         scenario=str(scenario) if scenario else None, engine=engine, parameters=parameters)
     manifest.write(folder, comparison.manifest)
     return comparison
+
+
+def _calibrate_variants(names: list[str], folder: Path, factors: list[Factor], *,
+                        log=None, **kwargs) -> dict[str, dict]:
+    """ABC-SMC for each variant on the same targets and priors: the posterior means."""
+    found = {}
+    for name in names:
+        if log:
+            log(f"calibrating {name} ...")
+        found[name] = calibrate(factors, folder / "calibration" / name, predictive=0,
+                                variant=name, tool=f"purges compare --calibrate, variant {name}",
+                                **kwargs).best
+    return found
 
 
 @dataclass

@@ -486,7 +486,7 @@ def prepare(out: str | Path, factors: list[Factor | str], design: str = "lhs", *
         raise SweepError(f"cannot create output folder {out}: {err.strerror}") from None
     record = manifest.build(
         tool, started=manifest.now(), finished=False, packages=manifest.SWEEP_PACKAGES,
-        code=version, **spec, sweep_sha=sweep_sha(spec), salib_problem=salib_problem(factors),
+        version=version, **spec, sweep_sha=sweep_sha(spec), salib_problem=salib_problem(factors),
         scenario={"file": path or "packaged historical.toml", "sha256": sha},
         n_points=len(points), n_runs=len(tasks))
     write_manifest(out, record)
