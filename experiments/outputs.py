@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 # LEVELS and STATES as the reporters use them (they move from model.agents to model.census)
-from model.reporters import EXPULSION_COLUMNS, FLOWS, LEVELS, STATES
+from model.census import LEVELS, STATES
+from model.reporters import EXPULSION_COLUMNS, FLOWS
 
 if TYPE_CHECKING:
     from experiments.runner import RunResult

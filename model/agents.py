@@ -8,52 +8,10 @@ shield, whose denunciation to uphold - were taken by their secretaries (L1461).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
 from model import rules
-
-if TYPE_CHECKING:
-    from model.model import PurgeModel
-
-# Membership states: each member is in exactly one state each month.
-MEMBER, CANDIDATE, DEAD_SOUL, EXPELLED, ARRESTED, STRUCK_OFF, SYMPATHIZER = (
-    "member", "candidate", "dead_soul", "expelled", "arrested", "struck_off", "sympathizer")
-STATES = (MEMBER, CANDIDATE, DEAD_SOUL, EXPELLED, ARRESTED, STRUCK_OFF, SYMPATHIZER)
-IN_PARTY = (MEMBER, CANDIDATE)
-ON_ROLLS = (MEMBER, CANDIDATE, DEAD_SOUL)
-
-# Office levels, lowest to highest.
-RANK_AND_FILE, PPO_SECRETARY, OFFICIAL, DISTRICT_SECRETARY, REGIONAL_SECRETARY = range(5)
-LEVELS = ("rank_and_file", "ppo_secretary", "other_official", "district_secretary",
-          "regional_secretary")
-
-ORIGINS = ("worker", "peasant", "employee")
-
-# Gravity of each ground (used for outcomes and appeals). ASSUMPTION, ordered as the
-# party ranked them: passivity was not even a listed target (L693), hidden alien pasts
-# and opposition were "political" (L1035, L1461).
-SEVERITY = {"passivity": 0.0, "card_irregularity": 0.3, "indiscipline": 0.4, "misconduct": 0.5,
-            "bureaucratism": 0.5, "alien_past": 0.8, "opposition": 1.0, "other": 0.3,
-            "enemy_of_the_people": 1.0, "old_bolshevik": 1.0,
-            # criticism from below: bureaucrats "removed by their own activists for poor
-            # leadership, not by the police as 'enemies of the people'" (L1799)
-            "poor_leadership": 0.1}
-BASELINE_RISK = 0.25  # ASSUMPTION: weight of "other" grounds (Table 2.3: "Other" 17.9 %)
-# Which grounds a lateral denunciation is about, by visibility (Table 3.1, L836).
-DENOUNCED_GROUNDS = ("alien_past", "misconduct", "indiscipline", "opposition", "passivity")
-
-# New recruits after admissions reopened in November 1936 (L1107). The book gives no
-# composition for them. ASSUMPTION: 70 % workers, 20 % peasants, 10 % employees, near the
-# 1933 membership (67.7 % workers, L678); 15 % soon passive.
-RECRUIT_ORIGIN_SHARES = (0.7, 0.2, 0.1)
-RECRUIT_PASSIVE_SHARE = 0.15
-# ASSUMPTION: once the channels fused, "poor party work = wrecking" (L2006): half of the
-# officials condemned from below are handed to the NKVD, and meetings are half out of
-# the secretaries' reach ("stripped away", L2008).
-FUSED_ARREST_SHARE = 0.5
-FUSED_MEETING_INDEPENDENCE = 0.5
+from model.census import CANDIDATE, DEAD_SOUL, IN_PARTY, RANK_AND_FILE, STRUCK_OFF
 
 
 class Member(mesa.Agent):
@@ -65,10 +23,12 @@ class Member(mesa.Agent):
     client he is, his grievance against local leaders and whether he has criticised them.
     """
 
-    def __init__(self, model: PurgeModel, *, org: PrimaryOrganization, state: str,
-                 origin: str, joined: int, passive: bool, grounds: dict[str, bool]):
-        """Create a member in primary organization ``org``."""
+    def __init__(self, model: mesa.Model, *, row: int, org: PrimaryOrganization, state: str,
+                 origin: str, joined: int, passive: bool, grounds: dict[str, bool],
+                 grievance: float = 0.0):
+        """Create a member in primary organization ``org`` (row ``row`` of the census)."""
         super().__init__(model)
+        self.row = row  # his row in model.census (recruits: rows after the census)
         self.org = org
         self.state = state
         self.was_candidate = state == CANDIDATE
@@ -79,7 +39,7 @@ class Member(mesa.Agent):
         self.office = RANK_AND_FILE
         self.patron: Member | None = None
         self.patron_fell = False
-        self.grievance = 0.0
+        self.grievance = grievance
         self.critic = False
         self.denunciations_made = 0
         self.denounced = 0
@@ -122,7 +82,8 @@ class Member(mesa.Agent):
         """How much there is to denounce (:func:`model.rules.visible_grounds`)."""
         g = self.grounds
         return float(rules.visible_grounds(g["alien_past"], g["misconduct"], g["indiscipline"],
-                                           g["opposition"], self.passive))
+                                           g["opposition"], self.passive,
+                                           self.model.p.visibility_weights))
 
     # -- monthly behaviour -----------------------------------------------------------------
     def drift(self) -> None:
@@ -131,7 +92,8 @@ class Member(mesa.Agent):
             return
         m = self.model
         p = rules.disappear_from_rolls(m.p.drift_rate, self.passive, self.is_recent,
-                                       m.records_chaos)
+                                       m.records_chaos, m.p.drift_weight_passive,
+                                       m.p.drift_weight_recent)
         if m.random.random() < p:
             m.change_state(self, DEAD_SOUL, reason="drift")
         elif m.random.random() < m.p.withdrawal_rate:
@@ -140,12 +102,15 @@ class Member(mesa.Agent):
     def appeal(self, restraint: float) -> None:
         """Appeal an expulsion; success per :func:`model.rules.reinstate_on_appeal`."""
         m = self.model
-        if m.random.random() >= rules.appeal_probability(m.p.appeal_rate, restraint, self.appeals):
+        if m.random.random() >= rules.appeal_probability(
+                m.p.appeal_rate, restraint, self.appeals, m.p.appeal_restraint_boost,
+                m.p.max_appeals):
             return
         self.appeals += 1
         m.count("appeals")
-        p = rules.reinstate_on_appeal(SEVERITY.get(self.expel_reason, 0.3),
-                                      self.origin == "worker", restraint, m.p.reinstatement_base)
+        severity = m.p.severity[rules.REASON_CODE[self.expel_reason]]
+        p = rules.reinstate_on_appeal(severity, self.origin == "worker", restraint,
+                                      m.p.reinstatement_base)
         if m.random.random() < p:
             m.reinstate(self)
 
@@ -153,9 +118,10 @@ class Member(mesa.Agent):
 class PrimaryOrganization(mesa.Agent):
     """A primary party organization (PPO, "cell") and its secretary."""
 
-    def __init__(self, model: PurgeModel, district: DistrictCommittee):
-        """Create an empty organization in ``district``."""
+    def __init__(self, model: mesa.Model, district: DistrictCommittee, index: int):
+        """Create an empty organization in ``district`` (number ``index`` in the census)."""
         super().__init__(model)
+        self.index = index
         self.district = district
         self.members: list[Member] = []
         self.secretary: Member | None = None
@@ -174,9 +140,10 @@ class PrimaryOrganization(mesa.Agent):
 class DistrictCommittee(mesa.Agent):
     """A *raikom*: its buro approved every expulsion in the district (L1461)."""
 
-    def __init__(self, model: PurgeModel, region: RegionalCommittee):
-        """Create a district committee in ``region``."""
+    def __init__(self, model: mesa.Model, region: RegionalCommittee, index: int):
+        """Create a district committee in ``region`` (number ``index`` in the census)."""
         super().__init__(model)
+        self.index = index
         self.region = region
         self.ppos: list[PrimaryOrganization] = []
         self.secretary: Member | None = None
@@ -190,15 +157,18 @@ class DistrictCommittee(mesa.Agent):
 class RegionalCommittee(mesa.Agent):
     """An *obkom*/*kraikom*: a regional machine with its own way of running campaigns."""
 
-    def __init__(self, model: PurgeModel, spec):
+    def __init__(self, model: mesa.Model, spec, index: int):
         """Create a regional committee from a :class:`model.scenario.Region`."""
         super().__init__(model)
+        self.index = index
         self.name = spec.name
         self.spec = spec
         self.obstruction = spec.obstruction
         self.formalism = spec.formalism
         self.machine = spec.machine
         self.districts: list[DistrictCommittee] = []
+        # the reference engine's first secretary (the array engine keeps rows in
+        # ArrayPurgeModel.regional_secretary)
         self.secretary: Member | None = None
         self.pressure = 0.0  # central pressure from rebukes, decays monthly
         self.distrust = 0.0  # the center's accumulated distrust
@@ -207,8 +177,28 @@ class RegionalCommittee(mesa.Agent):
         self.rebukes = 0
 
     def ppos(self) -> list[PrimaryOrganization]:
-        """All primary organizations of the region."""
+        """All primary organizations of the region (reference engine)."""
         return [p for d in self.districts for p in d.ppos]
+
+    def rebuke(self) -> None:
+        """Rebuked for foot-dragging (:func:`model.rules.rebuke_for_slowness`)."""
+        p = self.model.p
+        self.pressure, self.obstruction, self.distrust = rules.rebuke_for_slowness(
+            self.pressure, self.obstruction, self.distrust, p.rebuke_pressure,
+            p.obstruction_after_rebuke, p.distrust_per_rebuke)
+        self.rebukes += 1
+
+    def repeat_operation(self) -> None:
+        """Ordered to repeat an operation (:func:`model.rules.order_to_repeat`)."""
+        p = self.model.p
+        self.pressure, self.formalism, self.distrust = rules.order_to_repeat(
+            self.pressure, self.formalism, self.distrust, p.rebuke_pressure,
+            p.formalism_after_repeat, p.distrust_per_repeat)
+        self.rebukes += 1
+
+    def end_month(self) -> None:
+        """Pressure fades without new rebukes (:func:`model.rules.fade_pressure`)."""
+        self.pressure = rules.fade_pressure(self.pressure, self.model.p.pressure_retention)
 
 
 class Center(mesa.Agent):
@@ -219,7 +209,7 @@ class Center(mesa.Agent):
     leaderships from above (L2002, L2029).
     """
 
-    def __init__(self, model: PurgeModel):
+    def __init__(self, model: mesa.Model):
         """Create the center."""
         super().__init__(model)
         self.rebukes_issued = 0
@@ -238,16 +228,15 @@ class Center(mesa.Agent):
         planned = campaign.planned_progress(month)
         for reg, progress, formalism in reports:
             slow, repeat = rules.monitor_region(progress, national, planned, formalism,
-                                                m.p.too_fast, m.p.too_slow)
+                                                m.p.too_fast, m.p.too_slow, m.p.cursory_formalism)
             if repeat and campaign.name not in reg.repeats:
                 reg.repeats.add(campaign.name)
-                m.order_repeat(reg, campaign)
+                m.forget_screening(reg, campaign)  # from the beginning (L802)
+                reg.repeat_operation()
                 self.repeats_ordered += 1
+                m.count("repeats_ordered")
             elif slow and campaign.name not in reg.rebuked:
                 reg.rebuked.add(campaign.name)  # ASSUMPTION: one rebuke per operation
-                reg.pressure += m.p.rebuke_pressure
-                reg.obstruction *= 0.7
-                reg.rebukes += 1
-                reg.distrust += 0.5
+                reg.rebuke()
                 self.rebukes_issued += 1
                 m.count("rebukes")

@@ -25,54 +25,39 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from model import rules
-from model.agents import (
-    ARRESTED,
-    BASELINE_RISK,
+from model import census, rules
+from model.agents import RegionalCommittee
+from model.base import BasePurgeModel
+from model.census import (
     CANDIDATE,
-    DEAD_SOUL,
-    DENOUNCED_GROUNDS,
     DISTRICT_SECRETARY,
-    EXPELLED,
-    FUSED_ARREST_SHARE,
     LEVELS,
     MEMBER,
-    OFFICIAL,
+    NONE,
     ORIGINS,
     PPO_SECRETARY,
-    RECRUIT_ORIGIN_SHARES,
-    RECRUIT_PASSIVE_SHARE,
     REGIONAL_SECRETARY,
-    SEVERITY,
     STATES,
-    STRUCK_OFF,
-    SYMPATHIZER,
-    RegionalCommittee,
 )
-from model.base import BasePurgeModel
+from model.reporters import EXPULSION_COLUMNS
 from model.scenario import Campaign, month_index, month_label
-from model.structure import COHORTS, _split
 
 # Integer codes of the categorical member attributes.
 S = {name: code for code, name in enumerate(STATES)}
 IN_PARTY_MAX = max(S[MEMBER], S[CANDIDATE])  # member and candidate have the lowest codes
 assert {S[MEMBER], S[CANDIDATE]} == {0, 1}
-REASONS = (*rules.GROUNDS, "other", "enemy_of_the_people", "poor_leadership")
-R = {name: code for code, name in enumerate(REASONS)}
-REASON_SEVERITY = np.array([SEVERITY[r] for r in REASONS])
-CHANNELS = ("screening", "lateral", "from_below", "from_above", "nkvd")
+REASONS = rules.REASONS
+R = rules.REASON_CODE
+CHANNELS = rules.CHANNELS
 WORKER = ORIGINS.index("worker")
-NONE = -1  # no patron, no secretary, nobody found
 
-# Member attributes and their dtypes (one array each).
+# Member attributes and their dtypes (one array each): the census's, and the record of
+# what happened to each member since.
 FIELDS: dict[str, type] = {
-    "state": np.int8, "ppo": np.int32, "origin": np.int8, "joined": np.int16,
-    "passivity": np.bool_, "alien_past": np.bool_, "misconduct": np.bool_,
-    "indiscipline": np.bool_, "card_irregularity": np.bool_, "opposition": np.bool_,
-    "office": np.int8, "patron": np.int32, "patron_fell": np.bool_, "grievance": np.float64,
-    "critic": np.bool_, "denunciations_made": np.int32, "denounced": np.int32,
-    "protected": np.int32, "appeals": np.int8, "expel_reason": np.int8,
-    "left_month": np.int16, "state_before_exit": np.int8,
+    **census.ATTRIBUTES, "patron_fell": np.bool_, "critic": np.bool_,
+    "denunciations_made": np.int32, "denounced": np.int32, "protected": np.int32,
+    "appeals": np.int8, "expel_reason": np.int8, "left_month": np.int16,
+    "state_before_exit": np.int8,
 }
 
 
@@ -115,6 +100,15 @@ class MemberArrays:
         """The live rows of one attribute (a view, writes go through)."""
         return getattr(self, name)[: self.n]
 
+    def extend(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        """Add rows with the given attributes (the others zero); returns their indices."""
+        k = len(next(iter(columns.values())))
+        new = self.append(k)
+        for name, values in columns.items():
+            getattr(self, name)[new] = values
+        self.state_before_exit[new] = columns["state"]
+        return new
+
 
 class ArrayPurgeModel(BasePurgeModel):
     """The purge model with members as numpy arrays, for full historical scale.
@@ -125,48 +119,30 @@ class ArrayPurgeModel(BasePurgeModel):
     engine = "arrays"
 
     # ------------------------------------------------------------------ structure
-    def build(self) -> None:
-        """Generate regions, districts, organizations and members (as :func:`build_party`)."""
-        p = self.p
-        rng = self.rng
-        specs = self.calendar.regions
-        weights = np.array([r.weight for r in specs], dtype=float)
-        per_region = _split(rng, p.n_members, len(weights), 0.0) if len(weights) == 1 else (
-            rng.multinomial(p.n_members - len(weights), weights / weights.sum()) + 1)
-        district_region, ppo_district, ppo_sizes = [], [], []
-        for r, (spec, n_region) in enumerate(zip(specs, per_region, strict=True)):
-            region = RegionalCommittee(self, spec)
-            region.secretary = NONE
-            self.regions.append(region)
-            n_districts = max(1, round(n_region / p.district_size_mean))
-            for n_district in _split(rng, int(n_region), n_districts, 0.5):
-                d = len(district_region)
-                district_region.append(r)
-                n_ppos = max(1, round(n_district / p.ppo_size_mean))
-                sizes = _split(rng, int(n_district), n_ppos, 0.7)
-                ppo_district.extend([d] * len(sizes))
-                ppo_sizes.extend(sizes)
-        self.district_region = np.array(district_region, dtype=np.int32)
-        self.ppo_district = np.array(ppo_district, dtype=np.int32)
-        self.ppo_region = self.district_region[self.ppo_district]
-        n_ppo = len(ppo_sizes)
-        self.n_ppos = n_ppo
+    def build(self, party: census.Census) -> None:
+        """Keep the census's arrays as the member table; organizations are index ranges."""
+        self.census = party
+        self.district_region = party.district_region
+        self.ppo_district = party.ppo_district
+        self.ppo_region = party.ppo_region
+        self.n_ppos = len(party.ppo_district)
         # organizations of a district (and districts of a region) have consecutive ids
         self.district_ppo_start = np.searchsorted(self.ppo_district,
-                                                  np.arange(len(district_region) + 1))
-        self.region_ppo_start = np.searchsorted(self.ppo_region, np.arange(len(specs) + 1))
-        self.ppo_secretary = np.full(n_ppo, NONE, dtype=np.int32)
-        self.district_secretary = np.full(len(district_region), NONE, dtype=np.int32)
+                                                  np.arange(len(self.district_region) + 1))
+        self.region_ppo_start = np.searchsorted(self.ppo_region,
+                                                np.arange(len(self.regions) + 1))
+        self.regional_secretary = party.regional_secretary.copy()
+        self.district_secretary = party.district_secretary.copy()
+        self.ppo_secretary = party.ppo_secretary.copy()
         self.screened: dict[str, np.ndarray] = {
-            c.name: np.zeros(n_ppo, dtype=bool) for c in self.calendar.campaigns if c.pace > 0}
-        self.m = MemberArrays(int(np.sum(ppo_sizes)))
-        self.m.ppo[:] = np.repeat(np.arange(n_ppo, dtype=np.int32), ppo_sizes)
-        self._populate()
+            c.name: np.zeros(self.n_ppos, dtype=bool) for c in self.calendar.campaigns
+            if c.pace > 0}
+        self.m = MemberArrays(0)
+        self.m.extend(party.members)
         # members of organization q are order[starts[q]:starts[q + 1]]
         self.order = np.arange(self.m.n, dtype=np.int64)
-        self.starts = np.concatenate([[0], np.cumsum(ppo_sizes)]).astype(np.int64)
-        self._appoint_officials()
-        self.original_regional_secretaries = np.array([r.secretary for r in self.regions])
+        self.starts = party.starts.copy()
+        self.original_regional_secretaries = self.regional_secretary.copy()
         # rows that have (or once had) a patron, to find a fallen patron's clients fast;
         # a scratch mask over all rows, and the patron of nobody (row NONE = -1) is kept
         # out of it by an extra last element
@@ -177,83 +153,14 @@ class ArrayPurgeModel(BasePurgeModel):
         self._records: list[dict[str, np.ndarray]] = []
         self._campaign_codes: dict[str, int] = {}
 
-    def _populate(self) -> None:
-        """Draw each member's attributes as :func:`model.structure._populate` does."""
-        p, rng, m = self.p, self.rng, self.m
-        n = m.n
-        cohort = rng.choice(len(COHORTS), size=n,
-                            p=np.asarray(p.cohort_shares) / sum(p.cohort_shares))
-        employees = max(0.0, 1.0 - p.share_workers - p.share_peasants)
-        origin_p = np.array([p.share_workers, p.share_peasants, employees])
-        m.origin[:] = rng.choice(3, size=n, p=origin_p / origin_p.sum())
-        first = np.array([c[0] for c in COHORTS])[cohort]
-        last = np.array([c[1] for c in COHORTS])[cohort]
-        joined = rng.integers(first, last + 1)
-        m.joined[:] = joined
-        u = rng.random((8, n))
-        recent = joined >= 1929
-        candidate = ((joined >= 1931) & (u[0] < p.candidate_share_recent)) | (
-            (joined >= 1929) & (joined <= 1930) & (u[0] < p.candidate_share_recent / 3))
-        m.alien_past[:] = u[1] < p.alien_past_share
-        m.misconduct[:] = u[2] < p.misconduct_share
-        m.indiscipline[:] = u[3] < p.indiscipline_share
-        m.card_irregularity[:] = u[4] < p.card_irregular_share
-        m.opposition[:] = ~recent & (u[5] < p.opposition_share_old)
-        m.passivity[:] = u[6] < np.where(recent, p.passive_share_recent, p.passive_share_old)
-        m.grievance[:] = rng.beta(2.0, 2.0 * (1 - p.grievance_mean) / p.grievance_mean, n)
-        state = np.where(candidate, S[CANDIDATE], S[MEMBER])
-        m.state[:] = np.where(u[7] < p.initial_dead_soul_share, S[DEAD_SOUL], state)
-        m.state_before_exit[:] = state
-
-    def _pick_senior(self, group: np.ndarray, n_groups: int, eligible: np.ndarray) -> np.ndarray:
-        """Per group, a random eligible member, older cohorts first (as ``structure._pick``)."""
-        idx = np.flatnonzero(eligible)
-        chosen = np.full(n_groups, NONE, dtype=np.int64)
-        if len(idx) == 0:
-            return chosen
-        key = self.rng.random(len(idx)) + 2.0 * (self.m.joined[idx] < 1929)
-        order = np.lexsort((key, group[idx]))
-        g = group[idx][order]
-        last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-        chosen[g[last]] = idx[order][last]
-        return chosen
-
-    def _appoint_officials(self) -> None:
-        """Secretaries at every level, other officials and the family circles.
-
-        As :func:`model.structure._appoint_officials`: each secretary is the patron of the
-        secretaries and officials below him whom he appointed (L375-381, L399).
-        """
-        m, p, rng = self.m, self.p, self.rng
-        n = m.n
+    def membership_table(self) -> pd.DataFrame:
+        """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
+        m, n = self.m, self.m.n
         ppo = m.ppo[:n]
-        district = self.ppo_district[ppo]
-        region = self.ppo_region[ppo]
-        present = m.state[:n] <= IN_PARTY_MAX
-        for level, group, n_groups in ((REGIONAL_SECRETARY, region, len(self.regions)),
-                                       (DISTRICT_SECRETARY, district, len(self.district_region)),
-                                       (PPO_SECRETARY, ppo, self.n_ppos)):
-            chosen = self._pick_senior(group, n_groups, present & (m.office[:n] == 0))
-            has = chosen != NONE
-            m.office[chosen[has]] = level
-            if level == REGIONAL_SECRETARY:
-                for r, sec in zip(self.regions, chosen, strict=True):
-                    r.secretary = int(sec)
-            elif level == DISTRICT_SECRETARY:
-                self.district_secretary[:] = chosen
-                regional = np.array([r.secretary for r in self.regions])
-                m.patron[chosen[has]] = regional[self.district_region[has]]
-            else:
-                self.ppo_secretary[:] = chosen
-                m.patron[chosen[has]] = self.district_secretary[self.ppo_district[has]]
-        rank_and_file = present & (m.office[:n] == 0)
-        u = rng.random((3, n))
-        official = rank_and_file & (u[0] < p.official_share)
-        client = rank_and_file & ~official & (u[1] < p.client_share)
-        m.office[official] = OFFICIAL
-        m.patron[official] = self.district_secretary[district[official]]
-        m.patron[client] = np.where(u[2][client] < 0.5, self.ppo_secretary[ppo[client]],
-                                    self.district_secretary[district[client]])
+        columns = {"row": np.arange(n), "ppo": ppo, "district": self.ppo_district[ppo],
+                   "region": self.ppo_region[ppo]}
+        columns.update({c: getattr(m, c)[:n] for c in census.MEMBERSHIP_COLUMNS if c not in columns})
+        return pd.DataFrame(columns)[list(census.MEMBERSHIP_COLUMNS)]
 
     # ------------------------------------------------------------------ engine hooks
     def initial_grounds(self) -> np.ndarray:
@@ -277,15 +184,13 @@ class ArrayPurgeModel(BasePurgeModel):
     def regional_secretaries_original(self) -> int:
         """Regional first secretaries of January 1933 still in office."""
         m = self.m
-        return sum(1 for r, orig in zip(self.regions, self.original_regional_secretaries,
-                                        strict=True)
-                   if r.secretary != NONE and r.secretary == orig
-                   and m.state[orig] <= IN_PARTY_MAX and m.office[orig] == REGIONAL_SECRETARY)
+        sec, orig = self.regional_secretary, self.original_regional_secretaries
+        same = (sec != NONE) & (sec == orig)
+        return int(np.sum(same & (m.state[orig] <= IN_PARTY_MAX)
+                          & (m.office[orig] == REGIONAL_SECRETARY)))
 
     def expulsion_records(self) -> pd.DataFrame:
         """One row per expulsion, same columns as the reference engine's table."""
-        from model.reporters import EXPULSION_COLUMNS
-
         if not self._records:
             return pd.DataFrame(columns=list(EXPULSION_COLUMNS))
         cols = {k: np.concatenate([rec[k] for rec in self._records]) for k in self._records[0]}
@@ -331,36 +236,30 @@ class ArrayPurgeModel(BasePurgeModel):
         return np.r_[0.0, self.p.level_defence][office]
 
     def _protection(self, idx: np.ndarray, machine: np.ndarray, independence: float) -> np.ndarray:
-        """:func:`rules.protect_clients` times :func:`rules.rank_shield` for members ``idx``."""
+        """:func:`rules.case_protection` of members ``idx`` before a screener this independent."""
         m, p = self.m, self.p
-        official = m.office[idx] != 0
-        protection = rules.protect_clients(
-            m.patron[idx] != NONE, self._protected_now(idx),
-            np.minimum(1.0, p.protection_strength * machine), official, p.skill_protection,
-            independence)
-        return protection * rules.rank_shield(self._defence(m.office[idx]), independence)
+        office = m.office[idx]
+        return rules.case_protection(m.patron[idx] != NONE, self._protected_now(idx), machine,
+                                     office != 0, self._defence(office), independence,
+                                     p.protection_strength, p.skill_protection)
 
     def _count_by(self, key: str, codes: np.ndarray, names) -> None:
         for code, k in enumerate(np.bincount(codes, minlength=len(names))):
             if k:
                 self.count(f"{key}_{names[code]}", int(k))
 
-    def _draw_categorical(self, probs) -> np.ndarray:
-        """One draw per column of a sequence of probability arrays (rows sum to 1)."""
-        cum = np.cumsum(np.vstack(probs), axis=0)
-        u = self.rng.random(cum.shape[1])
-        return np.minimum((u[None, :] >= cum).sum(axis=0), len(probs) - 1)
-
     def _members_of(self, first_ppo: np.ndarray, last_ppo: np.ndarray):
         """Ranges into ``self.order`` of the members of organizations [first, last)."""
         return self.starts[first_ppo], self.starts[last_ppo]
 
     def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible, exclude: np.ndarray | None = None,
-                 rounds: int = 48) -> np.ndarray:
+                 rounds: int = 48, distinct: bool = True, exhaustive: bool = True) -> np.ndarray:
         """Per range of ``self.order``, a uniformly chosen member passing ``eligible``.
 
-        Rejection sampling; each member is chosen at most once per call (a member cannot
-        succeed to two offices at once). Ranges with nobody eligible get :data:`NONE`.
+        Rejection sampling over ``rounds``; with ``distinct`` each member is chosen at most
+        once per call (a member cannot succeed to two offices at once); with ``exhaustive``
+        a range where sampling found nobody is searched member by member. Ranges with
+        nobody found get :data:`NONE`.
         """
         chosen = np.full(len(lo), NONE, dtype=np.int64)
         pending = np.flatnonzero(hi > lo)
@@ -370,15 +269,21 @@ class ArrayPurgeModel(BasePurgeModel):
                 break
             pos = lo[pending] + (self.rng.random(len(pending)) * (hi - lo)[pending]).astype(np.int64)
             cand = self.order[pos]
-            ok = eligible(cand) & ~taken[cand]
+            ok = eligible(cand)
             if exclude is not None:
                 ok &= cand != exclude[pending]
-            hit = np.flatnonzero(ok)
-            _, first = np.unique(cand[hit], return_index=True)  # one office per member
-            hit = hit[first]
+            if distinct:
+                ok &= ~taken[cand]
+                hit = np.flatnonzero(ok)
+                _, first = np.unique(cand[hit], return_index=True)  # one office per member
+                hit = hit[first]
+                taken[cand[hit]] = True
+            else:
+                hit = np.flatnonzero(ok)
             chosen[pending[hit]] = cand[hit]
-            taken[cand[hit]] = True
             pending = pending[chosen[pending] == NONE]
+        if not exhaustive:
+            pending = pending[:0]
         for j in pending:  # nobody found by sampling: look at every member of the range
             members = self.order[lo[j]:hi[j]]
             ok = eligible(members) & ~taken[members]
@@ -433,7 +338,7 @@ class ArrayPurgeModel(BasePurgeModel):
             return
         self._record(idx, reasons, channel, campaign)
         self.m.expel_reason[idx] = reasons
-        self._set_state(idx, EXPELLED)
+        self._set_state(idx, census.EXPELLED)
 
     def _arrest(self, idx: np.ndarray, campaign: str) -> None:
         """Arrest by the NKVD: expulsion and arrest at once (L1990)."""
@@ -443,7 +348,7 @@ class ArrayPurgeModel(BasePurgeModel):
         self._record(idx, reasons, "nkvd", campaign)
         self.m.expel_reason[idx] = reasons
         self.count("arrested", len(idx))
-        self._set_state(idx, ARRESTED)
+        self._set_state(idx, census.ARRESTED)
 
     def _record(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
         m = self.m
@@ -468,7 +373,7 @@ class ArrayPurgeModel(BasePurgeModel):
         self.count("demoted", len(idx))
         is_member = self.m.state[idx] == S[MEMBER]
         self._set_state(idx[is_member], CANDIDATE)
-        self._set_state(idx[~is_member], SYMPATHIZER)
+        self._set_state(idx[~is_member], census.SYMPATHIZER)
 
     def _vacate(self, holders: np.ndarray, elected_successor: bool) -> None:
         """Remove officeholders; their clients lose their protector; successors appointed.
@@ -501,12 +406,12 @@ class ArrayPurgeModel(BasePurgeModel):
         first[is_dist] = self.district_ppo_start[district[is_dist]]
         last[is_dist] = self.district_ppo_start[district[is_dist] + 1]
         is_reg = level == REGIONAL_SECRETARY
-        regional = np.array([r.secretary for r in self.regions])
+        regional = self.regional_secretary
         heads[is_reg] = regional[region[is_reg]] == holders[is_reg]
         first[is_reg] = self.region_ppo_start[region[is_reg]]
         last[is_reg] = self.region_ppo_start[region[is_reg] + 1]
         if not elected_successor:  # the regional secretary is the center's man (L2000)
-            below = (level == OFFICIAL) | is_ppo
+            below = (level == census.OFFICIAL) | is_ppo
             patron_of[below] = self.district_secretary[district[below]]
             patron_of[is_dist] = regional[region[is_dist]]
         lo, hi = self._members_of(first[heads], last[heads])
@@ -519,7 +424,7 @@ class ArrayPurgeModel(BasePurgeModel):
             elif lvl == DISTRICT_SECRETARY:
                 self.district_secretary[d] = s
             elif lvl == REGIONAL_SECRETARY:
-                self.regions[r].secretary = int(s)
+                self.regional_secretary[r] = s
             if s == NONE:
                 continue
             m.office[s] = lvl
@@ -536,21 +441,22 @@ class ArrayPurgeModel(BasePurgeModel):
         m, p = self.m, self.p
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
         prob = rules.disappear_from_rolls(p.drift_rate, m.passivity[idx], m.joined[idx] >= 1929,
-                                          self.records_chaos)
+                                          self.records_chaos, p.drift_weight_passive,
+                                          p.drift_weight_recent)
         u = self.rng.random((2, len(idx)))
         drifted = u[0] < prob
         withdrew = ~drifted & (u[1] < p.withdrawal_rate)
         self.count("drifted", int(drifted.sum()))
         self.count("withdrew", int(withdrew.sum()))
-        self._set_state(idx[drifted], DEAD_SOUL)
-        self._set_state(idx[withdrew], STRUCK_OFF)
+        self._set_state(idx[drifted], census.DEAD_SOUL)
+        self._set_state(idx[withdrew], census.STRUCK_OFF)
 
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations (*chistka* etc.)."""
         m, p, rng = self.m, self.p, self.rng
         traits = self._region_traits()
         n = m.n
-        rolls = np.bincount(self.ppo_region[m.ppo[:n]], weights=m.state[:n] <= S[DEAD_SOUL],
+        rolls = np.bincount(self.ppo_region[m.ppo[:n]], weights=m.state[:n] <= S[census.DEAD_SOUL],
                             minlength=len(self.regions))
         for r, region in enumerate(self.regions):
             stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())
@@ -570,12 +476,12 @@ class ArrayPurgeModel(BasePurgeModel):
         region = self.ppo_region[m.ppo[idx]]
         formalism = traits["formalism"][region]
         # the records check: dead souls found and struck off (L697-703)
-        dead = m.state[idx] == S[DEAD_SOUL]
-        found = dead & (rng.random(len(idx)) < rules.discover_dead_soul(campaign.records_check,
-                                                                         formalism))
+        dead = m.state[idx] == S[census.DEAD_SOUL]
+        found = dead & (rng.random(len(idx)) < rules.discover_dead_soul(
+            campaign.records_check, formalism, p.formalism_blindness))
         self._per_region(campaign, "lost", region[found])
         self.count("lost_from_rolls", int(found.sum()))
-        self._set_state(idx[found], STRUCK_OFF)
+        self._set_state(idx[found], census.STRUCK_OFF)
         # the review of every member present
         present = m.state[idx] <= IN_PARTY_MAX
         idx, region, formalism = idx[present], region[present], formalism[present]
@@ -583,33 +489,24 @@ class ArrayPurgeModel(BasePurgeModel):
         self._per_region(campaign, "screened", region)
         weights = self.campaign_weights(campaign)
         grounds = self._grounds(idx)
-        raw = rules.grounds_hazard(grounds, weights)
-        relative_risk = (BASELINE_RISK + raw) / self._norms[campaign.name]
+        relative_risk = ((p.baseline_risk + rules.grounds_hazard(grounds, weights))
+                         / self._norms[campaign.name])
         protection = self._protection(idx, traits["machine"][region], independence)
         official = m.office[idx] != 0
         deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
                                                  p.deflection, traits["pressure"][region],
                                                  independence)
-        args = (campaign.intensity, zeal, relative_risk)
-        p_case = rules.screening_probability(*args, protection, deflection, formalism)
-        u = rng.random(len(idx))
-        case = u < p_case
-        deflected = case & (u >= rules.screening_probability(*args, protection, 1.0, formalism))
-        shielded = ~case & (u < rules.screening_probability(*args, 1.0, deflection, formalism))
+        case, deflected, shielded = rules.screening_verdict(
+            rng.random(len(idx)), campaign.intensity, zeal, relative_risk, protection,
+            deflection, formalism, p.formalism_blindness)
         self.count("deflected", int(deflected.sum()))
         self.count("shielded", int(shielded.sum()))
         m.protected[idx[shielded]] += 1
-        # which ground each case rests on, in proportion to each ground's weight
-        contributions = np.cumsum(np.vstack([w * np.asarray(g, dtype=float)
-                                             for w, g in zip(weights, grounds, strict=True)]),
-                                  axis=0)[:, case]
-        draw = rng.random(int(case.sum())) * (BASELINE_RISK + raw[case])
-        reason = (draw[None, :] >= contributions).sum(axis=0)  # == len(GROUNDS): "other"
+        reason = rules.case_reason(rng.random(int(case.sum())), [g[case] for g in grounds],
+                                   weights, p.baseline_risk)
         cases = idx[case]
-        expel_p, demote_p, *_ = rules.choose_outcome(REASON_SEVERITY[reason],
-                                                     m.state[cases] == S[MEMBER],
-                                                     official[case], self.leniency)
-        expel = rng.random(len(cases)) < expel_p / (expel_p + demote_p)
+        expel = rng.random(len(cases)) < rules.screening_expels(
+            np.asarray(p.severity)[reason], official[case], self.leniency, p.outcome_weights)
         self._per_region(campaign, "expelled", region[case][expel])
         injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
         attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
@@ -628,7 +525,7 @@ class ArrayPurgeModel(BasePurgeModel):
         if not injustice.any():
             return
         m = self.m
-        witnessed = rules.witnessed_injustice(injustice, attended)
+        witnessed = rules.witnessed_injustice(injustice, attended, self.p.injustice_visibility)
         idx = np.flatnonzero((injustice > 0)[m.ppo[: m.n]])
         idx = idx[self._rank_and_file_present(idx)]
         m.grievance[idx] = rules.grievance_growth(m.grievance[idx], witnessed[m.ppo[idx]],
@@ -656,7 +553,7 @@ class ArrayPurgeModel(BasePurgeModel):
                            per_ppo[ppo])
         pressure = self._region_traits()["pressure"][self.ppo_region[ppo]]
         visible = rules.visible_grounds(m.alien_past[idx], m.misconduct[idx], m.indiscipline[idx],
-                                        m.opposition[idx], m.passivity[idx])
+                                        m.opposition[idx], m.passivity[idx], p.visibility_weights)
         probs = rules.denounce(p.lateral_rate, vigilance, visible, p.from_below_rate, criticism,
                                against, office != 0, p.from_above_rate,
                                pressure * (vigilance > 0), m.passivity[idx],
@@ -679,9 +576,10 @@ class ArrayPurgeModel(BasePurgeModel):
         ppo = m.ppo[target]
         if channel == "from_above":
             denouncer = self.ppo_secretary[ppo].astype(np.int64)
-        else:
+        else:  # a peer present in the organization
             lo, hi = self._members_of(ppo, ppo + 1)
-            denouncer = self._pick_any(lo, hi, target)
+            denouncer = self._pick_in(lo, hi, self._in_party, exclude=target, rounds=32,
+                                      distinct=False, exhaustive=False)
         denouncer = denouncer[denouncer != NONE]
         np.add.at(m.denunciations_made, denouncer, 1)
         if channel == "from_below":
@@ -694,61 +592,31 @@ class ArrayPurgeModel(BasePurgeModel):
         target = target[~pending]
         if len(target) == 0:
             return
-        if channel == "from_below":
-            reason = np.full(len(target), R["poor_leadership"])
-            has_grounds = 0.5 + 0.5 * m.misconduct[target]
-        elif channel == "from_above":
-            reason = np.where(m.passivity[target], R["passivity"], R["indiscipline"])
-            has_grounds = m.passivity[target].astype(float)
-        else:
-            reason = self._visible_reason(target)
-            has_grounds = (reason != R["other"]).astype(float)
+        visible = rules.visible_reason(rng.random(len(target)), m.alien_past[target],
+                                       m.misconduct[target], m.indiscipline[target],
+                                       m.opposition[target], m.passivity[target])
+        reason, grounded = rules.accusation(channel, m.passivity[target], m.misconduct[target],
+                                            visible, p.poor_leadership_grounded)
         machine = self._region_traits()["machine"][self._region_of(target)]
         protection = self._protection(target, machine, independence)
-        supported = rng.random(len(target)) < rules.investigate(has_grounds, protection,
+        supported = rng.random(len(target)) < rules.investigate(grounded, protection,
                                                                 p.true_support, p.false_support)
         self.count("denunciations_unsupported", int((~supported).sum()))
         self.count("denunciations_supported", int(supported.sum()))
         m.protected[target[~supported & (protection < 1.0)]] += 1
         target, reason = target[supported], reason[supported]
         official = m.office[target] != 0
-        probs = rules.choose_outcome(REASON_SEVERITY[reason], m.state[target] == S[MEMBER],
-                                     official, self.leniency)
-        outcome = self._draw_categorical(probs)
+        probs = rules.choose_outcome(np.asarray(p.severity)[reason], official, self.leniency,
+                                     p.outcome_weights)
+        outcome = rules.pick(rng.random(len(target)), probs)
         self._count_by("outcome", outcome, rules.OUTCOMES)
-        expel = outcome == rules.OUTCOMES.index("expel")
-        remove = outcome == rules.OUTCOMES.index("remove_from_post")
-        police = np.zeros(len(target), dtype=bool)
-        if self.fused and channel == "from_below":
-            # ASSUMPTION: once the channels fused, "poor party work = wrecking" (L2006).
-            police = (expel | remove) & (rng.random(len(target)) < FUSED_ARREST_SHARE)
+        police = rng.random(len(target)) < rules.handed_to_police(self.fused, channel, outcome,
+                                                                  p.fused_arrest_share)
+        is_outcome = {name: (outcome == i) & ~police for i, name in enumerate(rules.OUTCOMES)}
         self._arrest(target[police], campaign="fused_criticism")
-        self._expel(target[expel & ~police], reason[expel & ~police], channel, "meeting")
-        self._demote(target[outcome == rules.OUTCOMES.index("demote")])
-        self._vacate(target[remove & ~police & official], elected_successor=False)
-
-    def _visible_reason(self, target: np.ndarray) -> np.ndarray:
-        """A random ground among those the member visibly has, or "other"."""
-        flags = np.vstack([getattr(self.m, g)[target] for g in DENOUNCED_GROUNDS])
-        keys = np.where(flags, self.rng.random(flags.shape), -1.0)
-        pick = keys.argmax(axis=0)
-        codes = np.array([R[g] for g in DENOUNCED_GROUNDS])[pick]
-        return np.where(flags.any(axis=0), codes, R["other"])
-
-    def _pick_any(self, lo: np.ndarray, hi: np.ndarray, exclude: np.ndarray,
-                  rounds: int = 32) -> np.ndarray:
-        """Per range, a uniformly chosen member present other than ``exclude`` (a peer)."""
-        chosen = np.full(len(lo), NONE, dtype=np.int64)
-        pending = np.flatnonzero(hi > lo)
-        for _ in range(rounds):
-            if len(pending) == 0:
-                break
-            pos = lo[pending] + (self.rng.random(len(pending)) * (hi - lo)[pending]).astype(np.int64)
-            cand = self.order[pos]
-            ok = self._in_party(cand) & (cand != exclude[pending])
-            chosen[pending[ok]] = cand[ok]
-            pending = pending[~ok]
-        return chosen
+        self._expel(target[is_outcome["expel"]], reason[is_outcome["expel"]], channel, "meeting")
+        self._demote(target[is_outcome["demote"]])
+        self._vacate(target[is_outcome["remove_from_post"] & official], elected_successor=False)
 
     def hold_elections(self, campaign: Campaign) -> None:
         """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
@@ -757,14 +625,14 @@ class ArrayPurgeModel(BasePurgeModel):
         holders, grievance = [], []
         if campaign.months_since_start(self.month) == 0:
             idx = np.flatnonzero((m.view("state") <= IN_PARTY_MAX)
-                                 & np.isin(m.view("office"), (PPO_SECRETARY, OFFICIAL)))
+                                 & np.isin(m.view("office"), (PPO_SECRETARY, census.OFFICIAL)))
             holders.append(idx)
             grievance.append(per_ppo[m.ppo[idx]])
         if self.month == month_index(campaign.end):
             has = self.district_secretary != NONE
             holders.append(self.district_secretary[has].astype(np.int64))
             grievance.append(per_district[has])
-            regional = np.array([r.secretary for r in self.regions], dtype=np.int64)
+            regional = self.regional_secretary
             holders.append(regional[regional != NONE])
             grievance.append(np.zeros(int((regional != NONE).sum())))
         if not holders:
@@ -783,8 +651,7 @@ class ArrayPurgeModel(BasePurgeModel):
     def police(self) -> None:
         """NKVD arrests, and removal of regional leaderships from above."""
         m, p = self.m, self.p
-        for region in self.regions:
-            sec = region.secretary
+        for region, sec in zip(self.regions, self.regional_secretary, strict=True):
             if sec != NONE and m.state[sec] <= IN_PARTY_MAX and self.random.random() < (
                     rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
                 if self.fused:
@@ -797,19 +664,21 @@ class ArrayPurgeModel(BasePurgeModel):
         shield = rules.nkvd_local_shield(p.local_nkvd_shield, self._protected_now(idx), self.fused)
         prob = rules.arrest_hazard(self.arrest_rate, np.asarray(p.arrest_exposure)[m.office[idx]],
                                    m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
-                                   p.cascade, shield)
+                                   p.cascade, shield, p.arrest_weight_opposition,
+                                   p.arrest_weight_alien_past)
         self._arrest(idx[self.rng.random(len(idx)) < prob], campaign="nkvd")
 
     def appeals(self) -> None:
         """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""
         m, p = self.m, self.p
-        idx = np.flatnonzero(m.view("state") == S[EXPELLED])
+        idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
         u = self.rng.random((2, len(idx)))
-        appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.restraint, m.appeals[idx])
+        appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.restraint, m.appeals[idx],
+                                                 p.appeal_restraint_boost, p.max_appeals)
         idx, u = idx[appeal], u[1][appeal]
         m.appeals[idx] += 1
         self.count("appeals", len(idx))
-        prob = rules.reinstate_on_appeal(REASON_SEVERITY[m.expel_reason[idx]],
+        prob = rules.reinstate_on_appeal(np.asarray(p.severity)[m.expel_reason[idx]],
                                          m.origin[idx] == WORKER, self.restraint,
                                          p.reinstatement_base)
         back = idx[u < prob]
@@ -824,24 +693,18 @@ class ArrayPurgeModel(BasePurgeModel):
         expected = rules.admit_candidates(self.admissions_rate, self.in_party, frozen)
         n_new = int(rng.poisson(expected)) if expected > 0 else 0
         if n_new:
-            new = m.append(n_new)
+            recruits = census.draw_recruits(p, rng, n_new, self.n_ppos, 1933 + self.month // 12)
+            new = m.extend(recruits)
             self._fallen = np.zeros(m.n + 1, dtype=bool)
             self._taken = np.zeros(m.n + 1, dtype=bool)
-            ppo = rng.integers(self.n_ppos, size=n_new).astype(np.int32)
-            m.ppo[new] = ppo
-            m.origin[new] = rng.choice(len(ORIGINS), size=n_new, p=RECRUIT_ORIGIN_SHARES)
-            m.joined[new] = 1933 + self.month // 12
-            m.passivity[new] = rng.random(n_new) < RECRUIT_PASSIVE_SHARE
-            m.misconduct[new] = rng.random(n_new) < p.misconduct_share
-            m.state[new] = S[CANDIDATE]
-            m.state_before_exit[new] = S[CANDIDATE]
             self._state_counts[S[CANDIDATE]] += n_new
             self.count("admitted", n_new)
             # each recruit joins the end of his organization's block in ``order``
+            ppo = recruits["ppo"]
             sort = np.argsort(ppo, kind="stable")
             self.order = np.insert(self.order, self.starts[ppo[sort] + 1], new[sort])
             self.starts[1:] += np.cumsum(np.bincount(ppo, minlength=self.n_ppos))
-        promote = rules.promote_candidate(frozen)
+        promote = rules.promote_candidate(frozen, p.promotion_months)
         if promote > 0:
             idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
             up = idx[rng.random(len(idx)) < promote]
@@ -851,14 +714,13 @@ class ArrayPurgeModel(BasePurgeModel):
     # ------------------------------------------------------------------ the center
     def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
         """True share of the region's organizations screened, and expulsion rate so far."""
-        r = self.regions.index(region)
+        r = region.index
         done = self.screened[campaign.name][self.region_ppo_start[r]:self.region_ppo_start[r + 1]]
         stats = self.operation_stats.get((campaign.name, region.name), Counter())
         rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
         return float(done.mean()) if len(done) else 0.0, rate
 
-    def order_repeat(self, region: RegionalCommittee, campaign: Campaign) -> None:
-        """The center orders a region to repeat an operation from the beginning (L802)."""
-        r = self.regions.index(region)
+    def forget_screening(self, region: RegionalCommittee, campaign: Campaign) -> None:
+        """Mark every organization of ``region`` as not yet screened by ``campaign``."""
+        r = region.index
         self.screened[campaign.name][self.region_ppo_start[r]:self.region_ppo_start[r + 1]] = False
-        self.rebuke_repeat(region)

@@ -34,7 +34,8 @@ import mesa
 import numpy as np
 
 from model import rules
-from model.agents import BASELINE_RISK, FUSED_MEETING_INDEPENDENCE, IN_PARTY, ON_ROLLS, Center
+from model.agents import Center, RegionalCommittee
+from model.census import IN_PARTY, ON_ROLLS, Census, take_census
 from model.reporters import EXPULSION_COLUMNS, model_reporters
 from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
 
@@ -65,10 +66,11 @@ class BasePurgeModel(mesa.Model):
         self.month = calendar.first_month - 1
         self.records_chaos = 1.0
         self.flows: Counter[str] = Counter()
-        self.regions: list = []
+        self.regions = [RegionalCommittee(self, spec, r)
+                        for r, spec in enumerate(calendar.regions)]
         self.operation_stats: dict[tuple[str, str], Counter] = {}
         self.center = Center(self)
-        self.build()
+        self.build(take_census(self.p, [r.weight for r in calendar.regions], self.rng))
         grounds = self.initial_grounds()
         self._norms = {c.name: self._risk_norm(grounds, c) for c in calendar.campaigns
                        if c.pace > 0}
@@ -79,8 +81,21 @@ class BasePurgeModel(mesa.Model):
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ engine hooks
-    def build(self) -> None:
-        """Create the party (organizations, members, officials, patron-client links)."""
+    def build(self, census: Census) -> None:
+        """Set up the party of January 1933 from the census (:mod:`model.census`)."""
+        raise NotImplementedError
+
+    def membership_table(self):
+        """One row per member (census rows first, then recruits): the member table.
+
+        Columns: row, ppo, district, region, state, origin, joined, the grounds
+        (:data:`model.census.ATTRIBUTES`), grievance, office (a position in
+        :data:`model.census.LEVELS`), patron (a row, or -1).
+        """
+        raise NotImplementedError
+
+    def forget_screening(self, region, campaign: Campaign) -> None:
+        """Mark every organization of ``region`` as not yet screened by ``campaign``."""
         raise NotImplementedError
 
     def initial_grounds(self) -> np.ndarray:
@@ -157,7 +172,7 @@ class BasePurgeModel(mesa.Model):
         self.arrest_rate = sum(c.arrest_rate for c in active)
         self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
         conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
-        self.meeting_independence = FUSED_MEETING_INDEPENDENCE if self.fused else max(
+        self.meeting_independence = self.p.fused_meeting_independence if self.fused else max(
             (self.independence(c) for c in conductors), default=0.0)
 
     def independence(self, conducted_by: str) -> float:
@@ -176,23 +191,16 @@ class BasePurgeModel(mesa.Model):
         """
         if grounds.shape[1] == 0:
             return 1.0
-        risks = BASELINE_RISK + rules.grounds_hazard(grounds, self.campaign_weights(campaign))
+        risks = self.p.baseline_risk + rules.grounds_hazard(grounds,
+                                                            self.campaign_weights(campaign))
         return float(np.mean(risks))
 
     def _end_of_month(self) -> None:
         for region in self.regions:
-            region.pressure *= 0.9  # ASSUMPTION: pressure fades without new rebukes
+            region.end_month()
         for c in self.calendar.campaigns:
             if c.records_reform and month_index(c.end) == self.month:
                 self.records_chaos = self.p.records_chaos_after_exchange
-
-    def rebuke_repeat(self, region) -> None:
-        """The center's side of an order to repeat: pressure, less formalism, distrust."""
-        region.pressure += self.p.rebuke_pressure
-        region.formalism *= self.p.formalism_after_repeat
-        region.distrust += 1.0
-        region.rebukes += 1
-        self.count("repeats_ordered")
 
 
 def monitor_until(campaign: Campaign) -> int:

@@ -10,38 +10,36 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 
 from model import rules
-from model.agents import (
+from model.agents import DistrictCommittee, Member, PrimaryOrganization, RegionalCommittee
+from model.base import BasePurgeModel
+from model.census import (
     ARRESTED,
-    BASELINE_RISK,
     CANDIDATE,
     DEAD_SOUL,
-    DENOUNCED_GROUNDS,
     DISTRICT_SECRETARY,
     EXPELLED,
-    FUSED_ARREST_SHARE,
+    GROUND_ATTRIBUTES,
     IN_PARTY,
     LEVELS,
     MEMBER,
+    MEMBERSHIP_COLUMNS,
+    NONE,
     OFFICIAL,
     ON_ROLLS,
     ORIGINS,
     PPO_SECRETARY,
     RANK_AND_FILE,
-    RECRUIT_ORIGIN_SHARES,
-    RECRUIT_PASSIVE_SHARE,
     REGIONAL_SECRETARY,
-    SEVERITY,
+    STATES,
     STRUCK_OFF,
     SYMPATHIZER,
-    Member,
-    PrimaryOrganization,
-    RegionalCommittee,
+    Census,
+    draw_recruits,
 )
-from model.base import BasePurgeModel
 from model.scenario import Campaign, month_index, month_label
-from model.structure import build_party
 
 
 class PurgeModel(BasePurgeModel):
@@ -60,14 +58,67 @@ class PurgeModel(BasePurgeModel):
 
     engine = "agents"
 
-    def build(self) -> None:
-        """Create the organizations and members as Mesa agents (:mod:`model.structure`)."""
+    def build(self, census: Census) -> None:
+        """Turn the census into Mesa agents: organizations, members, offices, clients."""
         self.members: list[Member] = []
         self._deferred: list | None = None  # vacancies to fill once a screening is over
         self.clients: dict[int, list[Member]] = {}
-        build_party(self)
+        districts = []
+        for d, r in enumerate(census.district_region):
+            district = DistrictCommittee(self, self.regions[r], d)
+            self.regions[r].districts.append(district)
+            districts.append(district)
+        self.ppos: list[PrimaryOrganization] = []
+        for q, d in enumerate(census.ppo_district):
+            ppo = PrimaryOrganization(self, districts[d], q)
+            districts[d].ppos.append(ppo)
+            self.ppos.append(ppo)
+        self._add_members(census.members)
+        rows = self.members
+        m = census.members
+        for org, secretary in ((self.regions, census.regional_secretary),
+                               (districts, census.district_secretary),
+                               (self.ppos, census.ppo_secretary)):
+            for o, s in zip(org, secretary, strict=True):
+                o.secretary = rows[s] if s != NONE else None
+        for member, office, patron in zip(rows, m["office"], m["patron"], strict=True):
+            member.office = int(office)
+            if patron != NONE:
+                self.link(member, rows[patron])
         self.original_regional_secretaries = {r.secretary for r in self.regions}
         self.state_counts: Counter[str] = Counter(m.state for m in self.members)
+
+    def _add_members(self, m: dict[str, np.ndarray]) -> list[Member]:
+        """One Mesa agent per row of member attributes (:data:`model.census.ATTRIBUTES`)."""
+        new = []
+        columns = [m[k].tolist() for k in ("ppo", "state", "origin", "joined", "passivity",
+                                           *GROUND_ATTRIBUTES, "grievance")]
+        for ppo, state, origin, joined, passive, *grounds, grievance in zip(*columns,
+                                                                             strict=True):
+            member = Member(self, row=len(self.members), org=self.ppos[ppo],
+                            state=STATES[state], origin=ORIGINS[origin], joined=joined,
+                            passive=passive, grievance=grievance,
+                            grounds={"passivity": passive, **dict(zip(GROUND_ATTRIBUTES, grounds,
+                                                                      strict=True))})
+            self.ppos[ppo].members.append(member)
+            self.members.append(member)
+            new.append(member)
+        return new
+
+    def membership_table(self):
+        """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
+        rows = []
+        for m in self.members:
+            district = m.org.district
+            rows.append({
+                "row": m.row, "ppo": m.org.index, "district": district.index,
+                "region": district.region.index, "state": STATES.index(m.state),
+                "origin": ORIGINS.index(m.origin), "joined": m.joined,
+                "passivity": bool(m.passive),
+                **{g: bool(m.grounds[g]) for g in GROUND_ATTRIBUTES},
+                "grievance": m.grievance, "office": m.office,
+                "patron": m.patron.row if m.patron is not None else NONE})
+        return pd.DataFrame(rows, columns=list(MEMBERSHIP_COLUMNS))
 
     def initial_grounds(self) -> np.ndarray:
         """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
@@ -120,8 +171,8 @@ class PurgeModel(BasePurgeModel):
         stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())
         independence = self.independence(campaign.conducted_by)
         for m in [m for m in ppo.members if m.state == DEAD_SOUL]:
-            if self.random.random() < rules.discover_dead_soul(campaign.records_check,
-                                                               region.formalism):
+            if self.random.random() < rules.discover_dead_soul(
+                    campaign.records_check, region.formalism, p.formalism_blindness):
                 self.change_state(m, STRUCK_OFF, reason="lost")
                 stats["lost"] += 1
         weights = self.campaign_weights(campaign)
@@ -131,61 +182,53 @@ class PurgeModel(BasePurgeModel):
         # The screening judges the organization as it stood when it began: protection is
         # read before any verdict, and the offices its expulsions vacate are filled when
         # it is over (ASSUMPTION; it is also how the array engine proceeds).
-        standing = [m.protected_now for m in present]
+        protection = [self._protection(m, region, independence) for m in present]
         self._deferred = []
-        for m, protected_now in zip(present, standing, strict=True):
+        for m, protected in zip(present, protection, strict=True):
             if not m.in_party:  # fell earlier in this screening (e.g. his patron's fall)
                 continue
             self.count("screened")
             stats["screened"] += 1
-            raw = rules.grounds_hazard(m.ground_vector(), weights)
-            relative_risk = (BASELINE_RISK + raw) / norm
-            protection = rules.protect_clients(
-                m.patron is not None, protected_now, min(1.0, p.protection_strength
-                                                         * region.machine),
-                m.is_official, p.skill_protection, independence)
-            protection *= self._rank_shield(m, independence)
+            grounds = m.ground_vector()
+            relative_risk = (p.baseline_risk + rules.grounds_hazard(grounds, weights)) / norm
             deflection = rules.deflect_onto_passives(m.passive, m.patron is not None,
                                                      m.is_official, p.deflection,
                                                      region.pressure, independence)
-            args = (campaign.intensity, zeal, relative_risk)
-            p_case = rules.screening_probability(*args, protection, deflection, region.formalism)
-            u = self.random.random()
-            if u < p_case:
-                if u >= rules.screening_probability(*args, protection, 1.0, region.formalism):
-                    self.count("deflected")
-                    injustice += 1
-                reason = self._draw_reason(m, weights, raw)
-                expel_p, demote_p, *_ = rules.choose_outcome(
-                    SEVERITY[reason], m.state == MEMBER, m.is_official, self.leniency)
-                if self.random.random() < expel_p / (expel_p + demote_p):
-                    self.expel(m, reason, channel="screening", campaign=campaign.name)
-                    stats["expelled"] += 1
-                else:
-                    self.demote(m)
-            elif u < rules.screening_probability(*args, 1.0, deflection, region.formalism):
+            case, deflected, shielded = rules.screening_verdict(
+                self.random.random(), campaign.intensity, zeal, relative_risk, protected,
+                deflection, region.formalism, p.formalism_blindness)
+            if deflected:
+                self.count("deflected")
+            if shielded:
                 m.protected += 1
                 self.count("shielded")
-                injustice += 1
+            injustice += deflected + shielded
+            if not case:
+                continue
+            reason = rules.case_reason(self.random.random(), grounds, weights, p.baseline_risk)
+            if self.random.random() < rules.screening_expels(p.severity[reason], m.is_official,
+                                                             self.leniency, p.outcome_weights):
+                self.expel(m, rules.REASONS[reason], channel="screening",
+                           campaign=campaign.name)
+                stats["expelled"] += 1
+            else:
+                self.demote(m)
         deferred, self._deferred = self._deferred, None
         for holder, level, elected in deferred:
             self._appoint_successor(holder, level, elected)
         self._meeting(ppo, region, campaign.vigilance, campaign.criticism, independence)
         self._grieve(ppo, injustice, len(present))
 
-    def _rank_shield(self, m: Member, independence: float) -> float:
-        if not m.is_official:
-            return 1.0
-        return float(rules.rank_shield(self.p.level_defence[m.office - 1], independence))
+    def _protection(self, m: Member, region: RegionalCommittee, independence: float) -> float:
+        """:func:`rules.case_protection` of member ``m`` before a screener this independent."""
+        p = self.p
+        return rules.case_protection(m.patron is not None, m.protected_now, region.machine,
+                                     m.is_official, self._defence(m.office), independence,
+                                     p.protection_strength, p.skill_protection)
 
-    def _draw_reason(self, m: Member, weights: list[float], raw: float) -> str:
-        """Which ground the case rests on, in proportion to each ground's weight."""
-        u = self.random.random() * (BASELINE_RISK + raw)
-        for ground, w, g in zip(rules.GROUNDS, weights, m.ground_vector(), strict=True):
-            u -= w * g
-            if u < 0:
-                return ground
-        return "other"
+    def _defence(self, office: int) -> float:
+        """``level_defence`` of an office (0 for the rank and file)."""
+        return self.p.level_defence[office - 1] if office else 0.0
 
     # ------------------------------------------------------------------ meetings
     def hold_meetings(self) -> None:
@@ -233,63 +276,42 @@ class PurgeModel(BasePurgeModel):
         if self.random.random() < p.pending_share:
             self.count("denunciations_pending")
             return
-        if channel == "from_below":
-            reason, has_grounds = "poor_leadership", 0.5 + 0.5 * target.grounds["misconduct"]
-        elif channel == "from_above":
-            reason = "passivity" if target.passive else "indiscipline"
-            has_grounds = 1.0 if target.passive else 0.0
-        else:
-            reason = self._visible_reason(target)
-            has_grounds = 0.0 if reason == "other" else 1.0
-        protection = rules.protect_clients(
-            target.patron is not None, target.protected_now,
-            min(1.0, p.protection_strength * region.machine), target.is_official,
-            p.skill_protection, independence)
-        protection *= self._rank_shield(target, independence)
-        if self.random.random() >= rules.investigate(has_grounds, protection, p.true_support,
+        g = target.grounds
+        visible = rules.visible_reason(self.random.random(), g["alien_past"], g["misconduct"],
+                                       g["indiscipline"], g["opposition"], target.passive)
+        reason, grounded = rules.accusation(channel, target.passive, g["misconduct"], visible,
+                                            p.poor_leadership_grounded)
+        protection = self._protection(target, region, independence)
+        if self.random.random() >= rules.investigate(grounded, protection, p.true_support,
                                                      p.false_support):
             self.count("denunciations_unsupported")
             if protection < 1.0:
                 target.protected += 1
             return
         self.count("denunciations_supported")
-        probs = rules.choose_outcome(SEVERITY[reason], target.state == MEMBER,
-                                     target.is_official, self.leniency)
-        outcome = rules.OUTCOMES[self._draw(probs)]
-        self.count(f"outcome_{outcome}")
-        police = self.fused and channel == "from_below" and outcome in ("expel",
-                                                                         "remove_from_post")
-        if police and self.random.random() < FUSED_ARREST_SHARE:
+        probs = rules.choose_outcome(p.severity[reason], target.is_official, self.leniency,
+                                     p.outcome_weights)
+        outcome = rules.pick(self.random.random(), probs)
+        self.count(f"outcome_{rules.OUTCOMES[outcome]}")
+        if self.random.random() < rules.handed_to_police(self.fused, channel, outcome,
+                                                         p.fused_arrest_share):
             self.arrest(target, campaign="fused_criticism")
-        elif outcome == "expel":
-            self.expel(target, reason, channel=channel, campaign="meeting")
-        elif outcome == "demote":
+        elif rules.OUTCOMES[outcome] == "expel":
+            self.expel(target, rules.REASONS[reason], channel=channel, campaign="meeting")
+        elif rules.OUTCOMES[outcome] == "demote":
             self.demote(target)
-        elif outcome == "remove_from_post" and target.is_official:
+        elif rules.OUTCOMES[outcome] == "remove_from_post" and target.is_official:
             self.vacate(target, how="removed", elected_successor=False)
-
-    def _visible_reason(self, m: Member) -> str:
-        present = [g for g in DENOUNCED_GROUNDS if m.grounds.get(g)]
-        if not present:
-            return "other"
-        return present[int(self.rng.integers(len(present)))]
 
     def _peer(self, ppo: PrimaryOrganization, target: Member) -> Member | None:
         peers = [m for m in ppo.members if m.in_party and m is not target]
         return peers[int(self.rng.integers(len(peers)))] if peers else None
 
-    def _draw(self, probs) -> int:
-        u = self.random.random()
-        for i, q in enumerate(probs):
-            u -= float(q)
-            if u < 0:
-                return i
-        return len(probs) - 1
-
     def _grieve(self, ppo: PrimaryOrganization, injustice: int, n_present: int) -> None:
         if injustice == 0 or n_present == 0:
             return
-        witnessed = float(rules.witnessed_injustice(injustice, n_present))
+        witnessed = float(rules.witnessed_injustice(injustice, n_present,
+                                                    self.p.injustice_visibility))
         for m in ppo.members:
             if m.in_party and not m.is_official:
                 m.grievance = float(rules.grievance_growth(m.grievance, witnessed,
@@ -316,7 +338,7 @@ class PurgeModel(BasePurgeModel):
     def _ballot(self, holder: Member, grievance: float) -> None:
         level = LEVELS[holder.office]
         self.count(f"election_holders_{level}")
-        p = rules.secret_ballot_turnover(grievance, self.p.level_defence[holder.office - 1],
+        p = rules.secret_ballot_turnover(grievance, self._defence(holder.office),
                                          self.criticism, self.p.election_base)
         if self.random.random() < p:
             self.count(f"voted_out_{level}")
@@ -344,7 +366,8 @@ class PurgeModel(BasePurgeModel):
             shield = rules.nkvd_local_shield(p.local_nkvd_shield, m.protected_now, self.fused)
             prob = rules.arrest_hazard(self.arrest_rate, p.arrest_exposure[m.office],
                                        m.grounds["opposition"], m.grounds["alien_past"],
-                                       m.patron_fell, p.cascade, shield)
+                                       m.patron_fell, p.cascade, shield,
+                                       p.arrest_weight_opposition, p.arrest_weight_alien_past)
             if self.random.random() < prob:
                 self.arrest(m, campaign="nkvd")
 
@@ -386,8 +409,8 @@ class PurgeModel(BasePurgeModel):
         self.count("expelled")
         self.count(f"expelled_{level}")
         self.datacollector.add_table_row("expulsions", {
-            "month": month_label(self.month), "member_id": m.unique_id,
-            "region": m.org.district.region.name, "district_id": m.org.district.unique_id,
+            "month": month_label(self.month), "member_id": m.row,
+            "region": m.org.district.region.name, "district_id": m.org.district.index,
             "level": level, "reason": reason, "channel": channel, "campaign": campaign,
             "joined": m.joined, "origin": m.origin, "was_candidate": m.state == CANDIDATE,
             "client": m.patron is not None})
@@ -496,23 +519,11 @@ class PurgeModel(BasePurgeModel):
         frozen = self.admissions_frozen
         expected = rules.admit_candidates(self.admissions_rate, self.in_party, frozen)
         n_new = int(self.rng.poisson(expected)) if expected > 0 else 0
-        ppos = [ppo for r in self.regions for ppo in r.ppos()]
-        for _ in range(n_new):
-            ppo = ppos[int(self.rng.integers(len(ppos)))]
-            origin = ORIGINS[self._draw(RECRUIT_ORIGIN_SHARES)]
-            passive = self.random.random() < RECRUIT_PASSIVE_SHARE
-            m = Member(self, org=ppo, state=CANDIDATE, origin=origin,
-                       joined=1933 + self.month // 12, passive=passive,
-                       grounds={"passivity": False, "alien_past": False,
-                                "misconduct": self.random.random() < p.misconduct_share,
-                                "indiscipline": False, "card_irregularity": False,
-                                "opposition": False})
-            m.grounds["passivity"] = m.passive
-            ppo.members.append(m)
-            self.members.append(m)
-            self.state_counts[CANDIDATE] += 1
-            self.count("admitted")
-        promote = rules.promote_candidate(frozen)
+        if n_new:
+            recruits = draw_recruits(p, self.rng, n_new, len(self.ppos), 1933 + self.month // 12)
+            self.state_counts[CANDIDATE] += len(self._add_members(recruits))
+            self.count("admitted", n_new)
+        promote = rules.promote_candidate(frozen, p.promotion_months)
         if promote > 0:
             for m in self.members:
                 if m.state == CANDIDATE and self.random.random() < promote:
@@ -528,8 +539,7 @@ class PurgeModel(BasePurgeModel):
         rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
         return done / max(1, len(ppos)), rate
 
-    def order_repeat(self, region: RegionalCommittee, campaign: Campaign) -> None:
-        """The center orders a region to repeat an operation from the beginning (L802)."""
+    def forget_screening(self, region: RegionalCommittee, campaign: Campaign) -> None:
+        """Mark every organization of ``region`` as not yet screened by ``campaign``."""
         for ppo in region.ppos():
             ppo.screened.discard(campaign.name)
-        self.rebuke_repeat(region)

@@ -60,6 +60,10 @@ class Parameters:
     candidate_share_recent: float = _p(
         0.7, 0, 1, "ASSUMPTION: most 1931-32 recruits were still candidates when admissions "
                    "froze in early 1933 (L734); older cohorts are full members.")
+    candidate_share_1929_30: float = _p(
+        0.7 / 3, 0, 1, "ASSUMPTION: a third as many of the 1929-30 recruits as of the 1931-32 "
+                       "ones were still candidates in 1933 (a candidacy lasted one to two "
+                       "years; admissions froze in early 1933, L734).")
     passive_share_old: float = _p(
         0.12, 0, 1, "ASSUMPTION: passives were 23.2 % of chistka expellees (Table 2.3) and "
                     "'one in four' (L693); 32-60 % did not read the party press (L331).")
@@ -99,6 +103,29 @@ class Parameters:
         0.2, 0, 1, "ASSUMPTION: latent grass-roots discontent with local leaders before 1937 "
                    "(L1912: complaint letters 'reflect widespread and often bitter "
                    "discontent').")
+    grievance_shape: float = _p(
+        2.0, 0.1, 100, "ASSUMPTION: initial grievance is Beta-distributed with this first "
+                       "shape parameter and mean grievance_mean (2: a broad hump; larger "
+                       "values make discontent more uniform). The book gives no spread.")
+    client_of_ppo_secretary_share: float = _p(
+        0.5, 0, 1, "ASSUMPTION: share of rank-and-file clients whose patron is their cell's "
+                   "secretary rather than the raikom secretary; family circles formed at "
+                   "both levels (L427, L1461).")
+
+    # --- Recruits (admissions reopened in November 1936, L1107) ----------------------------
+    recruit_origin_shares: tuple[float, ...] = _p(
+        (0.7, 0.2, 0.1), 0, 1,
+        "Workers, peasants, employees among new candidates. The book gives no composition "
+        "of the recruits; ASSUMPTION: near the 1933 membership (67.7 % workers, L678). "
+        "Normalised to sum to one.")
+    recruit_passive_share: float = _p(
+        0.15, 0, 1, "ASSUMPTION: share of new recruits soon passive, half the share among the "
+                    "1929-32 mass recruits (passive_share_recent): admissions after 1936 were "
+                    "individual and checked (L1107).")
+    promotion_months: float = _p(
+        18.0, 1, 120, "ASSUMPTION: mean length of a candidacy before promotion to full "
+                      "member (promotion stopped with admissions in 1933, L734, and resumed in "
+                      "November 1936, L1107).")
 
     # --- Records chaos -------------------------------------------------------------------
     drift_rate: float = _p(
@@ -108,6 +135,12 @@ class Parameters:
     records_chaos_after_exchange: float = _p(
         0.4, 0, 1, "ASSUMPTION: the proverka and obmen improved uchet only in part (L1079, "
                    "L1119); drift falls to this share after the obmen.")
+    drift_weight_passive: float = _p(
+        2.0, 0, 100, "ASSUMPTION: a passive member drifts away 1 + this times as often as an "
+                     "active one (passives are by definition detached; L693).")
+    drift_weight_recent: float = _p(
+        1.0, 0, 100, "ASSUMPTION: extra drift hazard of recruits of 1929 or later, who had "
+                     "joined 'without proper verification' (L619), relative to one.")
     withdrawal_rate: float = _p(
         0.0015, 0, 0.2, "ASSUMPTION: monthly voluntary withdrawal struck off the rolls "
                         "(L697: 'withdrew from the party voluntarily').")
@@ -129,6 +162,31 @@ class Parameters:
         0.3, 0, 1, "ASSUMPTION: screenings 'from below' (L880) still ran through the "
                    "secretaries, who approved expulsions (L1461).")
 
+    # --- The screening's verdict ------------------------------------------------------------
+    baseline_risk: float = _p(
+        0.25, 0, 10, "ASSUMPTION: weight of grounds a campaign does not name ('other' "
+                     "reasons, 17.9 % of chistka expulsions, Table 2.3), beside the named "
+                     "grounds' weights in the scenario.")
+    formalism_blindness: float = _p(
+        0.5, 0, 1, "ASSUMPTION: share of cases (and of dead souls) a fully perfunctory "
+                   "screening misses: checks 'in five minutes' (L800).")
+    severity: tuple[float, ...] = _p(
+        (0.0, 0.8, 0.5, 0.4, 0.3, 0.5, 1.0, 1.0, 0.3, 1.0, 0.1), 0, 1,
+        "Gravity of each reason for the outcome of a case and for appeals, in the order "
+        "passivity, alien_past, misconduct, indiscipline, card_irregularity, bureaucratism, "
+        "opposition, old_bolshevik, other, enemy_of_the_people, poor_leadership. "
+        "ASSUMPTION, ordered as the party ranked them: passivity was not even a listed "
+        "target (L693); hidden alien pasts and opposition were 'political' (L1461); "
+        "officials criticised from below were 'removed by their own activists for poor "
+        "leadership, not by the police as enemies of the people' (L1799).")
+    outcome_weights: tuple[float, ...] = _p(
+        (0.25, 0.5, 0.15, 0.1, 0.25, 0.2, 0.3), 0, 10,
+        "Weights of the outcomes of a supported case: expel (base, per unit of severity), "
+        "demote (times 1 - severity), remove from post (base, extra for an official), "
+        "reprimand, warn. Calibrated by hand to Smolensk city 1935: of 323 supported, 134 "
+        "expelled, 48 reprimanded, 41 removed from jobs, 100 warned (Table 3.2, L859-872); "
+        "demotion as in 1933 (L646). ASSUMPTION for the split between the weights.")
+
     # --- Denunciation and investigation ---------------------------------------------------
     lateral_rate: float = _p(
         0.12, 0, 5, "Calibrated by hand to 712 statements on ~4,100-4,850 members in Smolensk "
@@ -139,6 +197,16 @@ class Parameters:
         0.05, 0, 5, "ASSUMPTION: secretaries 'unmasking' rank-and-file passives (L1675).")
     retaliation: float = _p(
         1.0, 0, 20, "ASSUMPTION: critics expelled in retaliation (L1703, L1996).")
+    visibility_weights: tuple[float, ...] = _p(
+        (0.6, 0.5, 0.3, 0.6, 0.2), 0, 1,
+        "How visible each ground is to peers, for alien_past, misconduct, indiscipline, "
+        "opposition and passivity: over a third of the Smolensk denunciations of 1935 were "
+        "for kulak or nepman connections and another third for misconduct (Table 3.1, "
+        "L836). ASSUMPTION for the values, ordered as in Table 3.1.")
+    poor_leadership_grounded: float = _p(
+        0.5, 0, 1, "ASSUMPTION: how far criticism from below of an official without "
+                   "misconduct is grounded (1 with misconduct): complaints 'reflect "
+                   "widespread and often bitter discontent' (L1912), not all of it just.")
     check_probability: float = _p(
         0.69, 0, 1, "Table 3.2: 492 of 712 statements checked (L859).")
     pending_share: float = _p(
@@ -152,11 +220,22 @@ class Parameters:
                    "were upheld whether or not they were grounded (L2175).")
     grievance_rate: float = _p(
         0.3, 0, 5, "ASSUMPTION: growth of grievance per unit of witnessed injustice (L1769).")
+    injustice_visibility: float = _p(
+        5.0, 0, 100, "ASSUMPTION: one unjust case among this many members present is enough "
+                     "for every member to have noticed (deflections and cases dropped were "
+                     "done in open meetings, L658, and remembered, L1769, L1912).")
 
     # --- Appeals ---------------------------------------------------------------------------
     appeal_rate: float = _p(
         0.04, 0, 1, "ASSUMPTION: monthly probability an expelled member appeals; appeals were "
                     "examined 'extremely slowly' (L1317).")
+    appeal_restraint_boost: float = _p(
+        3.0, 0, 100, "ASSUMPTION: at full restraint the appeal rate is 1 + this times the base "
+                     "rate (the June 1936 letter and the January 1938 plenum pressed for "
+                     "appeals, L1315-1323, L2163-2203).")
+    max_appeals: int = _p(
+        2, 0, 100, "ASSUMPTION: appeals an expelled member files at most (to the raikom, then "
+                   "higher; L1317).")
     reinstatement_base: float = _p(
         0.25, 0, 1, "1929: 22 % of expellees reinstated (L611), mostly passive workers (L613).")
 
@@ -175,6 +254,22 @@ class Parameters:
     formalism_after_repeat: float = _p(
         0.5, 0, 1, "ASSUMPTION: a region ordered to repeat works more carefully: its "
                    "formalism is multiplied by this (L816: 'meticulous documentation').")
+    cursory_formalism: float = _p(
+        0.5, 0, 1, "ASSUMPTION: a region whose perfunctoriness the center reads above this "
+                   "is ordered to repeat, as the 'formal-bureaucratic' Western Region was "
+                   "rebuked (L816, L886).")
+    obstruction_after_rebuke: float = _p(
+        0.7, 0, 1, "ASSUMPTION: a region rebuked for foot-dragging keeps this share of its "
+                   "obstruction (Smolensk's reaction was immediate, L818).")
+    distrust_per_rebuke: float = _p(
+        0.5, 0, 10, "ASSUMPTION: the center's distrust of a region grows by this with each "
+                    "rebuke for slowness (L952-954).")
+    distrust_per_repeat: float = _p(
+        1.0, 0, 10, "ASSUMPTION: distrust added by an order to repeat an operation, twice a "
+                    "rebuke's: cursory work was the graver fault (L802, L940).")
+    pressure_retention: float = _p(
+        0.9, 0, 1, "ASSUMPTION: share of the center's pressure on a region left after a month "
+                   "without new rebukes (pressure fades).")
 
     # --- 1937: elections, NKVD, regional leaders ---------------------------------------------
     election_base: float = _p(
@@ -192,6 +287,18 @@ class Parameters:
         "ASSUMPTION for the values; never tuned to the withheld 1937 counts.")
     cascade: float = _p(
         4.0, 1, 1000, "ASSUMPTION: arrests ran along chains of clients (L1994, L2025).")
+    arrest_weight_opposition: float = _p(
+        4.0, 0, 100, "ASSUMPTION: extra arrest hazard of a former oppositionist, relative to "
+                     "one; oppositionists were the first targets (L1447, L2035).")
+    arrest_weight_alien_past: float = _p(
+        1.0, 0, 100, "ASSUMPTION: extra arrest hazard of a member with a compromising past, "
+                     "relative to one (L2035).")
+    fused_arrest_share: float = _p(
+        0.5, 0, 1, "ASSUMPTION: once the channels fused, 'poor party work = wrecking' (L2006): "
+                   "the share of officials condemned from below who are handed to the NKVD.")
+    fused_meeting_independence: float = _p(
+        0.5, 0, 1, "ASSUMPTION: once the channels fused, meetings are this far out of the "
+                   "secretaries' reach (their protection 'stripped away', L2008).")
     local_nkvd_shield: float = _p(
         0.7, 0, 1, "ASSUMPTION: the local NKVD chief belonged to the family circle (L1775) "
                    "until the channels fused in July 1937 (L2004-2006).")

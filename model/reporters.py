@@ -13,7 +13,7 @@ from functools import partial
 
 import pandas as pd
 
-from model.agents import LEVELS, STATES
+from model.census import LEVELS, STATES
 
 # Monthly flows counted by the model (see PurgeModel.count).
 FLOWS = (

@@ -40,6 +40,18 @@ GROUNDS: tuple[str, ...] = (
 
 OUTCOMES: tuple[str, ...] = ("expel", "demote", "reprimand", "remove_from_post", "warn")
 
+# Reasons recorded for an expulsion: a ground, or "other" (none of the named grounds),
+# or the police's "enemy of the people", or criticism from below's "poor leadership"
+# (L1799). Their gravity is the parameter ``severity``, in this order.
+REASONS: tuple[str, ...] = (*GROUNDS, "other", "enemy_of_the_people", "poor_leadership")
+REASON_CODE: dict[str, int] = {name: code for code, name in enumerate(REASONS)}
+# Which grounds a lateral denunciation can be about, by visibility (Table 3.1, L836),
+# in the order of the parameter ``visibility_weights``.
+DENOUNCED_GROUNDS: tuple[str, ...] = ("alien_past", "misconduct", "indiscipline", "opposition",
+                                      "passivity")
+# Denunciation channels, and the police's (an expulsion's ``channel``).
+CHANNELS: tuple[str, ...] = ("screening", "lateral", "from_below", "from_above", "nkvd")
+
 
 # Elementwise helpers: numpy on arrays, the math module on plain numbers (a numpy ufunc
 # costs about a microsecond on one float, which the reference engine pays per member).
@@ -53,6 +65,10 @@ def _minimum(a, b):
 
 def _maximum(a, b):
     return np.maximum(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else max(a, b)
+
+
+def _floor(x):
+    return np.floor(x) if isinstance(x, np.ndarray) else math.floor(x)
 
 
 def _hazard_to_probability(hazard):
@@ -149,6 +165,35 @@ def protect_clients(is_client, patron_in_office, protection_strength, skilled, s
     return (1.0 - shield) * (1.0 - shield_skill)
 
 
+def case_protection(is_client, patron_in_office, machine, is_official, level_defence,
+                    screener_independence, protection_strength, skill_protection):
+    """Multiplier (<= 1) on the hazard of a case against a member: patron, skill and rank.
+
+    :func:`protect_clients` with the patron's strength scaled by his regional machine
+    (``protection_strength * machine``, at most 1; a stronger obkom machine, as
+    Rumiantsev's, L1463, shields more), times :func:`rank_shield`. Used alike by
+    screenings, by the investigation of denunciations and (through
+    :func:`nkvd_local_shield`) never by the police.
+
+    Args:
+        is_client: 1 if the member is a client of a secretary.
+        patron_in_office: 1 if that patron is still in office and not himself exposed.
+        machine: Strength of the region's machine (1 = typical).
+        is_official: 1 if the member holds an office.
+        level_defence: :func:`rank_shield`'s defence of his office (0 for the rank and file).
+        screener_independence: As in :func:`protect_clients`.
+        protection_strength: Share of the hazard a patron can remove (at ``machine`` 1).
+        skill_protection: Share of the hazard removed for skilled cadres.
+
+    Returns:
+        Hazard multiplier in [0, 1].
+    """
+    strength = _minimum(1.0, protection_strength * machine)
+    return (protect_clients(is_client, patron_in_office, strength, is_official, skill_protection,
+                            screener_independence)
+            * rank_shield(level_defence, screener_independence))
+
+
 def rank_shield(level_defence, screener_independence):
     """Multiplier (<= 1) on the hazard of an officeholder judged by those below or beside him.
 
@@ -192,7 +237,8 @@ def deflect_onto_passives(is_passive, is_client, is_official, deflection, pressu
     return 1.0 + defenceless * deflection * (1.0 + pressure) * (1.0 - screener_independence)
 
 
-def screening_probability(intensity, zeal, relative_risk, protection, deflection, formalism):
+def screening_probability(intensity, zeal, relative_risk, protection, deflection, formalism,
+                          formalism_blindness):
     """Probability that the review of one member in a screening finds him expellable.
 
     Combines the campaign's intensity (the book's expulsion rate for the operation,
@@ -207,13 +253,84 @@ def screening_probability(intensity, zeal, relative_risk, protection, deflection
         protection: :func:`protect_clients` multiplier.
         deflection: :func:`deflect_onto_passives` multiplier.
         formalism: The region's perfunctoriness, in [0, 1].
+        formalism_blindness: Share of cases a fully perfunctory screening misses.
 
     Returns:
         Probability in [0, 1).
     """
-    return _hazard_to_probability(
-        intensity * zeal * relative_risk * protection * deflection * (1.0 - 0.5 * formalism)
-    )
+    return _hazard_to_probability(intensity * zeal * relative_risk * protection * deflection
+                                  * (1.0 - formalism_blindness * formalism))
+
+
+def screening_verdict(u, intensity, zeal, relative_risk, protection, deflection, formalism,
+                      formalism_blindness):
+    """The review of one member in a screening, given his uniform draw ``u``.
+
+    A case is opened when ``u`` falls below :func:`screening_probability`. The same draw
+    tells which cases the local machine bent: a case opened only because the member was
+    defenceless ballast is *deflected* (L664, L693); a case not opened only because a
+    patron or rank shielded him is *shielded* (L713, L1463). Members who saw either
+    resent their leaders (:func:`witnessed_injustice`).
+
+    Args:
+        u: Uniform draw in [0, 1), one per member.
+        intensity: As in :func:`screening_probability`.
+        zeal: As in :func:`screening_probability`.
+        relative_risk: As in :func:`screening_probability`.
+        protection: As in :func:`screening_probability`.
+        deflection: As in :func:`screening_probability`.
+        formalism: As in :func:`screening_probability`.
+        formalism_blindness: As in :func:`screening_probability`.
+
+    Returns:
+        Tuple of 0/1 flags (case opened, deflected, shielded).
+    """
+    args = (intensity, zeal, relative_risk)
+    case = u < screening_probability(*args, protection, deflection, formalism,
+                                     formalism_blindness)
+    fair = u < screening_probability(*args, protection, 1.0, formalism, formalism_blindness)
+    unshielded = u < screening_probability(*args, 1.0, deflection, formalism,
+                                           formalism_blindness)
+    return case, case > fair, unshielded > case
+
+
+def case_reason(u, grounds, weights, baseline_risk):
+    """Which ground a screening case rests on: each in proportion to its weight.
+
+    Args:
+        u: Uniform draw in [0, 1).
+        grounds: 0/1 indicators in :data:`GROUNDS` order (as :func:`grounds_hazard`).
+        weights: The campaign's weight per ground.
+        baseline_risk: Weight of the "other" reasons (parameter ``baseline_risk``).
+
+    Returns:
+        Position in :data:`REASONS`: a ground, or ``len(GROUNDS)`` ("other").
+    """
+    target = u * (baseline_risk + grounds_hazard(grounds, weights))
+    reason = 0
+    cumulative = 0.0
+    for w, g in zip(weights, grounds, strict=True):
+        cumulative = cumulative + w * g
+        reason = reason + (target >= cumulative)
+    return reason
+
+
+def pick(u, probs):
+    """The position of a categorical draw: the first ``i`` with ``u < sum(probs[:i + 1])``.
+
+    Args:
+        u: Uniform draw in [0, 1).
+        probs: Sequence of probabilities (numbers or arrays) that sum to one.
+
+    Returns:
+        Position in ``probs`` (the last one if rounding leaves ``u`` above the total).
+    """
+    cumulative = 0.0
+    position = 0
+    for q in probs[:-1]:
+        cumulative = cumulative + q
+        position = position + (u >= cumulative)
+    return position
 
 
 def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticism,
@@ -275,7 +392,7 @@ def investigate(has_grounds, protection, true_support, false_support):
     return (false_support + (true_support - false_support) * has_grounds) * protection
 
 
-def choose_outcome(severity, is_member, is_official, leniency):
+def choose_outcome(severity, is_official, leniency, weights):
     """Probabilities of the five outcomes of a supported case.
 
     Of 323 supported denunciations in Smolensk city, 1935: 134 expelled, 48 reprimands,
@@ -286,26 +403,49 @@ def choose_outcome(severity, is_member, is_official, leniency):
 
     Args:
         severity: 0..1, gravity of the grounds (alien past, opposition ~1; passivity ~0).
-        is_member: 1 for a full member, 0 for a candidate.
         is_official: 1 if the member holds an office (he then loses it when removed).
         leniency: 0 normally; up to 1 under a restraining directive.
+        weights: The parameter ``outcome_weights``: expel (base, per unit of severity),
+            demote, remove from post (base, extra for an official), reprimand, warn.
 
     Returns:
         Tuple of probabilities in :data:`OUTCOMES` order; they sum to 1.
     """
-    expel = (0.25 + 0.5 * severity) * (1.0 - 0.5 * leniency)
-    demote = (0.15 * (1.0 - severity)) * (1.0 + leniency)
+    expel_base, expel_severity, demote_w, remove_base, remove_official, reprimand_w, warn_w = (
+        weights)
+    expel = (expel_base + expel_severity * severity) * (1.0 - 0.5 * leniency)
+    demote = (demote_w * (1.0 - severity)) * (1.0 + leniency)
     # "removed from their jobs" (Table 3.2) applies to anyone employed; officials, who
-    # also hold a party post, lose it more often. ASSUMPTION for the weights.
-    remove = 0.1 + 0.25 * is_official
-    reprimand = 0.20 * np.ones_like(severity)
-    warn = 0.30 * (1.0 + leniency)
+    # also hold a party post, lose it more often.
+    remove = remove_base + remove_official * is_official
+    reprimand = reprimand_w + 0.0 * severity
+    warn = warn_w * (1.0 + leniency)
     total = expel + demote + remove + reprimand + warn
-    del is_member  # members and candidates share the table; kept for the array engine
     return expel / total, demote / total, reprimand / total, remove / total, warn / total
 
 
-def disappear_from_rolls(base_rate, is_passive, is_recent, records_chaos):
+def screening_expels(severity, is_official, leniency, weights):
+    """Probability that a screening case ends in expulsion rather than demotion.
+
+    A screening commission expelled or, for a member "lacking political knowledge",
+    reduced him to candidate or sympathizer (L646); the two outcomes keep the odds they
+    have in :func:`choose_outcome`.
+
+    Args:
+        severity: As in :func:`choose_outcome`.
+        is_official: As in :func:`choose_outcome`.
+        leniency: As in :func:`choose_outcome`.
+        weights: As in :func:`choose_outcome`.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    expel, demote, *_ = choose_outcome(severity, is_official, leniency, weights)
+    return expel / (expel + demote)
+
+
+def disappear_from_rolls(base_rate, is_passive, is_recent, records_chaos, weight_passive,
+                         weight_recent):
     """Monthly probability that a member drifts away while staying on the rolls.
 
     Records chaos: members transferred or "simply disappeared" without being struck off
@@ -319,14 +459,18 @@ def disappear_from_rolls(base_rate, is_passive, is_recent, records_chaos):
         is_passive: 1 if passive.
         is_recent: 1 if joined 1929 or later.
         records_chaos: 0..1, how chaotic the records are (1 before the *proverka*).
+        weight_passive: Extra hazard of a passive member (relative to 1).
+        weight_recent: Extra hazard of a recent recruit (relative to 1).
 
     Returns:
         Probability in [0, 1).
     """
-    return _hazard_to_probability(base_rate * (1.0 + 2.0 * is_passive + is_recent) * records_chaos)
+    return _hazard_to_probability(
+        base_rate * (1.0 + weight_passive * is_passive + weight_recent * is_recent)
+        * records_chaos)
 
 
-def discover_dead_soul(records_check, formalism):
+def discover_dead_soul(records_check, formalism, formalism_blindness):
     """Probability that a screening finds a "dead soul" on the rolls and strikes it off.
 
     Screenings uncovered the gap between records and real membership (L697-703; the
@@ -335,11 +479,12 @@ def discover_dead_soul(records_check, formalism):
     Args:
         records_check: The campaign's attention to records (*uchet*), 0..1.
         formalism: The region's perfunctoriness, 0..1.
+        formalism_blindness: Share a fully perfunctory screening misses.
 
     Returns:
         Probability in [0, 1].
     """
-    return records_check * (1.0 - 0.5 * formalism)
+    return records_check * (1.0 - formalism_blindness * formalism)
 
 
 def reinstate_on_appeal(reason_severity, is_worker, restraint, base):
@@ -365,7 +510,7 @@ def reinstate_on_appeal(reason_severity, is_worker, restraint, base):
 
 
 def monitor_region(reported_progress, national_progress, planned_progress, reported_formalism,
-                   too_fast, too_slow):
+                   too_fast, too_slow, cursory_formalism):
     """The center's reading of one region's noisy report: (rebuke_slow, order_repeat).
 
     The center read the regions' reports and rebuked both those going too slowly and
@@ -384,12 +529,13 @@ def monitor_region(reported_progress, national_progress, planned_progress, repor
             (inspectors, complaints at meetings, L800, L886).
         too_fast: Progress above ``too_fast * national_progress`` is judged cursory.
         too_slow: Progress below ``too_slow * planned_progress`` is judged foot-dragging.
+        cursory_formalism: Reported formalism above this is judged cursory.
 
     Returns:
         Tuple of 0/1 flags (rebuke for slowness, order to repeat for cursory work).
     """
     cursory = np.maximum(reported_progress > too_fast * national_progress,
-                         reported_formalism > 0.5) * 1
+                         reported_formalism > cursory_formalism) * 1
     slow = (reported_progress < too_slow * planned_progress) * (1 - cursory)
     return slow, cursory
 
@@ -416,7 +562,7 @@ def secret_ballot_turnover(grievance, level_defence, criticism, base):
 
 
 def arrest_hazard(base, level_exposure, opposition, alien_past, patron_fallen, cascade,
-                  local_shield):
+                  local_shield, weight_opposition, weight_alien_past):
     """Monthly probability of arrest by the NKVD, bypassing the secretaries.
 
     The Ezhovshchina hit leaders more than the rank and file (L2037), former
@@ -434,11 +580,14 @@ def arrest_hazard(base, level_exposure, opposition, alien_past, patron_fallen, c
         patron_fallen: 1 if the member's patron has fallen.
         cascade: Multiplier for clients of a fallen patron.
         local_shield: 0..1, protection by the local NKVD for clients of a standing patron.
+        weight_opposition: Extra hazard of a former oppositionist (relative to 1).
+        weight_alien_past: Extra hazard of a compromising past (relative to 1).
 
     Returns:
         Probability in [0, 1).
     """
-    hazard = base * level_exposure * (1.0 + 4.0 * opposition + alien_past)
+    hazard = base * level_exposure * (1.0 + weight_opposition * opposition
+                                      + weight_alien_past * alien_past)
     hazard = hazard * (1.0 + (cascade - 1.0) * patron_fallen)
     return _hazard_to_probability(hazard * (1.0 - local_shield))
 
@@ -498,13 +647,12 @@ def grievance_growth(grievance, witnessed_injustice, rate):
     return grievance + (1.0 - grievance) * rate * witnessed_injustice
 
 
-def visible_grounds(alien_past, misconduct, indiscipline, opposition, is_passive):
+def visible_grounds(alien_past, misconduct, indiscipline, opposition, is_passive, weights):
     """How much there is to denounce about a member, 0..1.
 
     Alien connections and misconduct were the usual *fakti*: over a third of the
     Smolensk denunciations of 1935 were for kulak or nepman connections and another third
-    for personal, financial or moral misconduct (Table 3.1, L836). ASSUMPTION for the
-    weights, ordered as in Table 3.1.
+    for personal, financial or moral misconduct (Table 3.1, L836).
 
     Args:
         alien_past: 1 for a member with kulak, nepman or other alien connections.
@@ -512,62 +660,147 @@ def visible_grounds(alien_past, misconduct, indiscipline, opposition, is_passive
         indiscipline: 1 for violations of party discipline.
         opposition: 1 for a former oppositionist.
         is_passive: 1 for a passive member.
+        weights: The parameter ``visibility_weights``, in :data:`DENOUNCED_GROUNDS` order.
 
     Returns:
         Visibility in [0, 1].
     """
-    return _minimum(1.0, 0.6 * alien_past + 0.5 * misconduct + 0.3 * indiscipline
-                      + 0.6 * opposition + 0.2 * is_passive)
+    w_alien, w_misconduct, w_indiscipline, w_opposition, w_passive = weights
+    return _minimum(1.0, w_alien * alien_past + w_misconduct * misconduct
+                    + w_indiscipline * indiscipline + w_opposition * opposition
+                    + w_passive * is_passive)
 
 
-def witnessed_injustice(injustices, members_present):
+def visible_reason(u, alien_past, misconduct, indiscipline, opposition, is_passive):
+    """What a peer's lateral denunciation is about: one of the member's visible grounds.
+
+    Alien connections, misconduct, indiscipline, opposition or passivity (Table 3.1,
+    L836), each the member visibly has equally likely; "other" when he has none.
+
+    Args:
+        u: Uniform draw in [0, 1).
+        alien_past: 1 for a member with alien connections.
+        misconduct: 1 for misconduct.
+        indiscipline: 1 for violations of discipline.
+        opposition: 1 for a former oppositionist.
+        is_passive: 1 for a passive member.
+
+    Returns:
+        Position in :data:`REASONS`.
+    """
+    flags = (alien_past, misconduct, indiscipline, opposition, is_passive)
+    count = sum(1 * f for f in flags)
+    k = _floor(u * count)  # the k-th (from 0) of the visible grounds
+    reason = REASON_CODE["other"] + 0 * count
+    seen = 0
+    for ground, f in zip(DENOUNCED_GROUNDS, flags, strict=True):
+        seen = seen + f
+        reason = reason + f * (seen == k + 1) * (REASON_CODE[ground] - REASON_CODE["other"])
+    return reason
+
+
+def accusation(channel, is_passive, misconduct, reason_visible, poor_leadership_grounded):
+    """The reason a denunciation gives, and how far it is grounded (0..1), by channel.
+
+    Criticism from below accused officials of "poor leadership" (L1799), grounded where
+    there was misconduct and in part otherwise (parameter ``poor_leadership_grounded``);
+    secretaries denouncing from above "unmasked" passives (L1675) or, against active
+    critics, charged indiscipline (L1703), grounded only for the passive; a peer's
+    lateral denunciation is about a visible ground (:func:`visible_reason`), grounded
+    unless it names none.
+
+    Args:
+        channel: "lateral", "from_below" or "from_above".
+        is_passive: 1 for a passive member.
+        misconduct: 1 for a member with misconduct.
+        reason_visible: :func:`visible_reason` (read for lateral denunciations only).
+        poor_leadership_grounded: The parameter of that name.
+
+    Returns:
+        Tuple (position in :data:`REASONS`, grounded 0..1).
+    """
+    zero = 0 * is_passive
+    if channel == "from_below":
+        return (zero + REASON_CODE["poor_leadership"],
+                poor_leadership_grounded + (1.0 - poor_leadership_grounded) * misconduct)
+    if channel == "from_above":
+        passivity, indiscipline = REASON_CODE["passivity"], REASON_CODE["indiscipline"]
+        return zero + indiscipline + (passivity - indiscipline) * is_passive, 1.0 * is_passive
+    return reason_visible, 1.0 * (reason_visible != REASON_CODE["other"])
+
+
+def handed_to_police(fused, channel, outcome, fused_arrest_share):
+    """Probability that an official condemned from below is handed to the NKVD.
+
+    Once the criticism and police channels fused in July 1937, "poor party work =
+    wrecking" (L2006): an expulsion or removal voted from below could end in arrest.
+
+    Args:
+        fused: 1 once the channels have fused.
+        channel: The denunciation's channel.
+        outcome: Position in :data:`OUTCOMES` of the case's outcome.
+        fused_arrest_share: Share of such cases handed over.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    condemned = ((outcome == OUTCOMES.index("expel"))
+                 + (outcome == OUTCOMES.index("remove_from_post")))
+    return fused_arrest_share * fused * (channel == "from_below") * condemned
+
+
+def witnessed_injustice(injustices, members_present, visibility):
     """Share of an organization's screening that its members saw as unjust, 0..1.
 
     Deflections onto passives and cases dropped for clients were done in open meetings
-    (L658) and remembered (L1769, L1912). ASSUMPTION: one unjust case in five members is
-    enough for everyone to have noticed.
+    (L658) and remembered (L1769, L1912).
 
     Args:
         injustices: Deflected plus shielded cases in the organization this month.
         members_present: Members present at the screening (> 0).
+        visibility: One unjust case among this many members is noticed by all
+            (parameter ``injustice_visibility``).
 
     Returns:
         Share in [0, 1].
     """
-    return _minimum(1.0, 5.0 * injustices / _maximum(members_present, 1))
+    return _minimum(1.0, visibility * injustices / _maximum(members_present, 1))
 
 
-def appeal_probability(appeal_rate, restraint, appeals_made):
+def appeal_probability(appeal_rate, restraint, appeals_made, restraint_boost, max_appeals):
     """Monthly probability that an expelled member files an appeal.
 
     Appeals were examined "extremely slowly" (L1317) until the June 1936 letter and the
-    January 1938 plenum pressed for them (L1315-1323, L2163-2203). ASSUMPTION: restraint
-    quadruples the rate at most; no more than two appeals per member.
+    January 1938 plenum pressed for them (L1315-1323, L2163-2203).
 
     Args:
         appeal_rate: Base monthly appeal rate.
         restraint: 0..1, the center's push for reinstatements.
         appeals_made: Appeals already filed by the member.
+        restraint_boost: At full restraint the rate is ``1 + restraint_boost`` times the base.
+        max_appeals: Appeals a member may file at most.
 
     Returns:
         Probability in [0, 1].
     """
-    return _minimum(1.0, appeal_rate * (1.0 + 3.0 * restraint)) * (appeals_made < 2)
+    return (_minimum(1.0, appeal_rate * (1.0 + restraint_boost * restraint))
+            * (appeals_made < max_appeals))
 
 
-def promote_candidate(frozen):
+def promote_candidate(frozen, candidacy_months):
     """Monthly probability that a candidate becomes a full member.
 
     Promotion from candidate to member stopped with admissions in 1933 (L734) and resumed
-    in November 1936 (L1107). ASSUMPTION: a candidacy of about 18 months.
+    in November 1936 (L1107).
 
     Args:
         frozen: 1 while admissions (and promotions) are frozen.
+        candidacy_months: Mean length of a candidacy (parameter ``promotion_months``).
 
     Returns:
         Probability in [0, 1].
     """
-    return (1.0 / 18.0) * (1 - frozen)
+    return (1.0 / candidacy_months) * (1 - frozen)
 
 
 def nkvd_local_shield(local_nkvd_shield, protected, fused):
@@ -585,3 +818,60 @@ def nkvd_local_shield(local_nkvd_shield, protected, fused):
         Shield in [0, 1] (the ``local_shield`` of :func:`arrest_hazard`).
     """
     return local_nkvd_shield * protected * (1 - fused)
+
+
+def rebuke_for_slowness(pressure, obstruction, distrust, rebuke_pressure,
+                        obstruction_after_rebuke, distrust_per_rebuke):
+    """A region rebuked for foot-dragging: more pressure, less obstruction, more distrust.
+
+    The center rebuked regions going too slowly (L668, L952-954); Smolensk's reaction to
+    the rebuke of June 27, 1935 was immediate (L816-818).
+
+    Args:
+        pressure: The center's pressure on the region before the rebuke.
+        obstruction: The region's foot-dragging before the rebuke.
+        distrust: The center's distrust of the region before the rebuke.
+        rebuke_pressure: Pressure a rebuke adds (parameter).
+        obstruction_after_rebuke: Share of obstruction kept (parameter).
+        distrust_per_rebuke: Distrust a rebuke adds (parameter).
+
+    Returns:
+        Tuple (pressure, obstruction, distrust) after the rebuke.
+    """
+    return (pressure + rebuke_pressure, obstruction * obstruction_after_rebuke,
+            distrust + distrust_per_rebuke)
+
+
+def order_to_repeat(pressure, formalism, distrust, rebuke_pressure, formalism_after_repeat,
+                    distrust_per_repeat):
+    """A region ordered to repeat an operation from the beginning (L802, L940).
+
+    It is pressed harder, works more carefully ("meticulous documentation", L816) and is
+    trusted less.
+
+    Args:
+        pressure: The center's pressure on the region before the order.
+        formalism: The region's perfunctoriness before the order.
+        distrust: The center's distrust of the region before the order.
+        rebuke_pressure: Pressure the order adds (parameter).
+        formalism_after_repeat: Share of formalism kept (parameter).
+        distrust_per_repeat: Distrust the order adds (parameter).
+
+    Returns:
+        Tuple (pressure, formalism, distrust) after the order.
+    """
+    return (pressure + rebuke_pressure, formalism * formalism_after_repeat,
+            distrust + distrust_per_repeat)
+
+
+def fade_pressure(pressure, retention):
+    """The center's pressure on a region a month later, without new rebukes (ASSUMPTION).
+
+    Args:
+        pressure: Pressure now (>= 0).
+        retention: Share kept (parameter ``pressure_retention``).
+
+    Returns:
+        Pressure next month.
+    """
+    return pressure * retention

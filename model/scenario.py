@@ -18,6 +18,7 @@ from typing import Any
 
 from model.params import ParameterError, Parameters
 from model.rules import GROUNDS
+from model.variants import UnknownVariantError, variant
 
 CONDUCTORS = ("commission", "secretaries", "rank_and_file", "nkvd")
 
@@ -150,10 +151,20 @@ class Scenario:
 
 
     def with_variant(self, name: str) -> Scenario:
-        """The scenario under a named explanation (:mod:`model.variants`)."""
-        from model.variants import apply_variant
+        """The scenario under a named explanation (:mod:`model.variants`).
 
-        return apply_variant(self, name)
+        The variant's parameters override the scenario's, its region traits replace the
+        regions', and its campaign edit is applied to every campaign.
+        """
+        try:
+            v = variant(name)
+        except UnknownVariantError as err:
+            raise ScenarioError(str(err)) from None
+        out = self.with_parameters(**v.parameters) if v.parameters else self
+        regions = tuple(dataclasses.replace(r, **v.regions) for r in out.regions)
+        campaigns = (tuple(v.campaigns(c) for c in out.campaigns) if v.campaigns
+                     else out.campaigns)
+        return dataclasses.replace(out, regions=regions, campaigns=campaigns, variant=name)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
         """A copy with parameters and campaign fields overridden, all validated.

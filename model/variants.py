@@ -11,12 +11,13 @@ line.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model.scenario import Campaign, Scenario
+    from model.scenario import Campaign
 
 
 @dataclass(frozen=True)
@@ -125,19 +126,18 @@ ABLATIONS = ("no-protection", "no-deflection", "no-records-chaos", "no-criticism
              "obedient-secretaries")
 
 
-def apply_variant(scenario: Scenario, name: str) -> Scenario:
-    """The scenario under variant ``name`` (its own parameters kept where not overridden)."""
-    from model.scenario import ScenarioError
+class UnknownVariantError(ValueError):
+    """A variant name that is not in :data:`VARIANTS` (one line, with a suggestion)."""
 
+
+def variant(name: str) -> Variant:
+    """The variant called ``name``.
+
+    Raises:
+        UnknownVariantError: one line naming the closest known variant.
+    """
     if name not in VARIANTS:
-        import difflib
-
         hint = difflib.get_close_matches(name, list(VARIANTS), n=1)
-        raise ScenarioError(f"unknown variant '{name}'" + (f" (did you mean '{hint[0]}'?)"
-                                                           if hint else "")
-                            + f"; variants: {', '.join(VARIANTS)}")
-    v = VARIANTS[name]
-    out = scenario.with_parameters(**v.parameters) if v.parameters else scenario
-    regions = tuple(dataclasses.replace(r, **v.regions) for r in out.regions)
-    campaigns = tuple(v.campaigns(c) for c in out.campaigns) if v.campaigns else out.campaigns
-    return dataclasses.replace(out, regions=regions, campaigns=campaigns, variant=name)
+        raise UnknownVariantError(f"unknown variant '{name}'" + (
+            f" (did you mean '{hint[0]}'?)" if hint else "") + f"; variants: {', '.join(VARIANTS)}")
+    return VARIANTS[name]

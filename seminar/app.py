@@ -20,7 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from mesa.visualization import SolaraViz  # noqa: E402
 
 from experiments import history  # noqa: E402
-from model.agents import ARRESTED, EXPELLED, LEVELS  # noqa: E402
+from model.census import ARRESTED, EXPELLED, LEVELS  # noqa: E402
 from model.params import Parameters  # noqa: E402
 from model.reporters import expulsions_table, yearly_table  # noqa: E402
 from model.variants import VARIANTS  # noqa: E402

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import ArrayPurgeModel, PurgeModel, engine_class, load_scenario
-from model.agents import DISTRICT_SECRETARY, PPO_SECRETARY, REGIONAL_SECRETARY, STATES
 from model.arrays import IN_PARTY_MAX, NONE
+from model.census import DISTRICT_SECRETARY, PPO_SECRETARY, REGIONAL_SECRETARY, STATES
 from model.reporters import expulsions_table, monthly_table, yearly_table
 from tests.conftest import run_until
 
@@ -33,10 +33,10 @@ def _check_invariants(model: ArrayPurgeModel) -> None:
     assert (m.ppo[sec] == np.flatnonzero(model.ppo_secretary != NONE)).all()
     dist = model.district_secretary[model.district_secretary != NONE]
     assert (m.office[dist] == DISTRICT_SECRETARY).all()
-    for r, region in enumerate(model.regions):
-        if region.secretary != NONE:
-            assert m.office[region.secretary] == REGIONAL_SECRETARY
-            assert model.ppo_region[m.ppo[region.secretary]] == r
+    for r, sec in enumerate(model.regional_secretary):
+        if sec != NONE:
+            assert m.office[sec] == REGIONAL_SECRETARY
+            assert model.ppo_region[m.ppo[sec]] == r
     # the index of members by organization covers every row exactly once
     assert len(model.order) == n and (np.sort(model.order) == np.arange(n)).all()
     assert (np.diff(model.starts) == np.bincount(m.ppo[:n], minlength=model.n_ppos)).all()
@@ -96,8 +96,8 @@ def test_both_engines_speak_the_same_vocabulary():
 
     Only the Old Bolsheviks, whom no historical campaign targets, never appear.
     """
-    from model.agents import LEVELS, ORIGINS
     from model.arrays import CHANNELS, REASONS
+    from model.census import LEVELS, ORIGINS
 
     scenario = load_scenario()
     expected = {

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from model import ArrayPurgeModel, PurgeModel
-from model.agents import DISTRICT_SECRETARY, LEVELS
 from model.arrays import IN_PARTY_MAX, NONE, WORKER
+from model.census import DISTRICT_SECRETARY, LEVELS
 from model.reporters import expulsions_table, monthly_table
 from tests.conftest import campaign, edited_scenario, run_until
 
@@ -34,13 +34,13 @@ def _runs(engine, until="1939-12", scenario=None, **params):
 
 
 def _start(model):
-    """Rank and file present in January 1933: ids as in the expulsions table, client flags."""
+    """Rank and file present in January 1933: rows (the expulsions table's member_id), clients."""
     if isinstance(model, ArrayPurgeModel):
         m = model.m
         idx = np.flatnonzero((m.view("state") <= IN_PARTY_MAX) & (m.view("office") == 0))
         return idx, m.patron[idx] != NONE
     start = [m for m in model.members if m.in_party and not m.is_official]
-    return (np.array([m.unique_id for m in start]),
+    return (np.array([m.row for m in start]),
             np.array([m.patron is not None for m in start]))
 
 
@@ -85,14 +85,15 @@ def test_a_stronger_regional_machine_shields_its_clients_in_screenings(engine):
     """A machine's reach scales its secretaries' protection (L397-399, L713).
 
     Clients' screening-expulsion rate relative to non-clients, all regions' machine 1.4
-    against 0.25 (protection 0.98 against 0.18). Measured: 0.54 against 0.94 (agents),
-    0.54 against 1.00 (arrays); 0.76 and 0.74 with machine 1.
+    against 0.25 (protection 0.98 against 0.18). Measured over four sets of three seeds:
+    0.56-0.65 against 0.93-1.05 (agents), 0.54-0.63 against 0.90-1.00 (arrays); 0.70-0.82
+    with machine 1, which is what both would be if the machine were ignored.
     """
     strong = client_ratio(engine, "screening", _regions_with(1.4), client_share=0.3,
                           deflection=0.0)
     weak = client_ratio(engine, "screening", _regions_with(0.25), client_share=0.3,
                         deflection=0.0)
-    assert strong < 0.62 and weak > 0.82
+    assert strong < 0.69 and weak > 0.85 and weak - strong > 0.2
 
 
 def _resolved_support(engine, machine: float) -> float:
@@ -109,10 +110,12 @@ def test_a_stronger_regional_machine_gets_denunciations_of_its_clients_dismissed
     """The machine protects its people in the investigation of *fakti* too (L1463).
 
     Half the rank and file are clients. Supported share of resolved denunciations, all
-    regions' machine 1.4 against 0.25: measured 0.36 against 0.73 (agents), 0.37
-    against 0.74 (arrays); 0.55 and 0.58 with machine 1.
+    regions' machine 1.4 against 0.25, measured over four sets of three seeds: 0.39-0.51
+    against 0.67-0.75 (agents), 0.46-0.47 against 0.71-0.76 (arrays); 0.52-0.59 with
+    machine 1, which is what both would be if the machine were ignored.
     """
-    assert _resolved_support(engine, 1.4) < 0.45 and _resolved_support(engine, 0.25) > 0.65
+    strong, weak = _resolved_support(engine, 1.4), _resolved_support(engine, 0.25)
+    assert strong < 0.53 and weak > 0.64 and weak - strong > 0.15
 
 
 def _chistka_leaders_share(engine, conductor: str) -> float:
@@ -224,12 +227,13 @@ def _police_leaders_share(engine, **params) -> float:
 def test_the_police_channel_reaches_leaders_that_screenings_spare(engine):
     """'Leaders were much more likely to fall' (L2037): the arrest exposure of office.
 
-    Leaders' share of NKVD arrests with the default exposure against a flat one: measured
-    0.57 against 0.28 (agents), 0.63 against 0.27 (arrays).
+    Leaders' share of NKVD arrests with the default exposure against a flat one, measured
+    over four sets of three seeds: 0.51-0.71 against 0.22-0.39 (agents), 0.59-0.64
+    against 0.21-0.40 (arrays).
     """
     default = _police_leaders_share(engine)
     flat = _police_leaders_share(engine, arrest_exposure=(1.0, 1.0, 1.0, 1.0, 1.0))
-    assert default > 0.48 and flat < 0.35
+    assert default > 0.46 and flat < 0.45 and default - flat > 0.1
 
 
 def test_restraint_brings_reinstatements(engine):

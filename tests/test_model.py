@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import PurgeModel
-from model.agents import IN_PARTY, LEVELS, REGIONAL_SECRETARY, STATES, Member
+from model.agents import Member
+from model.census import IN_PARTY, LEVELS, REGIONAL_SECRETARY, STATES
 from model.reporters import expulsions_table, monthly_table, yearly_table
 from tests.conftest import run_until, small_model
 

@@ -2,8 +2,9 @@
 
 A parameter that changes no output is either dead code or a mechanism that the calendar
 never reaches; either way users sweeping it would learn nothing. Each parameter is moved
-half-way towards the far end of its range (shares to a uniform split) and the historical
-scenario run with one seed; an unchanged monthly table means the parameter is inert. The
+half-way towards the far end of its range (shares to a uniform split; of a tuple, the
+first element) and the historical
+scenario run with one seed; unchanged monthly and expulsion tables mean the parameter is inert. The
 inert ones must be exactly those documented in
 :data:`model.params.INERT_ON_THE_HISTORICAL_CALENDAR`, each with its reason.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from model import ArrayPurgeModel
 from model.params import INERT_ON_THE_HISTORICAL_CALENDAR, Parameters
-from model.reporters import monthly_table
+from model.reporters import expulsions_table, monthly_table
 
 SCALE = 4000
 
@@ -27,17 +29,19 @@ def _moved(f: dataclasses.Field):
     default = f.default
     if f.name == "cohort_shares":  # shares are normalised: halving them changes nothing
         return tuple(1.0 / len(default) for _ in default)
-    if isinstance(default, tuple):
-        return tuple(0.5 * v if v else 0.5 for v in default)
+    if isinstance(default, tuple):  # the first element (moving all may cancel out:
+        first = default[0]           # outcome weights are normalised)
+        return (0.5 * first if first else 0.5, *default[1:])
     far = hi if (hi - default) >= (default - lo) else lo
     return default + 0.5 * (far - default)
 
 
 def _monthly(**overrides):
+    """The monthly table and the expulsions table of one run, side by side."""
     model = ArrayPurgeModel(rng=1, n_members=SCALE, **overrides)
     while not model.finished:
         model.step()
-    return monthly_table(model)
+    return pd.concat([monthly_table(model), expulsions_table(model)], axis=1)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,7 @@ def test_inert_parameters_are_exactly_the_documented_ones(inert):
 
 
 def test_each_inert_parameter_says_why_and_purges_parameters_shows_it(capsys):
-    from experiments.cli import main
+    from experiments.cli.main import main
 
     for name, reason in INERT_ON_THE_HISTORICAL_CALENDAR.items():
         assert len(reason) > 80 and "L" in reason, name

@@ -9,6 +9,7 @@ from model import rules
 unit = st.floats(0, 1)
 nonneg = st.floats(0, 20)
 flag = st.sampled_from([0, 1])
+W = (0.25, 0.5, 0.15, 0.1, 0.25, 0.2, 0.3)  # the default outcome_weights
 
 
 @given(unit, unit, unit, flag, unit)
@@ -44,21 +45,21 @@ def test_deflection_hits_only_defenceless_passives(deflection, pressure, indepen
                                            independence) == 1.0
 
 
-@given(st.floats(0, 1), flag, flag, unit)
-def test_outcomes_are_a_distribution(severity, member, official, leniency):
-    probs = rules.choose_outcome(severity, member, official, leniency)
+@given(st.floats(0, 1), flag, unit)
+def test_outcomes_are_a_distribution(severity, official, leniency):
+    probs = rules.choose_outcome(severity, official, leniency, W)
     assert len(probs) == len(rules.OUTCOMES)
     assert all(0 <= p <= 1 for p in probs)
     assert abs(sum(probs) - 1) < 1e-9
     removal = rules.OUTCOMES.index("remove_from_post")
-    assert rules.choose_outcome(severity, member, 1, leniency)[removal] >= \
-        rules.choose_outcome(severity, member, 0, leniency)[removal]
+    assert rules.choose_outcome(severity, 1, leniency, W)[removal] >= \
+        rules.choose_outcome(severity, 0, leniency, W)[removal]
 
 
 @given(st.floats(0, 0.99), flag, unit)
 def test_graver_grounds_mean_more_expulsion_and_fewer_reinstatements(severity, worker, restraint):
     graver = min(1.0, severity + 0.01)
-    assert rules.choose_outcome(graver, 1, 0, 0)[0] >= rules.choose_outcome(severity, 1, 0, 0)[0]
+    assert rules.choose_outcome(graver, 0, 0, W)[0] >= rules.choose_outcome(severity, 0, 0, W)[0]
     assert rules.reinstate_on_appeal(graver, worker, restraint, 0.25) <= \
         rules.reinstate_on_appeal(severity, worker, restraint, 0.25) + 1e-12
 
@@ -87,9 +88,9 @@ def test_secret_ballots_never_remove_a_regional_secretary(grievance, criticism, 
 
 @given(st.floats(0, 0.1), st.floats(1, 20), st.floats(1, 20), unit)
 def test_leaders_and_clients_of_fallen_patrons_are_more_exposed(base, exposure, cascade, shield):
-    rank_and_file = rules.arrest_hazard(base, 1.0, 0, 0, 0, cascade, shield)
-    leader = rules.arrest_hazard(base, exposure, 0, 0, 0, cascade, shield)
-    exposed = rules.arrest_hazard(base, 1.0, 0, 0, 1, cascade, shield)
+    rank_and_file = rules.arrest_hazard(base, 1.0, 0, 0, 0, cascade, shield, 4.0, 1.0)
+    leader = rules.arrest_hazard(base, exposure, 0, 0, 0, cascade, shield, 4.0, 1.0)
+    exposed = rules.arrest_hazard(base, 1.0, 0, 0, 1, cascade, shield, 4.0, 1.0)
     assert rank_and_file <= leader and rank_and_file <= exposed
 
 
@@ -121,9 +122,9 @@ def test_rules_give_the_same_answer_on_arrays_as_on_scalars(rows):
                                 row[5], row[6], 1.0)
         for v, s in zip(vector, scalar, strict=True):
             assert np.isclose(v[i], s)
-    out = rules.choose_outcome(severity, 1, official, restraint)
+    out = rules.choose_outcome(severity, official, restraint, W)
     for i, row in enumerate(rows):
-        for v, s in zip(out, rules.choose_outcome(row[1], 1, row[3], row[2]), strict=True):
+        for v, s in zip(out, rules.choose_outcome(row[1], row[3], row[2], W), strict=True):
             assert np.isclose(v[i], s)
     assert np.allclose(rules.reinstate_on_appeal(severity, passive, restraint, 0.25),
                        [rules.reinstate_on_appeal(r[1], r[4], r[2], 0.25) for r in rows])
@@ -131,9 +132,9 @@ def test_rules_give_the_same_answer_on_arrays_as_on_scalars(rows):
 
 def test_monitor_flags_cursory_and_slow_regions():
     """Kursk at 67 % against a national 33 % is cursory (L802); far behind plan is slow."""
-    slow, repeat = rules.monitor_region(0.67, 0.33, 0.33, 0.1, 1.6, 0.4)
+    slow, repeat = rules.monitor_region(0.67, 0.33, 0.33, 0.1, 1.6, 0.4, 0.5)
     assert (slow, repeat) == (0, 1)
-    slow, repeat = rules.monitor_region(0.05, 0.33, 0.66, 0.1, 1.6, 0.4)
+    slow, repeat = rules.monitor_region(0.05, 0.33, 0.66, 0.1, 1.6, 0.4, 0.5)
     assert (slow, repeat) == (1, 0)
-    assert rules.monitor_region(0.33, 0.33, 0.33, 0.1, 1.6, 0.4) == (0, 0)
-    assert rules.monitor_region(0.33, 0.33, 0.33, 0.8, 1.6, 0.4) == (0, 1)  # formalism
+    assert rules.monitor_region(0.33, 0.33, 0.33, 0.1, 1.6, 0.4, 0.5) == (0, 0)
+    assert rules.monitor_region(0.33, 0.33, 0.33, 0.8, 1.6, 0.4, 0.5) == (0, 1)  # formalism

@@ -23,6 +23,14 @@ def p(hazard: float) -> float:
     return 1.0 - exp(-hazard)
 
 
+# The default weights of the parameters outcome_weights and visibility_weights.
+W = (0.25, 0.5, 0.15, 0.1, 0.25, 0.2, 0.3)
+V = (0.6, 0.5, 0.3, 0.6, 0.2)
+# Chistka weights per ground, in GROUNDS order.
+CHISTKA = (1.0, 1.5, 1.5, 1.2, 0.3, 2.0, 0.5, 0.0)
+# Positions in REASONS: the eight grounds, then other, enemy_of_the_people, poor_leadership.
+PASSIVITY, ALIEN, MISCONDUCT, INDISCIPLINE, OPPOSITION, OTHER, POOR = 0, 1, 2, 3, 6, 8, 10
+
 # rule name -> rows of (arguments, expected value); a tuple-valued rule expects a tuple.
 TABLES: dict[str, list[tuple[tuple, object]]] = {
     # floor + (1 - floor) * exp(-months / decay)
@@ -61,6 +69,15 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0, 1, 0.7, 0, 0.4, 0.0), 1.0),           # not a client
         ((1, 1, 1.0, 1, 1.0, 1.0), 1.0),           # fully independent screener
     ],
+    # protect_clients(client, in office, min(1, strength * machine), official, skill,
+    # independence) * rank_shield(defence, independence)
+    "case_protection": [
+        ((1, 1, 1.0, 0, 0.0, 0.0, 0.7, 0.4), 0.3),
+        ((1, 1, 2.0, 0, 0.0, 0.0, 0.7, 0.4), 0.0),          # a strong machine, capped at 1
+        ((1, 1, 0.5, 0, 0.0, 0.0, 0.7, 0.4), 0.65),         # 1 - 0.35
+        ((0, 0, 1.0, 1, 0.6, 0.5, 0.7, 0.4), 0.416),        # 0.8 * 0.52
+        ((1, 1, 1.0, 1, 1.0, 0.0, 0.7, 0.4), 0.0),          # an obkom secretary
+    ],
     # 1 - level * (1 - independence * (1 - level))
     "rank_shield": [
         ((0.0, 0.5), 1.0),
@@ -79,12 +96,40 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0, 0, 0, 1.5, 0.5, 0.0), 1.0),           # nor an active member
         ((1, 0, 0, 1.5, 0.5, 1.0), 1.0),           # an independent body does not deflect
     ],
-    # 1 - exp(-intensity * zeal * risk * protection * deflection * (1 - formalism / 2))
+    # 1 - exp(-intensity * zeal * risk * protection * deflection * (1 - blind * formalism))
     "screening_probability": [
-        ((1.1, 1.0, 1.0, 1.0, 1.0, 0.0), p(1.1)),
-        ((1.1, 1.0, 1.0, 1.0, 1.0, 0.6), p(0.77)),           # 1.1 * 0.7
-        ((0.19, 0.7, 2.0, 0.3, 2.5, 1.0), p(0.09975)),       # 0.19*0.7*2*0.3*2.5*0.5
-        ((0.0, 1.0, 5.0, 1.0, 3.0, 0.0), 0.0),
+        ((1.1, 1.0, 1.0, 1.0, 1.0, 0.0, 0.5), p(1.1)),
+        ((1.1, 1.0, 1.0, 1.0, 1.0, 0.6, 0.5), p(0.77)),           # 1.1 * 0.7
+        ((0.19, 0.7, 2.0, 0.3, 2.5, 1.0, 0.5), p(0.09975)),       # 0.19*0.7*2*0.3*2.5*0.5
+        ((0.0, 1.0, 5.0, 1.0, 3.0, 0.0, 0.5), 0.0),
+        ((1.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0), 0.0),               # blind formalism
+    ],
+    # case: u < p(all); deflected: a case only because of deflection; shielded: no case
+    # only because of protection
+    "screening_verdict": [
+        ((0.5, 1.1, 1.0, 1.0, 1.0, 1.0, 0.0, 0.5), (1, 0, 0)),     # 0.5 < p(1.1) = 0.67
+        ((0.5, 0.5, 1.0, 1.0, 1.0, 2.5, 0.0, 0.5), (1, 1, 0)),     # p(0.5) = 0.39 < 0.5
+        ((0.5, 1.1, 1.0, 1.0, 0.3, 1.0, 0.0, 0.5), (0, 0, 1)),     # p(0.33) = 0.28 < 0.5
+        ((0.9, 1.1, 1.0, 1.0, 0.3, 1.0, 0.0, 0.5), (0, 0, 0)),     # 0.9 > p(1.1) too
+        ((0.5, 1.1, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5), (0, 0, 0)),     # p(0.55) = 0.42
+        ((0.5, 1.1, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0), (1, 0, 0)),
+    ],
+    # the first ground whose cumulative weight exceeds u * (baseline + weighted sum)
+    "case_reason": [
+        ((0.5, (1, 0, 0, 0, 0, 0, 0, 0), CHISTKA, 0.25), PASSIVITY),  # 0.625 < 1
+        ((0.9, (1, 0, 0, 0, 0, 0, 0, 0), CHISTKA, 0.25), OTHER),      # 1.125 >= 1
+        ((0.0, (0, 1, 1, 0, 0, 0, 0, 0), CHISTKA, 0.25), ALIEN),      # 0 < 1.5
+        ((0.5, (0, 1, 1, 0, 0, 0, 0, 0), CHISTKA, 0.25), MISCONDUCT),  # 1.5 <= 1.625 < 3
+        ((0.95, (0, 1, 1, 0, 0, 0, 0, 0), CHISTKA, 0.25), OTHER),     # 3.0875 >= 3
+        ((0.5, (0, 0, 0, 0, 0, 0, 0, 0), CHISTKA, 0.25), OTHER),
+    ],
+    # first i with u < cumulative probability
+    "pick": [
+        ((0.1, (0.2, 0.3, 0.5)), 0),
+        ((0.2, (0.2, 0.3, 0.5)), 1),
+        ((0.49, (0.2, 0.3, 0.5)), 1),
+        ((0.5, (0.2, 0.3, 0.5)), 2),
+        ((0.999, (1.0, 0.0)), 0),
     ],
     # lateral 1-exp(-lr*vig*(0.2+visible)); below 1-exp(-fbr*crit*grievance*official);
     # above 1-exp(-far*(1+pressure)*(1-client)*(1-official)*(passive+retaliation*critic))
@@ -110,24 +155,34 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
     # weights expel (0.25+0.5s)(1-l/2), demote 0.15(1-s)(1+l), reprimand 0.2,
     # remove 0.1+0.25*official, warn 0.3(1+l); normalised; OUTCOMES order
     "choose_outcome": [
-        ((0.0, 1, 0, 0.0), (0.25, 0.15, 0.2, 0.1, 0.3)),                 # total 1.0
+        ((0.0, 0, 0.0, W), (0.25, 0.15, 0.2, 0.1, 0.3)),                 # total 1.0
         # 0.75 + 0 + 0.2 + 0.35 + 0.3 = 1.6; 0.25 + 0.15 + 0.2 + 0.1 + 0.6 = 1.3
-        ((1.0, 1, 1, 0.0), (0.75 / 1.6, 0.0, 0.2 / 1.6, 0.35 / 1.6, 0.3 / 1.6)),
-        ((0.5, 0, 0, 1.0), (0.25 / 1.3, 0.15 / 1.3, 0.2 / 1.3, 0.1 / 1.3, 0.6 / 1.3)),
+        ((1.0, 1, 0.0, W), (0.75 / 1.6, 0.0, 0.2 / 1.6, 0.35 / 1.6, 0.3 / 1.6)),
+        ((0.5, 0, 1.0, W), (0.25 / 1.3, 0.15 / 1.3, 0.2 / 1.3, 0.1 / 1.3, 0.6 / 1.3)),
+        ((0.0, 1, 0.0, (0, 0, 0, 1, 1, 0, 0)), (0.0, 0.0, 0.0, 1.0, 0.0)),  # weights in order
     ],
-    # 1 - exp(-base * (1 + 2 passive + recent) * chaos)
+    # expel / (expel + demote) of choose_outcome
+    "screening_expels": [
+        ((0.0, 0, 0.0, W), 0.625),                 # 0.25 / 0.4
+        ((1.0, 0, 0.0, W), 1.0),                   # no demotion for the gravest
+        ((0.2, 1, 0.0, W), 0.35 / 0.47),
+        ((0.5, 0, 1.0, W), 0.625),                 # 0.25 / (0.25 + 0.15)
+    ],
+    # 1 - exp(-base * (1 + w_passive passive + w_recent recent) * chaos)
     "disappear_from_rolls": [
-        ((0.0015, 0, 0, 1.0), p(0.0015)),
-        ((0.0015, 1, 1, 1.0), p(0.006)),
-        ((0.0015, 1, 0, 0.4), p(0.0018)),
-        ((0.0015, 0, 1, 0.0), 0.0),                # perfect records: nobody vanishes
+        ((0.0015, 0, 0, 1.0, 2.0, 1.0), p(0.0015)),
+        ((0.0015, 1, 1, 1.0, 2.0, 1.0), p(0.006)),
+        ((0.0015, 1, 0, 0.4, 2.0, 1.0), p(0.0018)),
+        ((0.0015, 0, 1, 0.0, 2.0, 1.0), 0.0),      # perfect records: nobody vanishes
+        ((0.0015, 1, 1, 1.0, 0.0, 0.0), p(0.0015)),
     ],
-    # records_check * (1 - formalism / 2)
+    # records_check * (1 - blind * formalism)
     "discover_dead_soul": [
-        ((0.6, 0.0), 0.6),
-        ((0.6, 0.6), 0.42),
-        ((0.9, 1.0), 0.45),
-        ((0.0, 0.3), 0.0),
+        ((0.6, 0.0, 0.5), 0.6),
+        ((0.6, 0.6, 0.5), 0.42),
+        ((0.9, 1.0, 0.5), 0.45),
+        ((0.0, 0.3, 0.5), 0.0),
+        ((0.6, 1.0, 0.0), 0.6),
     ],
     # p = base (1 - 0.8 s)(0.7 + 0.3 worker); p + (1 - p) restraint (1 - s/2)
     "reinstate_on_appeal": [
@@ -141,13 +196,14 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
     # cursory: progress > too_fast * national or formalism > 0.5; slow: progress <
     # too_slow * planned and not cursory
     "monitor_region": [
-        ((0.67, 0.33, 0.33, 0.1, 1.6, 0.4), (0, 1)),   # Kursk after one month (L802)
-        ((0.05, 0.33, 0.66, 0.1, 1.6, 0.4), (1, 0)),
-        ((0.33, 0.33, 0.33, 0.1, 1.6, 0.4), (0, 0)),
-        ((0.33, 0.33, 0.33, 0.8, 1.6, 0.4), (0, 1)),   # formal-bureaucratic (L816)
-        ((0.33, 0.33, 0.33, 0.5, 1.6, 0.4), (0, 0)),   # exactly at the bar: not cursory
-        ((0.2, 0.33, 0.5, 0.1, 1.6, 0.4), (0, 0)),     # exactly at too_slow * planned
-        ((0.05, 0.01, 0.66, 0.1, 1.6, 0.4), (0, 1)),   # far ahead of a slow nation
+        ((0.67, 0.33, 0.33, 0.1, 1.6, 0.4, 0.5), (0, 1)),   # Kursk after one month (L802)
+        ((0.05, 0.33, 0.66, 0.1, 1.6, 0.4, 0.5), (1, 0)),
+        ((0.33, 0.33, 0.33, 0.1, 1.6, 0.4, 0.5), (0, 0)),
+        ((0.33, 0.33, 0.33, 0.8, 1.6, 0.4, 0.5), (0, 1)),   # formal-bureaucratic (L816)
+        ((0.33, 0.33, 0.33, 0.5, 1.6, 0.4, 0.5), (0, 0)),   # exactly at the bar: not cursory
+        ((0.2, 0.33, 0.5, 0.1, 1.6, 0.4, 0.5), (0, 0)),     # exactly at too_slow * planned
+        ((0.05, 0.01, 0.66, 0.1, 1.6, 0.4, 0.5), (0, 1)),   # far ahead of a slow nation
+        ((0.33, 0.33, 0.33, 0.4, 1.6, 0.4, 0.3), (0, 1)),  # a stricter center
     ],
     # 1 - exp(-base * criticism * grievance * (1 - defence))
     "secret_ballot_turnover": [
@@ -159,11 +215,12 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
     # 1 - exp(-base * exposure * (1 + 4 opposition + alien) * (1 + (cascade-1) fallen)
     #         * (1 - shield))
     "arrest_hazard": [
-        ((0.0005, 1.0, 0, 0, 0, 4.0, 0.0), p(0.0005)),
-        ((0.0005, 12.0, 1, 0, 0, 4.0, 0.0), p(0.03)),        # an oppositionist obkom sec.
-        ((0.0005, 3.0, 0, 1, 1, 4.0, 0.0), p(0.012)),        # 0.0005*3*2*4
-        ((0.0005, 1.0, 1, 1, 1, 4.0, 0.7), p(0.0036)),       # 0.0005*6*4*0.3
-        ((0.0005, 8.0, 1, 1, 1, 4.0, 1.0), 0.0),
+        ((0.0005, 1.0, 0, 0, 0, 4.0, 0.0, 4.0, 1.0), p(0.0005)),
+        ((0.0005, 12.0, 1, 0, 0, 4.0, 0.0, 4.0, 1.0), p(0.03)),   # an oppositionist obkom sec.
+        ((0.0005, 3.0, 0, 1, 1, 4.0, 0.0, 4.0, 1.0), p(0.012)),   # 0.0005*3*2*4
+        ((0.0005, 1.0, 1, 1, 1, 4.0, 0.7, 4.0, 1.0), p(0.0036)),  # 0.0005*6*4*0.3
+        ((0.0005, 8.0, 1, 1, 1, 4.0, 1.0, 4.0, 1.0), 0.0),
+        ((0.0005, 1.0, 1, 1, 0, 4.0, 0.0, 0.0, 0.0), p(0.0005)),  # weights read
     ],
     # 1 - exp(-base * (1 + distrust))
     "remove_regional_leader": [
@@ -186,32 +243,80 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
     ],
     # min(1, 0.6 alien + 0.5 misconduct + 0.3 indiscipline + 0.6 opposition + 0.2 passive)
     "visible_grounds": [
-        ((1, 0, 0, 0, 0), 0.6),
-        ((0, 0, 0, 0, 1), 0.2),
-        ((0, 0, 1, 0, 1), 0.5),
-        ((1, 1, 0, 0, 0), 1.0),                    # 1.1, capped
-        ((0, 0, 0, 1, 0), 0.6),
-        ((0, 0, 0, 0, 0), 0.0),
+        ((1, 0, 0, 0, 0, V), 0.6),
+        ((0, 0, 0, 0, 1, V), 0.2),
+        ((0, 0, 1, 0, 1, V), 0.5),
+        ((1, 1, 0, 0, 0, V), 1.0),                 # 1.1, capped
+        ((0, 0, 0, 1, 0, V), 0.6),
+        ((0, 0, 0, 0, 0, V), 0.0),
+        ((0, 0, 0, 0, 1, (0, 0, 0, 0, 0.9)), 0.9),
     ],
-    # min(1, 5 * injustices / max(present, 1))
+    # the k-th visible ground, k = floor(u * number visible); none: "other"
+    "visible_reason": [
+        ((0.5, 0, 0, 0, 0, 0), OTHER),
+        ((0.5, 1, 0, 0, 0, 0), ALIEN),
+        ((0.3, 1, 1, 0, 0, 0), ALIEN),
+        ((0.7, 1, 1, 0, 0, 0), MISCONDUCT),
+        ((0.99, 0, 0, 1, 1, 1), PASSIVITY),        # the third of three
+        ((0.5, 0, 0, 1, 1, 1), OPPOSITION),        # the second of three
+        ((0.0, 0, 0, 0, 1, 0), OPPOSITION),
+    ],
+    # below: poor leadership, grounded plg + (1 - plg) misconduct; above: passivity
+    # (grounded) or indiscipline (not); lateral: the visible reason, grounded unless other
+    "accusation": [
+        (("from_below", 0, 0, OTHER, 0.5), (POOR, 0.5)),
+        (("from_below", 0, 1, OTHER, 0.5), (POOR, 1.0)),
+        (("from_above", 1, 0, OTHER, 0.5), (PASSIVITY, 1.0)),
+        (("from_above", 0, 1, OTHER, 0.5), (INDISCIPLINE, 0.0)),
+        (("lateral", 0, 1, MISCONDUCT, 0.5), (MISCONDUCT, 1.0)),
+        (("lateral", 1, 0, OTHER, 0.5), (OTHER, 0.0)),
+    ],
+    # share * fused * from below * (outcome expel or removal)
+    "handed_to_police": [
+        ((1, "from_below", 0, 0.5), 0.5),          # expelled
+        ((1, "from_below", 3, 0.5), 0.5),          # removed from post
+        ((1, "from_below", 1, 0.5), 0.0),          # demoted
+        ((0, "from_below", 0, 0.5), 0.0),          # before the fusion (L2006)
+        ((1, "lateral", 0, 0.5), 0.0),
+    ],
+    # (pressure + rp, obstruction * kept, distrust + added)
+    "rebuke_for_slowness": [
+        ((0.0, 0.5, 0.0, 0.5, 0.7, 0.5), (0.5, 0.35, 0.5)),
+        ((1.0, 0.0, 1.5, 0.5, 0.7, 0.5), (1.5, 0.0, 2.0)),
+    ],
+    # (pressure + rp, formalism * kept, distrust + added)
+    "order_to_repeat": [
+        ((0.0, 0.6, 0.0, 0.5, 0.5, 1.0), (0.5, 0.3, 1.0)),
+        ((0.45, 0.3, 1.5, 0.5, 0.5, 1.0), (0.95, 0.15, 2.5)),
+    ],
+    # pressure * retention
+    "fade_pressure": [
+        ((0.5, 0.9), 0.45),
+        ((0.0, 0.9), 0.0),
+        ((1.0, 1.0), 1.0),
+    ],
+    # min(1, visibility * injustices / max(present, 1))
     "witnessed_injustice": [
-        ((1, 20), 0.25),
-        ((4, 20), 1.0),
-        ((0, 10), 0.0),
-        ((1, 0), 1.0),
+        ((1, 20, 5.0), 0.25),
+        ((4, 20, 5.0), 1.0),
+        ((0, 10, 5.0), 0.0),
+        ((1, 0, 5.0), 1.0),
+        ((1, 20, 10.0), 0.5),
     ],
-    # min(1, rate * (1 + 3 restraint)) * (appeals made < 2)
+    # min(1, rate * (1 + boost restraint)) * (appeals made < max)
     "appeal_probability": [
-        ((0.04, 0.0, 0), 0.04),
-        ((0.04, 0.5, 1), 0.1),
-        ((0.04, 1.0, 2), 0.0),                     # two appeals at most
-        ((0.5, 1.0, 0), 1.0),
+        ((0.04, 0.0, 0, 3.0, 2), 0.04),
+        ((0.04, 0.5, 1, 3.0, 2), 0.1),
+        ((0.04, 1.0, 2, 3.0, 2), 0.0),             # two appeals at most
+        ((0.5, 1.0, 0, 3.0, 2), 1.0),
+        ((0.04, 0.0, 2, 3.0, 3), 0.04),
     ],
-    # (1 / 18) * (1 - frozen)
+    # (1 / months) * (1 - frozen)
     "promote_candidate": [
-        ((0,), 1.0 / 18.0),
-        ((1,), 0.0),
-        ((True,), 0.0),
+        ((0, 18.0), 1.0 / 18.0),
+        ((1, 18.0), 0.0),
+        ((True, 18.0), 0.0),
+        ((0, 12.0), 1.0 / 12.0),
     ],
     # shield * protected * (1 - fused)
     "nkvd_local_shield": [
@@ -247,15 +352,25 @@ def test_rule_by_value(name, args, expected):
     assert _close(getattr(rules, name)(*args), expected)
 
 
+# Arguments that are a sequence of per-member values (grounds on axis 0, members on
+# axis 1; a categorical's probabilities). Other sequences are parameters and stay as
+# they are, as do strings (a channel).
+PER_MEMBER_SEQUENCES = {("grounds_hazard", 0), ("case_reason", 1), ("pick", 1)}
+
+
+def _as_arrays(name: str, position: int, arg):
+    if (name, position) in PER_MEMBER_SEQUENCES:
+        return [np.full(3, float(a)) for a in arg]
+    if isinstance(arg, (tuple, str)):
+        return arg
+    return np.full(3, float(arg))
+
+
 @pytest.mark.parametrize(("name", "args", "expected"), ROWS,
                          ids=[f"{n}-{i}" for n, rows in TABLES.items() for i in range(len(rows))])
 def test_rule_by_value_on_arrays(name, args, expected):
     """The array engine calls the same rule on whole arrays: each element is the scalar value."""
-    if name == "grounds_hazard":  # grounds on axis 0, members on axis 1; weights stay scalar
-        grounds, weights = args
-        value = rules.grounds_hazard(np.tile(np.asarray(grounds, float)[:, None], 3), weights)
-    else:
-        value = getattr(rules, name)(*(np.full(3, float(a)) for a in args))
+    value = getattr(rules, name)(*(_as_arrays(name, i, a) for i, a in enumerate(args)))
     if isinstance(expected, tuple):
         assert len(value) == len(expected)
         for v, e in zip(value, expected, strict=True):
@@ -277,9 +392,9 @@ def test_workers_are_reinstated_more_often_at_equal_severity():
 
 def test_former_oppositionists_and_alien_pasts_raise_the_arrest_hazard():
     """Former oppositionists were prime targets (L2035); alien pasts too."""
-    plain = rules.arrest_hazard(0.001, 1.0, 0, 0, 0, 4.0, 0.0)
-    assert rules.arrest_hazard(0.001, 1.0, 1, 0, 0, 4.0, 0.0) > \
-        rules.arrest_hazard(0.001, 1.0, 0, 1, 0, 4.0, 0.0) > plain
+    plain = rules.arrest_hazard(0.001, 1.0, 0, 0, 0, 4.0, 0.0, 4.0, 1.0)
+    assert rules.arrest_hazard(0.001, 1.0, 1, 0, 0, 4.0, 0.0, 4.0, 1.0) > \
+        rules.arrest_hazard(0.001, 1.0, 0, 1, 0, 4.0, 0.0, 4.0, 1.0) > plain
 
 
 def test_a_grounded_accusation_is_upheld_more_often_than_a_baseless_one():

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from experiments import docking
-from experiments.cli import PACKAGES, _version, code_version
+from experiments.manifest import PACKAGES, code_version, package_version
 from tests.golden import GOLDEN, PROVENANCE, golden_table, moved
 
 
@@ -47,9 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         "reference_seeds": [min(docking.REFERENCE_SEEDS), max(docking.REFERENCE_SEEDS)],
         "array_seeds": [min(docking.ARRAY_SEEDS), max(docking.ARRAY_SEEDS)],
         "python": sys.version.split()[0],
-        "packages": {name: _version(name) for name in PACKAGES},
+        "packages": {name: package_version(name) for name in PACKAGES},
     }, indent=2) + "\n")
     print(f"wrote {GOLDEN} and {PROVENANCE}")
+    comparison = docking.compare(samples["agents"], samples["arrays"])
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(comparison.round(4).to_string(index=False))
+    print("the engines dock" if docking.docks(comparison) else "the engines do NOT dock")
     return 0
 
 
