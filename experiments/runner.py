@@ -16,8 +16,14 @@ from tqdm import tqdm
 
 from model import engine_class
 from model.base import BasePurgeModel
-from model.reporters import expulsions_table, monthly_table, yearly_table
-from model.scenario import Scenario, load_scenario, month_index, month_label
+from model.reporters import (
+    expulsions_table,
+    monthly_table,
+    operations_table,
+    regions_table,
+    yearly_table,
+)
+from model.scenario import Scenario, load_scenario
 
 LEADER_LEVELS = ("ppo_secretary", "other_official", "district_secretary", "regional_secretary")
 
@@ -55,49 +61,8 @@ def result_of(model: BasePurgeModel, seed: int) -> RunResult:
     for t in tables:
         t.insert(0, "seed", seed)
     return RunResult(seed=seed, monthly=monthly, yearly=model_yearly, expulsions=expulsions,
-                     operations=operation_rates(model, monthly, expulsions),
-                     regions=region_rates(model, expulsions))
-
-
-def operation_rates(model: BasePurgeModel, monthly: pd.DataFrame,
-                    expulsions: pd.DataFrame) -> pd.DataFrame:
-    """Expulsion rate of each screening operation and of each calendar year.
-
-    The book's rates are "the percentage expelled of those undergoing the operation"
-    (Table 2.1, note a, L584) and, in Table 7.1, "percent of party" (L2061). The model
-    reports both denominators: ``rate_pct_of_rolls`` (expelled by the operation over the
-    rolls in its first month) and ``rate_pct_of_screened``.
-    """
-    rows = []
-    rolls = monthly.set_index("month")["on_rolls"]
-    first_rolls = int(model.datacollector.get_model_vars_dataframe()["on_rolls"].iloc[0])
-    for c in model.calendar.campaigns:
-        if c.pace <= 0:
-            continue
-        start = month_index(c.start) - 1
-        base = first_rolls if start < model.calendar.first_month else int(
-            rolls.get(month_label(start), first_rolls))
-        stats = [v for (name, _), v in model.operation_stats.items() if name == c.name]
-        screened = sum(s["screened"] for s in stats)
-        expelled = int((expulsions["campaign"] == c.name).sum()) if len(expulsions) else 0
-        rows.append({"operation": c.name, "expelled": expelled, "base": base,
-                     "screened": screened, "rate_pct_of_rolls": 100.0 * expelled / max(1, base),
-                     "rate_pct_of_screened": 100.0 * expelled / max(1, screened)})
-    return pd.DataFrame(rows)
-
-
-def region_rates(model: BasePurgeModel, expulsions: pd.DataFrame) -> pd.DataFrame:
-    """Per region and screening operation: expelled over members screened."""
-    rows = []
-    regions = {r.name: r for r in model.regions}
-    for (name, region), stats in sorted(model.operation_stats.items()):
-        expelled = stats["expelled"]
-        rows.append({"operation": name, "region": region, "base": stats["base"],
-                     "ordered_to_repeat": name in regions[region].repeats,
-                     "screened": stats["screened"], "expelled": expelled,
-                     "rate_pct_of_rolls": 100.0 * expelled / max(1, stats["base"]),
-                     "rate_pct_of_screened": 100.0 * expelled / max(1, stats["screened"])})
-    return pd.DataFrame(rows)
+                     operations=operations_table(model, monthly, expulsions),
+                     regions=regions_table(model, expulsions))
 
 
 BREAKDOWNS = {"level": "level", "reason": "reason", "channel": "channel", "origin": "origin",

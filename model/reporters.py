@@ -1,4 +1,8 @@
-"""What the model reports: DataCollector reporters and the tidy tables built from them.
+"""What the model reports: DataCollector reporters and the tidy tables of one run.
+
+The tables of one run are made here and only here: monthly, yearly, expulsions (one row
+per expulsion), operations (each screening operation's rate) and regions (per region and
+operation); ``experiments.runner`` collects them into a ``RunResult``.
 
 Model reporters are module-level functions bound with ``functools.partial`` (no
 lambdas, so models pickle for parallel runs). Monthly flows are counted in
@@ -14,6 +18,7 @@ from functools import partial
 import pandas as pd
 
 from model.census import LEVELS, STATES
+from model.scenario import month_index, month_label
 
 # Monthly flows counted by the model (see PurgeModel.count).
 FLOWS = (
@@ -92,3 +97,43 @@ def yearly_table(model) -> pd.DataFrame:
     yearly["regional_secretaries_original_end"] = monthly.groupby("year")[
         "regional_secretaries_original"].last()
     return yearly.reset_index()
+
+
+def operations_table(model, monthly: pd.DataFrame, expulsions: pd.DataFrame) -> pd.DataFrame:
+    """Expulsion rate of each screening operation and of each calendar year.
+
+    The book's rates are "the percentage expelled of those undergoing the operation"
+    (Table 2.1, note a, L584) and, in Table 7.1, "percent of party" (L2061). The model
+    reports both denominators: ``rate_pct_of_rolls`` (expelled by the operation over the
+    rolls in its first month) and ``rate_pct_of_screened``.
+    """
+    rows = []
+    rolls = monthly.set_index("month")["on_rolls"]
+    first_rolls = int(model.datacollector.get_model_vars_dataframe()["on_rolls"].iloc[0])
+    for c in model.calendar.campaigns:
+        if c.pace <= 0:
+            continue
+        start = month_index(c.start) - 1
+        base = first_rolls if start < model.calendar.first_month else int(
+            rolls.get(month_label(start), first_rolls))
+        stats = [v for (name, _), v in model.operation_stats.items() if name == c.name]
+        screened = sum(s["screened"] for s in stats)
+        expelled = int((expulsions["campaign"] == c.name).sum()) if len(expulsions) else 0
+        rows.append({"operation": c.name, "expelled": expelled, "base": base,
+                     "screened": screened, "rate_pct_of_rolls": 100.0 * expelled / max(1, base),
+                     "rate_pct_of_screened": 100.0 * expelled / max(1, screened)})
+    return pd.DataFrame(rows)
+
+
+def regions_table(model, expulsions: pd.DataFrame) -> pd.DataFrame:
+    """Per region and screening operation: expelled over members screened."""
+    rows = []
+    regions = {r.name: r for r in model.regions}
+    for (name, region), stats in sorted(model.operation_stats.items()):
+        expelled = stats["expelled"]
+        rows.append({"operation": name, "region": region, "base": stats["base"],
+                     "ordered_to_repeat": name in regions[region].repeats,
+                     "screened": stats["screened"], "expelled": expelled,
+                     "rate_pct_of_rolls": 100.0 * expelled / max(1, stats["base"]),
+                     "rate_pct_of_screened": 100.0 * expelled / max(1, stats["screened"])})
+    return pd.DataFrame(rows)

@@ -80,20 +80,20 @@ def _with_rules(**changed):
 
 def test_screenings_ten_percent_harsher_in_the_array_engine_break_docking(reference,
                                                                           monkeypatch):
-    def harsher(*args):
-        return rules.screening_probability(*args) * 1.1
+    def harsher(u, *args):  # a case whenever u < 1.1 * screening_probability
+        return rules.screening_verdict(u / 1.1, *args)
 
-    monkeypatch.setattr(arrays_module, "rules", _with_rules(screening_probability=harsher))
+    monkeypatch.setattr(arrays_module, "rules", _with_rules(screening_verdict=harsher))
     broken = docking.sample(ArrayPurgeModel, range(1, 41), n_members=docking.SCALE)
     table = docking.compare(reference, broken).set_index("metric")
     assert not table.loc["chistka_national", "agree"]
 
 
 def test_no_protection_in_the_array_engine_breaks_docking(reference, monkeypatch):
-    def no_protection(is_client, patron_in_office, strength, *rest):
-        return rules.protect_clients(is_client, patron_in_office, 0.0 * strength, *rest)
+    def no_protection(is_client, patron_in_office, machine, *rest):
+        return rules.case_protection(is_client, patron_in_office, 0.0 * machine, *rest)
 
-    monkeypatch.setattr(arrays_module, "rules", _with_rules(protect_clients=no_protection))
+    monkeypatch.setattr(arrays_module, "rules", _with_rules(case_protection=no_protection))
     broken = docking.sample(ArrayPurgeModel, range(1, 41), n_members=docking.SCALE)
     table = docking.compare(reference, broken)
     assert not docking.docks(table), table.to_string()

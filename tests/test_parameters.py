@@ -4,7 +4,7 @@ A parameter that changes no output is either dead code or a mechanism that the c
 never reaches; either way users sweeping it would learn nothing. Each parameter is moved
 half-way towards the far end of its range (shares to a uniform split; of a tuple, the
 first element) and the historical
-scenario run with one seed; unchanged monthly and expulsion tables mean the parameter is inert. The
+scenario run with two seeds; unchanged monthly and expulsion tables in both mean the parameter is inert. The
 inert ones must be exactly those documented in
 :data:`model.params.INERT_ON_THE_HISTORICAL_CALENDAR`, each with its reason.
 """
@@ -21,6 +21,7 @@ from model.params import INERT_ON_THE_HISTORICAL_CALENDAR, Parameters
 from model.reporters import expulsions_table, monthly_table
 
 SCALE = 4000
+SEEDS = (1, 2)
 
 
 def _moved(f: dataclasses.Field):
@@ -36,9 +37,9 @@ def _moved(f: dataclasses.Field):
     return default + 0.5 * (far - default)
 
 
-def _monthly(**overrides):
+def _monthly(seed: int = 1, **overrides):
     """The monthly table and the expulsions table of one run, side by side."""
-    model = ArrayPurgeModel(rng=1, n_members=SCALE, **overrides)
+    model = ArrayPurgeModel(rng=seed, n_members=SCALE, **overrides)
     while not model.finished:
         model.step()
     return pd.concat([monthly_table(model), expulsions_table(model)], axis=1)
@@ -46,12 +47,13 @@ def _monthly(**overrides):
 
 @pytest.fixture(scope="module")
 def inert() -> set[str]:
-    base = _monthly()
+    base = {seed: _monthly(seed) for seed in SEEDS}
     found = set()
     for f in dataclasses.fields(Parameters):
         if f.name == "n_members":  # the scale: changes everything by construction
             continue
-        if _monthly(**{f.name: _moved(f)}).equals(base):
+        # inert only if no seed shows a change (a rare event may miss one run)
+        if all(_monthly(seed, **{f.name: _moved(f)}).equals(base[seed]) for seed in SEEDS):
             found.add(f.name)
     return found
 
