@@ -70,13 +70,15 @@ class MemberArrays:
     candidates are admitted.
     """
 
-    def __init__(self, n: int):
-        """Allocate ``n`` rows, all zero (``patron`` is :data:`NONE`)."""
-        self.n = n
+    def __init__(self, columns: dict[str, np.ndarray]):
+        """Rows with the given attributes (adopted, not copied); the others start empty."""
+        self.n = len(columns["state"])
         for name, dtype in FIELDS.items():
-            setattr(self, name, np.zeros(n, dtype=dtype))
-        self.patron[:] = NONE
+            values = columns.get(name)
+            setattr(self, name, values if values is not None and values.dtype == dtype
+                    else np.zeros(self.n, dtype=dtype))
         self.left_month[:] = -1
+        self.state_before_exit[:] = self.state
 
     def append(self, k: int) -> np.ndarray:
         """Add ``k`` zeroed rows; returns their indices."""
@@ -121,7 +123,6 @@ class ArrayPurgeModel(BasePurgeModel):
     # ------------------------------------------------------------------ structure
     def build(self, party: census.Census) -> None:
         """Keep the census's arrays as the member table; organizations are index ranges."""
-        self.census = party
         self.district_region = party.district_region
         self.ppo_district = party.ppo_district
         self.ppo_region = party.ppo_region
@@ -137,8 +138,7 @@ class ArrayPurgeModel(BasePurgeModel):
         self.screened: dict[str, np.ndarray] = {
             c.name: np.zeros(self.n_ppos, dtype=bool) for c in self.calendar.campaigns
             if c.pace > 0}
-        self.m = MemberArrays(0)
-        self.m.extend(party.members)
+        self.m = MemberArrays(party.members)
         # members of organization q are order[starts[q]:starts[q + 1]]
         self.order = np.arange(self.m.n, dtype=np.int64)
         self.starts = party.starts.copy()
