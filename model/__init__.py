@@ -11,7 +11,7 @@ from model.params import ParameterError, Parameters
 from model.scenario import Scenario, ScenarioError, load_scenario
 
 ENGINES = {"agents": PurgeModel, "arrays": ArrayPurgeModel}
-# "auto" picks the array engine from this many members up (12x faster at 4,000 members,
+# "auto" picks the array engine from this many members up (6-12x faster at 4,000 members,
 # more above, benchmarks/bench_engines.py); small runs keep the reference engine, where
 # each member can be inspected as a Mesa agent (teaching, the app).
 ARRAYS_FROM = 1000
