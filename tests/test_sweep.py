@@ -183,21 +183,25 @@ def test_kill_9_loses_only_runs_in_flight_and_resumes(tmp_path, uninterrupted):
 
 
 def test_ctrl_c_on_dask_saves_finished_runs_and_resumes(tmp_path):
-    """Larger runs than elsewhere, so that the sweep is still going when Ctrl-C comes."""
-    args = _sweep_args(tmp_path / "whole", samples=30, n_members=4000)
+    """Larger runs than elsewhere, so that the sweep is still going when Ctrl-C comes.
+
+    Ctrl-C comes as soon as one run is saved: on a busy machine (this test shares two cores
+    with the docking samples) waiting for three let the whole sweep finish first.
+    """
+    args = _sweep_args(tmp_path / "whole", samples=40, n_members=4000)
     assert main([*args, "--serial"]) == 0
     uninterrupted = _runs(tmp_path / "whole")
     out = tmp_path / "s"
-    proc = _start([*_sweep_args(out, samples=30, n_members=4000), "--workers", "2"])
-    _wait_for_runs(out, 3, proc)
+    proc = _start([*_sweep_args(out, samples=40, n_members=4000), "--workers", "2"])
+    _wait_for_runs(out, 1, proc)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Run the same command again to resume" in err
     assert "Traceback" not in err
     saved = load_results(out, with_yearly=False)[0]
-    assert 3 <= len(saved) < 60
-    assert main([*_sweep_args(out, samples=30, n_members=4000), "--workers", "2"]) == 0
+    assert 1 <= len(saved) < 80
+    assert main([*_sweep_args(out, samples=40, n_members=4000), "--workers", "2"]) == 0
     pd.testing.assert_frame_equal(_runs(out), uninterrupted)
     written = _written(out)
     assert written["run_id"].is_unique  # nothing finished before Ctrl-C was run again
