@@ -36,6 +36,8 @@ import hashlib
 import itertools
 import json
 import os
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -412,16 +414,52 @@ def _results(todo: list[Task], serial: bool, scheduler: str | None,
         return
     from distributed import as_completed
 
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, workers) as client, _interrupt_flag() as interrupted:
         futures = [client.submit(execute_task, t, key=f"run-{t.run_id}", pure=False)
                    for t in todo]
         try:
-            for future in as_completed(futures):
-                yield future.result()
-                future.release()
+            pending = as_completed(futures)
+            while not pending.is_empty():
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
+                if not pending.has_ready():
+                    time.sleep(0.05)
+                    continue
+                for future in pending.next_batch(block=False):
+                    try:
+                        result = future.result()
+                    except Exception:
+                        if interrupted.is_set():  # a worker stopped by the same Ctrl-C
+                            raise KeyboardInterrupt from None
+                        raise
+                    if interrupted.is_set():
+                        raise KeyboardInterrupt
+                    yield result
+                    future.release()
         finally:
             for f in futures:
                 f.cancel()
+
+
+@contextlib.contextmanager
+def _interrupt_flag() -> Iterator[threading.Event]:
+    """Ctrl-C sets a flag that the result loop checks between runs.
+
+    A KeyboardInterrupt raised wherever the main thread happens to be waiting inside
+    Dask's client can be swallowed there, and the sweep then runs to its end; the flag is
+    read by our own loop, between two journaled runs, so Ctrl-C always stops the sweep
+    with every finished run saved. (Only the main thread may set a signal handler; from
+    another thread the default behaviour is kept.)
+    """
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def tasks_frame(tasks: list[Task]) -> pd.DataFrame:
