@@ -113,6 +113,22 @@ def national_expulsion_rates() -> pd.DataFrame:
     return out.sort_values("year").reset_index(drop=True)
 
 
+def calendar_year_rates() -> pd.DataFrame:
+    """The national expulsion rates the book gives for a whole calendar year.
+
+    Only these may stand beside a simulated calendar-year rate. They are the rows of
+    :func:`national_expulsion_rates` whose ``period`` is January to December of their
+    year: Table 7.1's 1937 and 1938 (L2053: "expelled from the party in 1937"). The
+    chistka (1933-35), the proverka (1935) and the 1929 purge are operations, not years.
+    Columns as :func:`national_expulsion_rates`.
+    """
+    rates = table("Table 7.1")
+    whole = rates["period"] == rates["year"].astype(str) + "-01/" + rates["year"].astype(str) + "-12"
+    years = set(rates.loc[whole & (rates["quantity"] == "expulsion_rate_pct"), "year"])
+    out = national_expulsion_rates()
+    return out[out["year"].isin(years)].reset_index(drop=True)
+
+
 def smolensk_vs_national() -> pd.DataFrame:
     """Table 3.4: national and Smolensk rates per operation."""
     df = table("Table 3.4")

@@ -73,6 +73,52 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Operation:
+    """An operation the book gives a national expulsion rate for, as comparisons show it.
+
+    The book's rates are per operation (Table 3.4; Table 7.1's "percent of party"): the
+    chistka ran from June 1933 to December 1935, so its 18.5 % is not the rate of
+    calendar 1933. Only Table 7.1's 1937 and 1938 rows are calendar years
+    (:func:`experiments.history.calendar_year_rates`).
+    """
+
+    target: str  # a name in TARGETS: the book's figure and the simulated output
+    label: str  # how figures and tables name the operation
+    campaign: str = ""  # the scenario's campaign, for a screening operation
+    year: int = 0  # the calendar year, for Table 7.1's 1937 and 1938 rows
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("chistka_national", "chistka 1933-35", campaign="chistka"),
+    Operation("proverka_national", "proverka 1935", campaign="proverka"),
+    Operation("obmen_rate", "obmen 1936", campaign="obmen"),
+    Operation("expelled_1937", "1937 (calendar year)", year=1937),
+    Operation("expelled_1938", "1938 (calendar year)", year=1938),
+)
+
+
+def by_operation(runs: dict[str, list[RunResult]]) -> pd.DataFrame:
+    """Expelled per operation: the book beside each set of runs (operation with operation).
+
+    ``runs``: a label (a variant, "simulated") -> its runs. Index: the operations'
+    labels (:data:`OPERATIONS`); columns ``book`` (%), ``source``, then one per label:
+    the mean over its runs of the operation's rate (% of the rolls when it began).
+    """
+    hist = historical_values()
+    by_name = {t.name: t for t in TARGETS}
+    table = {}
+    for op in OPERATIONS:
+        t = by_name[op.target]
+        value, source, line = hist[t.figure_id]
+        row = {"book": value * t.scale, "source": f"{source}, L{line}"}
+        for label, results in runs.items():
+            values = [t.simulated(r) for r in results]
+            row[label] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+        table[op.label] = row
+    return pd.DataFrame.from_dict(table, orient="index").rename_axis("% expelled")
+
+
 def historical_values() -> dict[str, tuple[float, str, int]]:
     """figure_id -> (value, source table, book line), derived chain ratios included."""
     figures = history.load_figures().set_index("figure_id")
