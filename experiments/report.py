@@ -36,9 +36,63 @@ def write_report(source: str | Path = "compare", out: str | Path | None = None) 
     return path
 
 
+FEW_SEEDS = 10  # below this many seeds the report warns that its means are rough
+
+CAVEAT = ("The center-periphery defaults were set by hand on these very targets "
+          "while the other variants run with the same values and only their own changes; "
+          "the comparison therefore favours center-periphery and is not a test of it on "
+          "these targets.")
+
+CAPTIONS = {
+    "curves.png": "Simulated national expulsion rate per calendar year (% of the rolls on 1 "
+                  "January), median over seeds per variant, with the 5-95 % band of the two "
+                  "main explanations. The black diamonds are the only calendar-year figures "
+                  "the book gives (Table 7.1: 1937 and 1938); the chistka's 18.5 % and the "
+                  "proverka's 9 % are rates per operation, scored as such in the pattern "
+                  "'national rates by operation and year' above and not drawn here.",
+    "discriminating.png": "Mean over seeds per variant: officeholders and secretaries' "
+                          "clients among the expelled per year (%), officeholders voted out "
+                          "in the 1937 elections by level (%), and the spread (standard "
+                          "deviation, points) of regional expulsion rates per operation. The "
+                          "book withholds or does not give these for the whole party.",
+}
+
+
 def _img(path: Path, alt: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode()
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}" style="max-width:100%">'
+
+
+def _figure(src: Path, name: str, alt: str) -> str:
+    """An embedded figure with its caption (:data:`CAPTIONS`) under it."""
+    return (f"<figure>{_img(src / name, alt)}<figcaption>{html.escape(CAPTIONS[name])}"
+            "</figcaption></figure>")
+
+
+def _warnings(manifest: dict) -> list[str]:
+    """The caveat on hand-set defaults, and a warning when the seeds are few."""
+    variants = manifest["variants"]
+    calibrated = sorted(manifest.get("calibrated") or {})
+    if set(calibrated) >= set(variants):
+        fair = ("Here every variant was calibrated on the same targets and priors first "
+                "(ABC-SMC), which is the fair test; parameters not calibrated keep the "
+                "hand-set values.")
+    elif calibrated:
+        fair = ("Here only " + html.escape(", ".join(calibrated)) + " was calibrated first; the others "
+                "run with their defaults. The fair test calibrates every variant on the "
+                "same targets and priors (<code>purges compare --calibrate</code>).")
+    else:
+        fair = ("No variant was calibrated here. The fair test calibrates every variant on "
+                "the same targets and priors first (<code>purges compare --calibrate</code>).")
+    parts = [f"<p class='warning'><b>Read this with care.</b> {html.escape(CAVEAT)} {fair}</p>"]
+    n = len(manifest["seeds"])
+    if n < FEW_SEEDS:
+        parts.append(f"<p class='warning'><b>Few seeds.</b> Each variant was run over only {n} "
+                     f"seed{'s' if n != 1 else ''} (fewer than {FEW_SEEDS}): the means and "
+                     "standard errors below are rough, and differences between variants of "
+                     "a few tenths may be chance. Run <code>purges compare --seeds 10</code> "
+                     "or more before drawing conclusions.</p>")
+    return parts
 
 
 def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
@@ -53,7 +107,8 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
         "</title><style>body{font-family:Georgia,serif;max-width:62em;margin:2em auto;"
         "line-height:1.45}table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid"
         " #ccc;padding:.25em .5em}th{background:#f3f3f3}caption{text-align:left;"
-        "font-style:italic}</style></head><body>",
+        "font-style:italic}figcaption{font-size:.9em;color:#444}.warning{background:#fff4e0;"
+        "border-left:4px solid #c47f00;padding:.5em .8em}</style></head><body>",
         "<h1>Why did the purges happen? Rival explanations against the record</h1>",
         "<p>This report compares explanations of the Soviet party purges of 1933-1939 run on "
         "the same agent-based model and scored against the same visible historical record "
@@ -64,6 +119,7 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
         f"Each variant was run over {len(manifest['seeds'])} seeds"
         + (" with calibrated parameters for " + ", ".join(manifest["calibrated"])
            if manifest.get("calibrated") else " with its default parameters") + ".</p>",
+        *_warnings(manifest),
         "<h2>The explanations</h2><dl>"]
     for name in variants:
         v = VARIANTS[name]
@@ -83,13 +139,13 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
     ranking = overall.sort_values()
     parts.append("<p><b>Overall</b> (root mean square over patterns): " + ", ".join(
         f"<code>{k}</code> {v:.2f}" for k, v in ranking.items()) + ".</p>")
-    parts.append("<h2>Curves</h2>" + _img(src / "curves.png", "expulsion rates per variant"))
+    parts.append("<h2>Curves</h2>" + _figure(src, "curves.png", "expulsion rates per variant"))
     parts.append("<h2>Where the explanations diverge</h2><p>Quantities the book does not "
                  "give for the whole party (some are withheld for validation) but which the "
                  "explanations predict differently: who is expelled (officeholders and "
                  "clients), how many officeholders lose the 1937 elections, and how much "
                  "regions differ from one another.</p>"
-                 + _img(src / "discriminating.png", "discriminating quantities"))
+                 + _figure(src, "discriminating.png", "discriminating quantities"))
     parts.append("<h2>Patterns and tolerances</h2><ul>")
     for p in scorecard.PATTERNS:
         tol = "; ".join(f"{t}: ±{scorecard.TOLERANCES[t][0]:g} ({scorecard.TOLERANCES[t][1]})"
