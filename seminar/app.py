@@ -15,14 +15,18 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from mesa.visualization import SolaraViz  # noqa: E402
 
-from experiments import history  # noqa: E402
+from experiments import history, targets  # noqa: E402
+from experiments.runner import result_of  # noqa: E402
 from model.census import ARRESTED, EXPELLED, LEVELS  # noqa: E402
 from model.params import Parameters  # noqa: E402
 from model.reporters import expulsions_table, yearly_table  # noqa: E402
+from model.scenario import month_index  # noqa: E402
 from model.variants import VARIANTS  # noqa: E402
 from seminar.classroom import SeminarModel  # noqa: E402
 
@@ -70,27 +74,87 @@ GLOSSARY = """
 """
 
 
+def rates_by_operation(model: SeminarModel) -> pd.DataFrame:
+    """Each operation the book gives a national rate for, simulated so far beside the book.
+
+    Index: the operations' labels (:data:`experiments.targets.OPERATIONS`); columns
+    ``book`` and ``simulated`` (% of the rolls when the operation began; NaN before it
+    begins) and ``state``: ``not begun``, ``so far`` (under way: a partial rate) or
+    ``done``.
+    """
+    runs = {"simulated": [result_of(model, seed=0)]} if model.steps else {}
+    table = targets.by_operation(runs)
+    if "simulated" not in table:
+        table["simulated"] = np.nan
+    campaigns = {c.name: c for c in model.calendar.campaigns}
+    states = []
+    for op in targets.OPERATIONS:
+        if op.campaign:
+            c = campaigns.get(op.campaign)
+            first, last = ((month_index(c.start), month_index(c.end)) if c else (None, None))
+        else:
+            first, last = month_index(f"{op.year}-01"), month_index(f"{op.year}-12")
+        states.append("not begun" if first is None or model.month < first
+                      else "so far" if model.month < last else "done")
+    table["state"] = states
+    table.loc[table["state"] == "not begun", "simulated"] = np.nan
+    return table[["book", "simulated", "state"]]
+
+
+def calendar_years(model: SeminarModel) -> pd.DataFrame:
+    """The simulated rate per calendar year (% of the rolls on 1 January), with ``complete``.
+
+    The running year is marked ``complete = False``: its rate covers only the months
+    simulated so far and is not drawn as a whole year.
+    """
+    if not model.steps:
+        return pd.DataFrame(columns=["year", "expulsion_rate_pct", "complete", "months"])
+    yearly = yearly_table(model)[["year", "expulsion_rate_pct"]]
+    last_year, last_month = divmod(model.month, 12)
+    return yearly.assign(complete=yearly["year"] < 1933 + last_year + (last_month == 11),
+                         months=[12 if y < 1933 + last_year else last_month + 1
+                                 for y in yearly["year"]])
+
+
 def _rates_figure(model: SeminarModel) -> Figure:
-    fig = Figure(figsize=(6, 3.4))
-    ax = fig.subplots()
-    book = history.national_expulsion_rates()
-    ax.plot(book["year"], book["rate_pct"], "ko", label="book (Table 7.1)")
-    if model.steps:
-        yearly = yearly_table(model)
-        ax.plot(yearly["year"], yearly["expulsion_rate_pct"], "-o", color="#4c72b0",
-                label=f"simulated ({model.variant})")
-    ax.set_xlim(1932.5, 1939.5)
-    ax.set_ylim(0, max(25, ax.get_ylim()[1]))
-    ax.set_xlabel("year")
-    ax.set_ylabel("% of the party expelled")
-    ax.set_title("Expulsions per year: simulated and historical")
-    ax.legend(fontsize=8)
+    fig = Figure(figsize=(7.5, 3.6))
+    ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    ops = rates_by_operation(model)
+    x = np.arange(len(ops))
+    ax1.bar(x - 0.2, ops["book"], 0.4, color="black", label="book")
+    under_way = ops["state"] == "so far"
+    ax1.bar(x[~under_way] + 0.2, ops.loc[~under_way, "simulated"], 0.4, color="#4c72b0",
+            label=f"simulated ({model.variant})")
+    ax1.bar(x[under_way] + 0.2, ops.loc[under_way, "simulated"], 0.4, color="white",
+            edgecolor="#4c72b0", hatch="//", label="simulated so far (under way)")
+    ax1.set_xticks(x, [label.replace(" ", "\n", 1) for label in ops.index], fontsize=6)
+    ax1.set_ylim(0, max(25, ax1.get_ylim()[1]))
+    ax1.set_ylabel("% of the rolls expelled", fontsize=8)
+    ax1.set_title("By operation: simulated against the book", fontsize=9)
+    ax1.legend(fontsize=6)
+    years = calendar_years(model)
+    whole = years[years["complete"]]
+    running = years[~years["complete"]]
+    ax2.plot(whole["year"], whole["expulsion_rate_pct"], "-o", color="#4c72b0",
+             label="simulated, whole years")
+    for row in running.itertuples():
+        ax2.plot([row.year], [row.expulsion_rate_pct], "o", mfc="white", color="#4c72b0",
+                 label=f"{row.year} so far ({row.months} of 12 months)")
+    book = history.calendar_year_rates()
+    ax2.plot(book["year"], book["rate_pct"], "kD", ls="none",
+             label="book, 1937 and 1938 (Table 7.1)")
+    ax2.set_xlim(1932.5, 1939.5)
+    ax2.set_ylim(0, max(25, ax2.get_ylim()[1]))
+    ax2.set_xlabel("year", fontsize=7)
+    ax2.set_title("By calendar year, % of the rolls on 1 January", fontsize=9)
+    ax2.tick_params(labelsize=7)
+    ax2.legend(fontsize=6)
     fig.tight_layout()
     return fig
 
 
 def ExpulsionCurves(model: SeminarModel):
-    """Simulated yearly expulsion rates against the book's national rates."""
+    """Expelled per operation against the book's rates; the calendar years beside them."""
     return solara.FigureMatplotlib(_rates_figure(model), format="png")
 
 

@@ -47,6 +47,40 @@ def test_app_components_draw_a_stepped_model():
                                  "chistka_conducted_by", "rebuke_pressure", "rng"}
 
 
+
+def test_app_rates_compare_operations_and_do_not_draw_the_running_year_whole():
+    """Ten months in: the chistka is under way ("so far"), 1933 is not a whole year."""
+    from experiments import outputs, targets
+    from experiments.runner import result_of
+    from seminar.app import _rates_figure, calendar_years, rates_by_operation
+    from seminar.classroom import SeminarModel
+
+    model = SeminarModel(rng="4", n_members=800)
+    for _ in range(10):
+        model.step()
+    assert model.month_label == "1933-10"
+    ops = rates_by_operation(model)
+    assert list(ops.index) == [op.label for op in targets.OPERATIONS]
+    assert ops["state"].tolist() == ["so far"] + ["not begun"] * 4
+    assert ops["simulated"].iloc[1:].isna().all()
+    assert ops.loc["chistka 1933-35", "simulated"] == outputs.value(
+        "chistka_national", result_of(model, seed=0))  # the operation, not the year
+    years = calendar_years(model)
+    assert years[["year", "complete", "months"]].values.tolist() == [[1933, False, 10]]
+    by_operation, by_year = _rates_figure(model).axes
+    assert "calendar year" in by_year.get_title() and "1 January" in by_year.get_title()
+    lines = {str(line.get_label()): line for line in by_year.lines}
+    assert list(lines["simulated, whole years"].get_xdata()) == []  # 1933 is not whole
+    assert [float(x) for x in lines["1933 so far (10 of 12 months)"].get_xdata()] == [1933]
+    book = [line for label, line in lines.items() if label.startswith("book")]
+    assert {float(x) for line in book for x in line.get_xdata()} == {1937, 1938}
+    labels = [t.get_text().replace("\n", " ") for t in by_operation.get_xticklabels()]
+    assert labels == list(ops.index)
+    for _ in range(3):  # into 1934: 1933 is whole and drawn as such
+        model.step()
+    years = calendar_years(model).set_index("year")
+    assert bool(years.loc[1933, "complete"]) and not bool(years.loc[1934, "complete"])
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
