@@ -108,7 +108,8 @@ def calendar_years(model: SeminarModel) -> pd.DataFrame:
     simulated so far and is not drawn as a whole year.
     """
     if not model.steps:
-        return pd.DataFrame(columns=["year", "expulsion_rate_pct", "complete", "months"])
+        return pd.DataFrame({"year": pd.Series(dtype=int), "expulsion_rate_pct": pd.Series(
+            dtype=float), "complete": pd.Series(dtype=bool), "months": pd.Series(dtype=int)})
     yearly = yearly_table(model)[["year", "expulsion_rate_pct"]]
     last_year, last_month = divmod(model.month, 12)
     return yearly.assign(complete=yearly["year"] < 1933 + last_year + (last_month == 11),
@@ -133,8 +134,8 @@ def _rates_figure(model: SeminarModel) -> Figure:
     ax1.set_title("By operation: simulated against the book", fontsize=9)
     ax1.legend(fontsize=6)
     years = calendar_years(model)
-    whole = years[years["complete"]]
-    running = years[~years["complete"]]
+    whole = years.loc[years["complete"]]
+    running = years.loc[~years["complete"]]
     ax2.plot(whole["year"], whole["expulsion_rate_pct"], "-o", color="#4c72b0",
              label="simulated, whole years")
     for row in running.itertuples():
@@ -145,8 +146,9 @@ def _rates_figure(model: SeminarModel) -> Figure:
              label="book, 1937 and 1938 (Table 7.1)")
     ax2.set_xlim(1932.5, 1939.5)
     ax2.set_ylim(0, max(25, ax2.get_ylim()[1]))
-    ax2.set_xlabel("year", fontsize=7)
-    ax2.set_title("By calendar year, % of the rolls on 1 January", fontsize=9)
+    ax2.set_xlabel("calendar year", fontsize=7)
+    ax2.set_ylabel("% of the rolls on 1 January", fontsize=7)
+    ax2.set_title("By calendar year", fontsize=9)
     ax2.tick_params(labelsize=7)
     ax2.legend(fontsize=6)
     fig.tight_layout()

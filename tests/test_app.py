@@ -56,6 +56,8 @@ def test_app_rates_compare_operations_and_do_not_draw_the_running_year_whole():
     from seminar.classroom import SeminarModel
 
     model = SeminarModel(rng="4", n_members=800)
+    assert _rates_figure(model).axes  # before the first step: nothing simulated yet
+    assert calendar_years(model).empty and rates_by_operation(model)["simulated"].isna().all()
     for _ in range(10):
         model.step()
     assert model.month_label == "1933-10"
@@ -68,7 +70,7 @@ def test_app_rates_compare_operations_and_do_not_draw_the_running_year_whole():
     years = calendar_years(model)
     assert years[["year", "complete", "months"]].values.tolist() == [[1933, False, 10]]
     by_operation, by_year = _rates_figure(model).axes
-    assert "calendar year" in by_year.get_title() and "1 January" in by_year.get_title()
+    assert "calendar year" in by_year.get_title() and "1 January" in by_year.get_ylabel()
     lines = {str(line.get_label()): line for line in by_year.lines}
     assert list(lines["simulated, whole years"].get_xdata()) == []  # 1933 is not whole
     assert [float(x) for x in lines["1933 so far (10 of 12 months)"].get_xdata()] == [1933]
