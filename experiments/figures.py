@@ -80,9 +80,9 @@ def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path) -
                  yerr=[ops["simulated_mean"] - ops["simulated_p05"],
                        ops["simulated_p95"] - ops["simulated_mean"]],
                  fmt="none", ecolor="black", capsize=3, label="5-95 % of seeds")
-    ax2.set_xticks(x, [op.label.replace(" ", "\n", 1) for op in targets.OPERATIONS], fontsize=8)
-    ax2.set(ylabel="% of the rolls expelled", title="By operation (Tables 3.4 and 7.1; "
-            "obmen: about 2 %, L1109-1111)")
+    ax2.set_xticks(x, [op.label.replace(" ", "\n") for op in targets.OPERATIONS], fontsize=8)
+    ax2.set(ylabel="% of the rolls expelled",
+            title="By operation (Tables 3.4, 7.1; obmen: L1109-1111)")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3, axis="y")
     return save(fig, path)
