@@ -175,6 +175,7 @@ class RegionalCommittee(mesa.Agent):
         self.repeats: set[str] = set()  # campaigns it was ordered to repeat
         self.rebuked: set[str] = set()  # campaigns it was rebuked for foot-dragging
         self.rebukes = 0
+        self.orders: list[tuple[str, str, str]] = []  # (month, campaign, "repeat"/"rebuke")
 
     def ppos(self) -> list[PrimaryOrganization]:
         """All primary organizations of the region (reference engine)."""
@@ -229,14 +230,18 @@ class Center(mesa.Agent):
         for reg, progress, formalism in reports:
             slow, repeat = rules.monitor_region(progress, national, planned, formalism,
                                                 m.p.too_fast, m.p.too_slow, m.p.cursory_formalism)
+            repeat = repeat and campaign.repeats  # only where the book has repeats
+            slow = slow and campaign.rebukes_slowness
             if repeat and campaign.name not in reg.repeats:
                 reg.repeats.add(campaign.name)
                 m.forget_screening(reg, campaign)  # from the beginning (L802)
                 reg.repeat_operation()
+                reg.orders.append((m.month_label, campaign.name, "repeat"))
                 self.repeats_ordered += 1
                 m.count("repeats_ordered")
             elif slow and campaign.name not in reg.rebuked:
                 reg.rebuked.add(campaign.name)  # ASSUMPTION: one rebuke per operation
                 reg.rebuke()
+                reg.orders.append((m.month_label, campaign.name, "rebuke"))
                 self.rebukes_issued += 1
                 m.count("rebukes")

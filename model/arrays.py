@@ -494,7 +494,7 @@ class ArrayPurgeModel(BasePurgeModel):
         protection = self._protection(idx, traits["machine"][region], independence)
         official = m.office[idx] != 0
         deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
-                                                 p.deflection, traits["pressure"][region],
+                                                 p.deflection, self.vigilance,
                                                  independence)
         case, deflected, shielded = rules.screening_verdict(
             rng.random(len(idx)), campaign.intensity, zeal, relative_risk, protection,
@@ -551,12 +551,11 @@ class ArrayPurgeModel(BasePurgeModel):
         ppo = m.ppo[idx]
         against = np.where(office >= DISTRICT_SECRETARY, per_district[self.ppo_district[ppo]],
                            per_ppo[ppo])
-        pressure = self._region_traits()["pressure"][self.ppo_region[ppo]]
         visible = rules.visible_grounds(m.alien_past[idx], m.misconduct[idx], m.indiscipline[idx],
                                         m.opposition[idx], m.passivity[idx], p.visibility_weights)
         probs = rules.denounce(p.lateral_rate, vigilance, visible, p.from_below_rate, criticism,
                                against, office != 0, p.from_above_rate,
-                               pressure * (vigilance > 0), m.passivity[idx],
+                               self.vigilance, m.passivity[idx],
                                m.patron[idx] != NONE, m.critic[idx], p.retaliation)
         u = self.rng.random((3, len(idx)))
         for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
@@ -654,7 +653,7 @@ class ArrayPurgeModel(BasePurgeModel):
         for region, sec in zip(self.regions, self.regional_secretary, strict=True):
             if sec != NONE and m.state[sec] <= IN_PARTY_MAX and self.random.random() < (
                     rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
-                if self.fused:
+                if self.removal_is_arrest:
                     self._arrest(np.array([sec]), campaign="removed_from_above")
                 else:
                     self._vacate(np.array([sec]), elected_successor=False)

@@ -152,7 +152,7 @@ class BasePurgeModel(mesa.Model):
         self.appeals()
         self.admit_and_promote()
         for campaign in (c for c in active if c.pace > 0):
-            if self.month <= monitor_until(campaign):
+            if reports_read(campaign, self.month, self.p.report_delay_months):
                 self.center.monitor(campaign, self.month, self.regions)
         self._end_of_month()
         self.datacollector.collect(self)
@@ -168,9 +168,12 @@ class BasePurgeModel(mesa.Model):
         meetings = [c for c in active if c.pace == 0]
         self.vigilance = sum(c.vigilance for c in meetings)
         self.criticism = sum(c.criticism for c in meetings)
-        self.fused = any(c.fused for c in active)
+        self.fused = any(c.fused_in(self.month) for c in active)
         self.arrest_rate = sum(c.arrest_rate for c in active)
         self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
+        # while the NKVD campaign runs, a leader removed from above is arrested with his
+        # buro ("Rumiantsev and the entire regional Buro were removed and arrested", L2000)
+        self.removal_is_arrest = self.arrest_rate > 0
         conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
         self.meeting_independence = self.p.fused_meeting_independence if self.fused else max(
             (self.independence(c) for c in conductors), default=0.0)
@@ -206,3 +209,13 @@ class BasePurgeModel(mesa.Model):
 def monitor_until(campaign: Campaign) -> int:
     """The center reads reports until two months after the planned end (L798, L938)."""
     return month_index(campaign.planned_end or campaign.end) + 2
+
+
+def reports_read(campaign: Campaign, month: int, delay: int) -> bool:
+    """Whether the center reads the regions' reports on ``campaign`` at the end of ``month``.
+
+    The first reports reach it ``delay`` months after the operation begins (the proverka
+    began in mid-May 1935; "all regional and territorial committees reported between June
+    11 and June 21", L788) and it reads them until two months after the planned end.
+    """
+    return campaign.months_since_start(month) >= delay and month <= monitor_until(campaign)

@@ -193,7 +193,7 @@ class PurgeModel(BasePurgeModel):
             relative_risk = (p.baseline_risk + rules.grounds_hazard(grounds, weights)) / norm
             deflection = rules.deflect_onto_passives(m.passive, m.patron is not None,
                                                      m.is_official, p.deflection,
-                                                     region.pressure, independence)
+                                                     self.vigilance, independence)
             case, deflected, shielded = rules.screening_verdict(
                 self.random.random(), campaign.intensity, zeal, relative_risk, protected,
                 deflection, region.formalism, p.formalism_blindness)
@@ -252,7 +252,7 @@ class PurgeModel(BasePurgeModel):
                        else grievance_ppo)
             probs = rules.denounce(p.lateral_rate, vigilance, m.grounds_visible(),
                                    p.from_below_rate, criticism, against, m.is_official,
-                                   p.from_above_rate, region.pressure * (vigilance > 0),
+                                   p.from_above_rate, self.vigilance,
                                    m.passive, m.patron is not None, m.critic, p.retaliation)
             for channel, prob in zip(("lateral", "from_below", "from_above"), probs, strict=True):
                 if m.in_party and self.random.random() < prob:
@@ -352,7 +352,7 @@ class PurgeModel(BasePurgeModel):
             sec = region.secretary
             if sec is not None and sec.in_party and self.random.random() < (
                     rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
-                if self.fused:
+                if self.removal_is_arrest:
                     self.arrest(sec, campaign="removed_from_above")
                 else:
                     self.vacate(sec, how="removed_from_above", elected_successor=False)

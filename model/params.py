@@ -243,6 +243,11 @@ class Parameters:
     report_noise: float = _p(
         0.3, 0, 5, "ASSUMPTION: regional reports were unreliable; the center did not know who "
                    "was in the party (L437, L467-471).")
+    report_delay_months: int = _p(
+        1, 0, 12, "The regions' first reports on an operation reach the center this many months "
+                  "after it begins: the proverka began in mid-May 1935 and 'all regional and "
+                  "territorial committees reported between June 11 and June 21' (L788); the "
+                  "rebuke of the Western Region followed on June 27 (L790).")
     too_fast: float = _p(
         1.6, 1, 10, "Kursk 67 % and Saratov 62 % done after a month against a national 33 % "
                     "were rebuked as cursory (L798-802): about twice the mean. ASSUMPTION: 1.6.")
@@ -334,12 +339,18 @@ class Parameters:
 # true). Each would matter in a scenario that the reason names.
 INERT_ON_THE_HISTORICAL_CALENDAR: dict[str, str] = {
     "local_nkvd_shield": (
-        "The historical calendar has NKVD arrests only in the Ezhovshchina campaigns, which "
-        "fuse the criticism and police channels from their first month, and the local NKVD "
-        "shields nobody once the channels are fused (L2004-2006). The shield matters in a "
+        "Before the criticism and police channels fuse (July 1937, L2004-2006) the historical "
+        "calendar has NKVD arrests only in June 1937, when Rumiantsev's buro was removed and "
+        "arrested (L2000): a handful of arrests at the default scale, too few for the shield "
+        "to change one; from July the local NKVD shields nobody. The shield matters in a "
         "scenario with arrests before the fusion, such as those after Kirov's murder (L1371) "
         "or of former oppositionists from autumn 1936 (L1485), which the calendar does not "
         "model yet."),
+    "recruit_origin_shares": (
+        "The recruits' social origin matters only when an expelled recruit appeals (workers "
+        "were reinstated more often, L613). Admissions reopen in November 1936 (L1107) and "
+        "few recruits are expelled before the calendar ends, so at the default scale no run "
+        "changes; it matters in a scenario with earlier or larger admissions."),
 }
 
 

@@ -214,27 +214,33 @@ def rank_shield(level_defence, screener_independence):
     return 1.0 - level_defence * (1.0 - screener_independence * (1.0 - level_defence))
 
 
-def deflect_onto_passives(is_passive, is_client, is_official, deflection, pressure,
+def deflect_onto_passives(is_passive, is_client, is_official, deflection, vigilance,
                           screener_independence):
     """Multiplier (>= 1) on the hazard of defenceless rank-and-file "ballast".
 
     Local machines showed "vigilance" with mass expulsions of passives and recent
-    recruits while protecting their own (L664, L693, L1461, L1675); the more the center
-    pressed, the more they deflected. An independent commission deflects less (L664).
+    recruits while protecting their own (L664, L693, L1461); the louder the center's
+    call for vigilance against enemies (1936-38), the more they deflected: secretaries
+    "proved their vigilance by expelling and denouncing batches of rank-and-file members"
+    (L1675, L2085, L2267). The center's rebukes over the screenings do not enter: the
+    1935 rebuke carried no demand for more expulsions (L792, L806) and Smolensk answered
+    it by forbidding "a campaign of unmasking" (L824-826). An independent commission
+    deflects less (L664).
 
     Args:
         is_passive: 1 if the member is passive.
         is_client: 1 if the member is a client of a secretary.
         is_official: 1 if the member holds an office.
         deflection: Strength of deflection, >= 0.
-        pressure: Central pressure on the region, >= 0.
+        vigilance: The month's call for vigilance from the center's vigilance campaigns
+            (the scenario's non-screening campaigns), >= 0.
         screener_independence: As in :func:`protect_clients`.
 
     Returns:
         Hazard multiplier >= 1.
     """
     defenceless = is_passive * (1 - is_client) * (1 - is_official)
-    return 1.0 + defenceless * deflection * (1.0 + pressure) * (1.0 - screener_independence)
+    return 1.0 + defenceless * deflection * (1.0 + vigilance) * (1.0 - screener_independence)
 
 
 def screening_probability(intensity, zeal, relative_risk, protection, deflection, formalism,
@@ -334,7 +340,7 @@ def pick(u, probs):
 
 
 def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticism,
-             grievance_against, is_official, from_above_rate, pressure, is_passive, is_client,
+             grievance_against, is_official, from_above_rate, vigilance_call, is_passive, is_client,
              is_critic, retaliation):
     """Probabilities that a member is denounced this month, by channel.
 
@@ -354,7 +360,8 @@ def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticis
         grievance_against: Grievance of the rank and file against this official, 0..1.
         is_official: 1 if the member holds an office.
         from_above_rate: Base rate of denunciations by secretaries.
-        pressure: Central pressure on the region.
+        vigilance_call: The month's call for vigilance from the center's vigilance
+            campaigns (1936-38: secretaries "unmasking" the rank and file, L1675, L2085).
         is_passive: 1 if the member is passive.
         is_client: 1 if the member is a client of a secretary.
         is_critic: 1 if the member has criticised his leaders.
@@ -366,7 +373,7 @@ def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticis
     lateral = _hazard_to_probability(lateral_rate * vigilance * (0.2 + grounds_visible))
     below = _hazard_to_probability(from_below_rate * criticism * grievance_against * is_official)
     above = _hazard_to_probability(
-        from_above_rate * (1.0 + pressure) * (1 - is_client) * (1 - is_official)
+        from_above_rate * (1.0 + vigilance_call) * (1 - is_client) * (1 - is_official)
         * (is_passive + retaliation * is_critic)
     )
     return lateral, below, above

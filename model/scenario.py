@@ -64,6 +64,11 @@ class Campaign:
     russian: str = ""
     planned_end: str = ""
     conducted_by: str = "secretaries"
+    # the center's monitoring of a screening: may it order a region to start again (the
+    # proverka, L802, L940, L954), and does it rebuke regions for going too slowly (the
+    # chistka, L668; not the proverka, L792)?
+    repeats: bool = False
+    rebukes_slowness: bool = False
     # screening (chistka, proverka, obmen): primary organizations are screened one by one
     pace: float = 0.0  # planned monthly share of organizations screened
     intensity: float = 0.0  # expulsion hazard of an average member at full zeal
@@ -79,6 +84,7 @@ class Campaign:
     arrest_rate: float = 0.0  # monthly NKVD arrest hazard of an ordinary member
     leader_removal_rate: float = 0.0  # monthly hazard the center removes an obkom leader
     fused: bool = False  # criticism and police channels fused ("poor work = wrecking")
+    fused_from: str = ""  # the month the fusion begins (default: the campaign's start)
     # restraint and membership regulation
     restraint: float = 0.0  # push for reinstatements on appeal, 0..1
     leniency: float = 0.0  # milder outcomes, 0..1
@@ -90,6 +96,10 @@ class Campaign:
     def active(self, month: int) -> bool:
         """Whether the campaign runs in calendar month ``month`` (0 = Jan 1933)."""
         return month_index(self.start) <= month <= month_index(self.end)
+
+    def fused_in(self, month: int) -> bool:
+        """Whether the criticism and police channels are fused in calendar month ``month``."""
+        return self.fused and month >= month_index(self.fused_from or self.start)
 
     def months_since_start(self, month: int) -> int:
         """Months elapsed since the campaign's first month."""
@@ -310,7 +320,8 @@ def _number_fields(cls: type, table: dict[str, Any], ranges: dict[str, tuple[flo
                    where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
-        if f.name not in table or f.name in ("name", "start", "end", "planned_end", "targets"):
+        if f.name not in table or f.name in ("name", "start", "end", "planned_end", "fused_from",
+                                             "targets"):
             continue
         kind = {"float": float, "str": str, "bool": bool}[str(f.type)]
         value = _typed(table, f.name, kind, where)
@@ -338,6 +349,9 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
     start = _date(table, "start", where, required=True)
     end = _date(table, "end", where, required=True)
     planned_end = _date(table, "planned_end", where)
+    fused_from = _date(table, "fused_from", where)
+    if fused_from and not month_index(start) <= month_index(fused_from) <= month_index(end):
+        raise ScenarioError(f"{where}: fused_from {fused_from} is outside {start}..{end}")
     if month_index(end) < month_index(start):
         raise ScenarioError(f"{where}: end {end} is before start {start}")
     if planned_end and month_index(planned_end) < month_index(start):
@@ -362,4 +376,4 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
     if fields.get("intensity", 0) > 0 and (fields.get("pace", 0) == 0 or not targets):
         raise ScenarioError(f"{where}: a screening with 'intensity' needs 'pace' > 0 and 'targets'")
     return Campaign(name=name, start=start, end=end, planned_end=planned_end,
-                    targets={k: float(v) for k, v in targets.items()}, **fields)
+                    fused_from=fused_from, targets={k: float(v) for k, v in targets.items()}, **fields)

@@ -132,36 +132,54 @@ def _chistka_leaders_share(engine, conductor: str) -> float:
 def test_a_commission_rather_than_secretaries_hits_more_leaders(engine):
     """The 1933 commissions made deflection and protection harder (L638, L664).
 
-    Leaders' share of chistka expellees, commission over secretaries: measured 2.28
-    (agents), 2.38 (arrays).
+    Leaders' share of chistka expellees, commission over secretaries, measured over four
+    sets of three seeds: 1.58-2.06 (agents), 1.99-2.26 (arrays).
     """
     ratio = _chistka_leaders_share(engine, "commission") / _chistka_leaders_share(
         engine, "secretaries")
-    assert ratio > 1.9
+    assert ratio > 1.4
 
 
-def _passive_share(engine, deflection: float) -> float:
-    shares = []
-    for model in _runs(engine, "1935-12", deflection=deflection):
-        e = expulsions_table(model)
-        shares.append((e["reason"] == "passivity").mean())
-    return float(np.mean(shares))
+def _ballast_ratio(engine, deflection: float) -> float:
+    """Expulsion rate 1933-35 of passive over active rank and file outside family circles."""
+    cls, n, seeds = engine
+    hit, size = np.zeros(2), np.zeros(2)
+    for seed in seeds:
+        model = cls(rng=seed, n_members=n, deflection=deflection)
+        ids, client = _start(model)
+        passive = _passive_at_start(model, ids)
+        e = expulsions_table(run_until(model, "1935-12"))
+        expelled = np.isin(ids, e["member_id"].to_numpy())
+        ballast = ~client
+        hit += [expelled[ballast & passive].sum(), expelled[ballast & ~passive].sum()]
+        size += [(ballast & passive).sum(), (ballast & ~passive).sum()]
+    rates = hit / size
+    return float(rates[0] / rates[1])
+
+
+def _passive_at_start(model, ids: np.ndarray) -> np.ndarray:
+    if isinstance(model, ArrayPurgeModel):
+        return model.m.passivity[ids].copy()
+    return np.array([model.members[i].passive for i in ids])
 
 
 def test_deflection_pushes_expulsions_onto_passives(engine):
     """Vigilance shown by expelling the ballast (L664, L693).
 
-    Passivity's share of expulsions 1933-35, deflection 1.5 (the default) against 0:
-    measured +0.047 (agents), +0.040 (arrays).
+    Expulsion rate 1933-35 of passive over active rank and file outside family circles,
+    deflection 1.5 (the default) against 0, measured over four sets of three seeds:
+    2.08-2.26 against 1.59-1.86 (agents), 2.05-2.29 against 1.51-1.64 (arrays); the
+    difference was at least 0.32.
     """
-    assert _passive_share(engine, 1.5) > _passive_share(engine, 0.0) + 0.03
+    deflected, fair = _ballast_ratio(engine, 1.5), _ballast_ratio(engine, 0.0)
+    assert deflected > fair + 0.2
 
 
 def test_screenings_find_dead_souls_and_the_rolls_shrink_more_than_expulsions(engine):
     """Records chaos: 1933-34 the party 'lost' almost as many as it expelled (L697).
 
-    Fall of the rolls over expulsions, 1933-34: measured 1.68-1.71 (agents), 1.65-1.73
-    (arrays) per seed; without the records check nothing is struck off.
+    Fall of the rolls over expulsions, 1933-34: at least 1.66 (agents), 1.75 (arrays) per
+    seed over twelve seeds; without the records check nothing is struck off.
     """
     def no_records_check(raw):
         for c in raw["campaigns"]:
@@ -199,8 +217,9 @@ def test_elections_remove_lower_officials_more_than_higher_and_never_an_obkom_se
         engine):
     """Higher officials defended themselves better; no obkom secretary was voted out.
 
-    Attrition was confined to raikoms and below (L1918). Turnover per holder: measured
-    PPO secretaries 0.50, district secretaries 0.17 (agents); 0.51 and 0.30 (arrays).
+    Attrition was confined to raikoms and below (L1918). Turnover per holder, measured over
+    four sets of three seeds: PPO secretaries 0.46-0.53, district secretaries 0.13-0.21
+    (agents); 0.50-0.52 and 0.18-0.32 (arrays).
     """
     voted = {lvl: 0 for lvl in LEVELS[1:]}
     held = {lvl: 0 for lvl in LEVELS[1:]}
@@ -212,7 +231,7 @@ def test_elections_remove_lower_officials_more_than_higher_and_never_an_obkom_se
     assert held["regional_secretary"] > 0 and voted["regional_secretary"] == 0
     ppo = voted["ppo_secretary"] / held["ppo_secretary"]
     district = voted["district_secretary"] / held["district_secretary"]
-    assert ppo > 0.42 and district < 0.4 and ppo > 1.4 * district
+    assert ppo > 0.4 and district < 0.38 and ppo > 1.4 * district
 
 
 def _police_leaders_share(engine, **params) -> float:
@@ -228,12 +247,12 @@ def test_the_police_channel_reaches_leaders_that_screenings_spare(engine):
     """'Leaders were much more likely to fall' (L2037): the arrest exposure of office.
 
     Leaders' share of NKVD arrests with the default exposure against a flat one, measured
-    over four sets of three seeds: 0.51-0.71 against 0.22-0.39 (agents), 0.59-0.64
-    against 0.21-0.40 (arrays).
+    over four sets of three seeds: 0.56-0.72 against 0.23-0.48 (agents), 0.58-0.67
+    against 0.28-0.37 (arrays); the difference was at least 0.24.
     """
     default = _police_leaders_share(engine)
     flat = _police_leaders_share(engine, arrest_exposure=(1.0, 1.0, 1.0, 1.0, 1.0))
-    assert default > 0.46 and flat < 0.45 and default - flat > 0.1
+    assert default > 0.5 and flat < 0.52 and default - flat > 0.12
 
 
 def test_restraint_brings_reinstatements(engine):
@@ -281,8 +300,9 @@ def test_workers_win_their_appeals_more_often(engine):
 def test_cursory_regions_are_ordered_to_repeat(engine):
     """Eighteen or nineteen regions ordered to begin the proverka again (L802).
 
-    Repeat orders 1933-35 with every region's formalism 0.9 against 0: measured 23
-    against 7 (agents), 23 against 6 (arrays), over three seeds.
+    Repeat orders 1933-35 (the proverka's: the only operation with repeats, L802) with
+    every region's formalism 0.9 against 0, four regions and three seeds: measured 12
+    against 0-2 in both engines over four sets of seeds.
     """
     def formal(level):
         def edit(raw):
@@ -292,7 +312,7 @@ def test_cursory_regions_are_ordered_to_repeat(engine):
         return edited_scenario(edit)
     repeats = {lvl: sum(monthly_table(m)["repeats_ordered"].sum()
                         for m in _runs(engine, "1935-12", formal(lvl))) for lvl in (0.0, 0.9)}
-    assert repeats[0.9] >= 18 and repeats[0.0] <= 10
+    assert repeats[0.9] >= 10 and repeats[0.0] <= 4
 
 
 def test_a_fallen_patrons_clients_lose_protection():

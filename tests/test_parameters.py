@@ -34,7 +34,8 @@ def _moved(f: dataclasses.Field):
         first = default[0]           # outcome weights are normalised)
         return (0.5 * first if first else 0.5, *default[1:])
     far = hi if (hi - default) >= (default - lo) else lo
-    return default + 0.5 * (far - default)
+    moved = default + 0.5 * (far - default)
+    return round(moved) if isinstance(default, int) else moved
 
 
 def _monthly(seed: int = 1, **overrides):

@@ -87,7 +87,7 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.6, 0.5), 0.52),                        # 1 - 0.6 * 0.8
         ((0.2, 0.5), 0.88),                        # 1 - 0.2 * 0.6
     ],
-    # 1 + passive * (1 - client) * (1 - official) * deflection * (1 + pressure) * reach
+    # 1 + passive * (1 - client) * (1 - official) * deflection * (1 + vigilance) * reach
     "deflect_onto_passives": [
         ((1, 0, 0, 1.5, 0.0, 0.0), 2.5),
         ((1, 0, 0, 1.5, 0.5, 0.5), 2.125),         # 1 + 1.5 * 1.5 * 0.5
@@ -132,7 +132,7 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.999, (1.0, 0.0)), 0),
     ],
     # lateral 1-exp(-lr*vig*(0.2+visible)); below 1-exp(-fbr*crit*grievance*official);
-    # above 1-exp(-far*(1+pressure)*(1-client)*(1-official)*(passive+retaliation*critic))
+    # above 1-exp(-far*(1+vigilance)*(1-client)*(1-official)*(passive+retaliation*critic))
     "denounce": [
         ((0.12, 1.0, 0.6, 0.25, 0.3, 0.5, 0, 0.05, 0.5, 1, 0, 0, 1.0),
          (p(0.096), 0.0, p(0.075))),                         # a passive rank-and-filer
