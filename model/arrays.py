@@ -618,13 +618,17 @@ class ArrayPurgeModel(BasePurgeModel):
         self._vacate(target[is_outcome["remove_from_post"] & official], elected_successor=False)
 
     def hold_elections(self, campaign: Campaign) -> None:
-        """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
+        """Secret-ballot elections to party posts (L1645-1647, census.PARTY_POSTS).
+
+        PPO secretaries in the campaign's first month, raikom and obkom secretaries in its
+        last; directors and kolkhoz chairmen hold state posts, not elected by the party.
+        """
         m = self.m
         per_ppo, per_district = self._grievance_means()
         holders, grievance = [], []
         if campaign.months_since_start(self.month) == 0:
             idx = np.flatnonzero((m.view("state") <= IN_PARTY_MAX)
-                                 & np.isin(m.view("office"), (PPO_SECRETARY, census.OFFICIAL)))
+                                 & (m.view("office") == PPO_SECRETARY))
             holders.append(idx)
             grievance.append(per_ppo[m.ppo[idx]])
         if self.month == month_index(campaign.end):

@@ -34,6 +34,10 @@ ON_ROLLS = (MEMBER, CANDIDATE, DEAD_SOUL)
 RANK_AND_FILE, PPO_SECRETARY, OFFICIAL, DISTRICT_SECRETARY, REGIONAL_SECRETARY = range(5)
 LEVELS = ("rank_and_file", "ppo_secretary", "other_official", "district_secretary",
           "regional_secretary")
+# Offices filled by the party's own elections, which the 1937 secret ballots renewed
+# (L1645-1647); other officials (directors, kolkhoz chairmen) hold state posts that no
+# party election takes away (L1819).
+PARTY_POSTS = (PPO_SECRETARY, DISTRICT_SECRETARY, REGIONAL_SECRETARY)
 
 ORIGINS = ("worker", "peasant", "employee")
 

@@ -319,7 +319,11 @@ class PurgeModel(BasePurgeModel):
 
     # ------------------------------------------------------------------ 1937 elections
     def hold_elections(self, campaign: Campaign) -> None:
-        """Secret-ballot elections: PPO level in the first month, raikoms in the last."""
+        """Secret-ballot elections to party posts (L1645-1647, census.PARTY_POSTS).
+
+        PPO secretaries in the campaign's first month, raikom and obkom secretaries in its
+        last; directors and kolkhoz chairmen hold state posts, not elected by the party.
+        """
         first = campaign.months_since_start(self.month) == 0
         last = self.month == month_index(campaign.end)
         for region in self.regions:
@@ -327,7 +331,7 @@ class PurgeModel(BasePurgeModel):
                 if first:
                     for ppo in district.ppos:
                         holders = [m for m in ppo.members if m.in_party
-                                   and m.office in (PPO_SECRETARY, OFFICIAL)]
+                                   and m.office == PPO_SECRETARY]
                         for m in holders:
                             self._ballot(m, ppo.mean_grievance())
                 if last and district.secretary is not None:

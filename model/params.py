@@ -69,8 +69,9 @@ class Parameters:
                     "'one in four' (L693); 32-60 % did not read the party press (L331).")
     passive_share_recent: float = _p(
         0.30, 0, 1, "ASSUMPTION: recruits of 1929-32 were 'politically almost illiterate' "
-                    "(L619); most proverka expellees were 'ballast' who had joined recently "
-                    "(L1038). The book gives no share of passives among them.")
+                    "(L619) and most proverka expellees were recent 'ballast' (L1038); the "
+                    "book gives no share of passives among them, nor says that recent "
+                    "recruits were more often passive than older members.")
     alien_past_share: float = _p(
         0.08, 0, 1, "ASSUMPTION: ex-kulaks and 'alien elements' who joined as workers (L451); "
                     "hidden class-alien origin was 22 % of proverka expulsions (Table 3.5).")
@@ -90,15 +91,17 @@ class Parameters:
     official_share: float = _p(
         0.08, 0, 1, "ASSUMPTION: members in 'leading work' (directors, kolkhoz chairmen, "
                     "soviet officials) besides party secretaries; 485 of 1,068 proverka "
-                    "expellees described had been in leading work (L1040).")
+                    "expellees described had been in leading work (L1057).")
     client_share: float = _p(
         0.05, 0, 1, "ASSUMPTION: rank-and-file friends and relatives in a secretary's family "
                     "circle (L427). Appointed officials are always clients (L399, L1994).")
     initial_dead_soul_share: float = _p(
-        0.16, 0, 0.9, "Derived: 1933-34 the party shrank by one-third while 17-18 % were "
-                      "expelled; ~15 % 'disappeared' (L697). 56,500 dead souls among "
-                      "1,149,000 screened = 4.9 % (L703); Iartsevo 54 of 1,682 = 3.2 % "
-                      "(L695). ASSUMPTION: 16 % of the rolls in January 1933.")
+        0.16, 0, 0.9, "ASSUMPTION, derived from the fall of the rolls: 1933-34 the party "
+                      "shrank by one-third while 17-18 % were expelled, so ~15 % "
+                      "'disappeared' (L697). Ambiguity: the local counts are lower, 56,500 "
+                      "dead souls among 1,149,000 screened = 4.9 % (L703), Iartsevo 54 of "
+                      "1,682 = 3.2 % (L695), a Vitebsk committee 75 of 623 = 12 % (L699); "
+                      "16 % of the rolls in January 1933 also carries the drift of 1933-34.")
     grievance_mean: float = _p(
         0.2, 0, 1, "ASSUMPTION: latent grass-roots discontent with local leaders before 1937 "
                    "(L1912: complaint letters 'reflect widespread and often bitter "
@@ -124,14 +127,16 @@ class Parameters:
                     "individual and checked (L1107).")
     promotion_months: float = _p(
         18.0, 1, 120, "ASSUMPTION: mean length of a candidacy before promotion to full "
-                      "member (promotion stopped with admissions in 1933, L734, and resumed in "
-                      "November 1936, L1107).")
+                      "member. The book dates admissions (frozen in 1933, L734; reopened in "
+                      "November 1936, L1107), not promotions; the model stops and resumes "
+                      "promotions with them.")
 
     # --- Records chaos -------------------------------------------------------------------
     drift_rate: float = _p(
         0.0015, 0, 0.2, "ASSUMPTION: monthly hazard of silently leaving the organization "
-                        "(transfers not struck off, disappearances: Iartsevo, L695; 100,000 "
-                        "a year left the Western Region, L451 via seed notes R12).")
+                        "(transfers not struck off, disappearances: Iartsevo, L695; members "
+                        "'had gone nobody knows where', Vitebsk, L439, L699). The book gives "
+                        "no rate.")
     records_chaos_after_exchange: float = _p(
         0.4, 0, 1, "ASSUMPTION: the proverka and obmen improved uchet only in part (L1079, "
                    "L1119); drift falls to this share after the obmen.")
@@ -346,11 +351,6 @@ INERT_ON_THE_HISTORICAL_CALENDAR: dict[str, str] = {
         "scenario with arrests before the fusion, such as those after Kirov's murder (L1371) "
         "or of former oppositionists from autumn 1936 (L1485), which the calendar does not "
         "model yet."),
-    "recruit_origin_shares": (
-        "The recruits' social origin matters only when an expelled recruit appeals (workers "
-        "were reinstated more often, L613). Admissions reopen in November 1936 (L1107) and "
-        "few recruits are expelled before the calendar ends, so at the default scale no run "
-        "changes; it matters in a scenario with earlier or larger admissions."),
 }
 
 

@@ -104,7 +104,9 @@ def screening_pace(base_pace, obstruction, formalism, pressure):
     Foot-dragging (*formalno*, withholding facilities and people) slowed every operation:
     the *chistka* had covered one-third of the party after seven months (L666-668), the
     *proverka* 57 % after two months and 81 % by the end of 1935 (L942, L970). Pressure
-    from the center (rebukes) speeds a region up (L816-818, L952-954). Perfunctory work
+    from the center (rebukes) speeds a region up: ASSUMPTION, from the push to finish the
+    proverka in October 1935 (L952-954); L816-818 describe Smolensk's more careful
+    documentation after the rebuke, not its speed. Perfunctory work
     is fast work: "one raion in the Urals verified over 1,500 members in less than six
     days" (L800), so formalism raises the pace.
 

@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 
 from model import ArrayPurgeModel, PurgeModel, load_scenario
-from model.reporters import expulsions_table
+from model.census import LEVELS, PARTY_POSTS
+from model.reporters import expulsions_table, monthly_table
 from tests.conftest import campaign, edited_scenario, run_until
 
 SEEDS = range(1, 31)
@@ -99,3 +100,16 @@ def test_fused_from_outside_the_campaign_is_refused():
     with pytest.raises(ScenarioError, match="fused_from 1936-01 is outside"):
         edited_scenario(lambda raw: campaign(raw, "ezhovshchina_1937").update(
             fused_from="1936-01"))
+
+
+@pytest.mark.parametrize("cls", [PurgeModel, ArrayPurgeModel])
+def test_the_1937_elections_ballot_party_posts_only(cls):
+    """The 1937 secret ballots renewed party posts only.
+
+    Party elections renewed party committees (L1645-1647): directors and kolkhoz chairmen
+    (other officials) held state posts that no party ballot took away (L1819).
+    """
+    monthly = monthly_table(run_until(cls(rng=1, n_members=3000), "1937-06"))
+    balloted = {lvl for lvl in LEVELS[1:] if monthly[f"election_holders_{lvl}"].sum() > 0}
+    assert balloted == {LEVELS[post] for post in PARTY_POSTS}
+    assert monthly["voted_out_other_official"].sum() == 0
