@@ -35,6 +35,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import math
 import os
 import signal
 import threading
@@ -91,6 +92,8 @@ def parse_factor(text: str) -> Factor:
     except ValueError:
         raise SweepError(f"--factor {name}: cannot read {spec!r} "
                          "(use LOW:HIGH or V1,V2,...)") from None
+    if not all(math.isfinite(v) for v in (low, high, *values)):
+        raise SweepError(f"--factor {name}: {spec!r} is not a finite range (no nan or inf)")
     if low > high:
         raise SweepError(f"--factor {name}: low {low} is above high {high}")
     return check_factor(Factor(name, low, high, values))

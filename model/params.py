@@ -10,6 +10,7 @@ not here: see ``model/scenarios/historical.toml``.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -369,6 +370,8 @@ def _check_value(f: dataclasses.Field, value: Any, where: str) -> Any:
 def _check_scalar(name: str, default: Any, value: Any, lo: float | None, hi: float | None) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ParameterError(f"{name}: expected a number, got {value!r}")
+    if not math.isfinite(value):  # nan passes every range comparison
+        raise ParameterError(f"{name}: expected a finite number, got {value!r}")
     if isinstance(default, int) and not isinstance(default, bool):
         if isinstance(value, float) and not value.is_integer():
             raise ParameterError(f"{name}: expected a whole number, got {value!r}")

@@ -84,6 +84,10 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     (["--set", "n_members"], ["NAME=VALUE"]),
     (["--scenario", "nowhere.toml"], ["nowhere.toml"]),
     (["--seeds", "0"], ["--seeds"]),
+    # nan passes every range comparison; it once ran and gave a chistka rate of 0 %
+    (["--set", "protection_strength=nan"], ["protection_strength", "finite"]),
+    (["--set", "cascade=inf"], ["cascade"]),
+    (["--set", "chistka.intensity=nan"], ["chistka.intensity"]),
 ])
 def test_bad_input_is_one_line_and_keeps_earlier_results(tmp_path, args, words):
     out = tmp_path / "results"
@@ -116,3 +120,15 @@ def test_scenario_copy_and_parameters(tmp_path, capsys):
     assert main(["scenario", "--copy", str(dest)]) == 2  # never overwrites
     assert main(["parameters"]) == 0
     assert "protection_strength" in capsys.readouterr().out
+
+
+def test_nan_in_a_params_file_or_a_factor_is_refused(tmp_path, capsys):
+    params = tmp_path / "p.toml"
+    params.write_text("[overrides]\nprotection_strength = nan\n")
+    assert main(["run", "--params", str(params), "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    assert "finite" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+    for spec in ("nan:1", "0:inf", "0.2,nan"):
+        assert main(["sweep", "--factor", f"protection_strength={spec}", "--out",
+                     str(tmp_path / "s"), "--serial", "--quiet"]) == 2
+        assert "finite" in capsys.readouterr().err
