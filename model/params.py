@@ -10,6 +10,7 @@ not here: see ``model/scenarios/historical.toml``.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -324,7 +325,9 @@ class Parameters:
         clean: dict[str, Any] = {}
         for key, value in overrides.items():
             if key not in known:
-                raise ParameterError(f"{where}: unknown parameter '{key}'")
+                hint = difflib.get_close_matches(key, list(known), n=1)
+                raise ParameterError(f"{where}: unknown parameter '{key}'" + (
+                    f" (did you mean '{hint[0]}'?)" if hint else ""))
             clean[key] = _check_value(known[key], value, where)
         return dataclasses.replace(self, **clean)
 

@@ -79,7 +79,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--set", "n_memberz=10"], ["n_memberz"]),
+    (["--set", "n_memberz=10"], ["n_memberz", "did you mean 'n_members'"]),
     (["--set", "protection_strength=7"], ["protection_strength", "out of range"]),
     (["--set", "n_members"], ["NAME=VALUE"]),
     (["--scenario", "nowhere.toml"], ["nowhere.toml"]),
