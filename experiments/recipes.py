@@ -39,7 +39,16 @@ def _seeds(seeds: int | Sequence[int], first_seed: int) -> list[int]:
     out = list(range(first_seed, first_seed + seeds)) if isinstance(seeds, int) else list(seeds)
     if not out:
         raise SweepError("at least one seed is needed")
+    if min(out) < 0:
+        raise SweepError(f"seeds must be whole numbers from 0 up, got {min(out)}")
     return out
+
+
+def _processes(processes: int | None) -> int | None:
+    """``None`` (one per core) or a number of worker processes of at least one."""
+    if processes is not None and processes < 1:
+        raise SweepError(f"--processes must be at least 1, got {processes}")
+    return processes
 
 
 def output_folder(path: str | Path) -> Path:
@@ -84,6 +93,7 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
     """
     overrides = dict(overrides or {})
     seeds = _seeds(seeds, first_seed)
+    processes = _processes(processes)
     # validates the file, the variant and the overrides before any work
     built = build_scenario(scenario, variant, overrides)
     folder = _folder(out)
@@ -175,6 +185,7 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
     if unknown:
         raise SweepError(f"calibrated parameters for {unknown[0]}, which is not compared")
     seeds = _seeds(seeds, first_seed)
+    processes = _processes(processes)
     folder = _folder(out)
     if calibrate:
         if folder is None:

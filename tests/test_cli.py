@@ -88,6 +88,8 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     (["--set", "protection_strength=nan"], ["protection_strength", "finite"]),
     (["--set", "cascade=inf"], ["cascade"]),
     (["--set", "chistka.intensity=nan"], ["chistka.intensity"]),
+    (["--first-seed", "-3"], ["--first-seed"]),
+    (["--processes", "0"], ["--processes"]),
 ])
 def test_bad_input_is_one_line_and_keeps_earlier_results(tmp_path, args, words):
     out = tmp_path / "results"
@@ -132,3 +134,12 @@ def test_nan_in_a_params_file_or_a_factor_is_refused(tmp_path, capsys):
         assert main(["sweep", "--factor", f"protection_strength={spec}", "--out",
                      str(tmp_path / "s"), "--serial", "--quiet"]) == 2
         assert "finite" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["run"], ["compare", "--variants", "totalitarian"]])
+def test_bad_seeds_or_processes_make_no_folder(tmp_path, capsys, command):
+    for bad in (["--first-seed", "-1"], ["--processes", "0"]):
+        out = tmp_path / f"out{bad[1]}"
+        assert main([*command, *bad, "--out", str(out), "--quiet"]) == 2
+        assert bad[0] in capsys.readouterr().err
+        assert not out.exists()

@@ -11,11 +11,22 @@ from pathlib import Path
 
 from experiments.recipes import output_folder
 
-__all__ = ["UsageError", "output_folder", "parse_overrides", "read_params"]
+__all__ = ["UsageError", "check_runs", "output_folder", "parse_overrides", "read_params"]
 
 
 class UsageError(ValueError):
     """A command-line value that cannot be used."""
+
+
+def check_runs(args) -> None:
+    """``--seeds``, ``--first-seed`` and ``--processes``, checked before any folder is made."""
+    if getattr(args, "seeds", 1) < 1:
+        raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
+    if getattr(args, "first_seed", 0) < 0:
+        raise UsageError(f"--first-seed must be 0 or more, got {args.first_seed}")
+    processes = getattr(args, "processes", None)
+    if processes is not None and processes < 1:
+        raise UsageError(f"--processes must be at least 1, got {processes}")
 
 
 def parse_overrides(items: list[str]) -> dict:

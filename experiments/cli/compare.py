@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 import experiments.scorecard as scorecard
-from experiments.cli.common import UsageError, output_folder, parse_overrides, read_params
+from experiments.cli.common import (
+    UsageError,
+    check_runs,
+    output_folder,
+    parse_overrides,
+    read_params,
+)
 from experiments.recipes import DEFAULT_VARIANTS, compare
 from experiments.report import write_report
 from experiments.runner import build_scenario
@@ -46,6 +52,7 @@ def add_parsers(sub) -> None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run each variant over the seeds; write the scorecard, tables and figures."""
+    check_runs(args)
     names = args.variants.split(",") if args.variants else list(DEFAULT_VARIANTS)
     for name in names:
         build_scenario(args.scenario, name)  # one-line error for a bad name

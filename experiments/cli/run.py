@@ -9,7 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from experiments.cli.common import UsageError, output_folder, parse_overrides, read_params
+from experiments.cli.common import (
+    UsageError,
+    check_runs,
+    output_folder,
+    parse_overrides,
+    read_params,
+)
 from experiments.recipes import run_historical
 from experiments.runner import build_scenario
 from model.params import Parameters
@@ -59,8 +65,7 @@ def add_app_parsers(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate everything, run the seeds, write tables, figures and the manifest."""
-    if args.seeds < 1:
-        raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
+    check_runs(args)
     overrides = {**read_params(args.params), **parse_overrides(args.set)}
     # validates the file, the variant and the overrides before any work
     build_scenario(args.scenario, args.variant, overrides)
