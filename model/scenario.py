@@ -256,6 +256,14 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "")
     campaigns = tuple(
         _campaign(c, i, label, start, end) for i, c in enumerate(_list(raw, "campaigns", label))
     )
+    if not campaigns:
+        raise ScenarioError(f"{label}: at least one [[campaigns]] entry is needed")
+    seen: set[str] = set()
+    for c in campaigns:
+        if c.name in seen:
+            raise ScenarioError(f"{label}: two campaigns are called '{c.name}'; names must be "
+                                "unique (overrides and outputs refer to campaigns by name)")
+        seen.add(c.name)
     scenario = Scenario(name=name, start=start, end=end, parameters=params, regions=regions,
                         campaigns=campaigns, description=head.get("description", ""), path=path)
     variant = _typed(head, "variant", str, f"{label}: [scenario]")

@@ -73,6 +73,11 @@ def _error(edit) -> str:
     (lambda r: r["parameters"].update(cohort_shares=[0.5]), ["cohort_shares", "list of 5"]),
     (lambda r: r["scenario"].pop("name"), ["name", "missing"]),
     (lambda r: r.pop("regions"), ["regions"]),
+    (lambda r: r.update(campaigns=[]), ["at least one [[campaigns]]"]),
+    (lambda r: campaign(r, "obmen").update(name="proverka"),
+     ["two campaigns are called 'proverka'"]),
+    (lambda r: campaign(r, "ezhovshchina_1937").update(fused_from="1938-01"),
+     ["ezhovshchina_1937", "fused_from 1938-01 is outside"]),
 ])
 def test_bad_scenarios_get_one_line_naming_the_problem(edit, words):
     message = _error(edit)
