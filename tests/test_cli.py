@@ -143,3 +143,17 @@ def test_bad_seeds_or_processes_make_no_folder(tmp_path, capsys, command):
         assert main([*command, *bad, "--out", str(out), "--quiet"]) == 2
         assert bad[0] in capsys.readouterr().err
         assert not out.exists()
+
+
+def test_app_on_a_bad_or_busy_port_is_one_line(capsys):
+    import socket
+
+    assert main(["app", "--port", "99999"]) == 2
+    assert "--port" in capsys.readouterr().err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["app", "--port", str(port)]) == 2
+        captured = capsys.readouterr()
+        assert f"127.0.0.1:{port}" in captured.err and "The seminar app" not in captured.out

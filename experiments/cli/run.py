@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +124,14 @@ def cmd_app(args: argparse.Namespace) -> int:
     except ImportError:
         raise UsageError("the app needs Solara: run `bash scripts/setup.sh dev` or "
                          "`.venv/bin/pip install -e .[app]`") from None
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port must be a port number from 1 to 65535, got {args.port}")
+    try:  # a busy or forbidden address ends here, before anything says the app is starting
+        with socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET) as probe:
+            probe.bind((args.host, args.port))
+    except OSError as err:
+        raise UsageError(f"cannot serve the app on {args.host}:{args.port}: "
+                         f"{err.strerror or err}") from None
     app = ROOT / "seminar" / "app.py"
     solara_cli = Path(sys.executable).with_name("solara")
     print(f"The seminar app: http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
