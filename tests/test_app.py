@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -94,7 +95,8 @@ def app_url(tmp_path):
     port = _free_port()
     log = open(tmp_path / "app.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "experiments.cli", "app", "--port",
-                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                             str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
@@ -110,13 +112,31 @@ def app_url(tmp_path):
             time.sleep(0.5)
         yield url
     finally:
-        proc.terminate()
+        proc.terminate()  # SIGTERM to `purges app` alone, as a user's kill would send
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            pass
+        server_left = _serving(url)
+        _kill_group(proc.pid)  # whatever the app started goes with it, pass or fail
+        proc.wait()
         log.close()
+    assert not server_left, "SIGTERM to `purges app` left its server running"
+
+
+def _serving(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _shot(page, index: int) -> bytes:

@@ -6,7 +6,6 @@ import argparse
 import os
 import shutil
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -135,5 +134,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     app = ROOT / "seminar" / "app.py"
     solara_cli = Path(sys.executable).with_name("solara")
     print(f"The seminar app: http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
-    return subprocess.call([str(solara_cli), "run", str(app), "--host", args.host,
-                            "--port", str(args.port), "--production"])
+    # this process becomes the Solara server, so Ctrl-C or SIGTERM sent to `purges app`
+    # stops the server itself (a child process would be left running on the port)
+    os.execv(str(solara_cli), [str(solara_cli), "run", str(app), "--host", args.host,
+                               "--port", str(args.port), "--production"])
+    return 0  # not reached
