@@ -108,7 +108,7 @@ class Member(mesa.Agent):
             return
         self.appeals += 1
         m.count("appeals")
-        severity = m.p.severity[rules.REASON_CODE[self.expel_reason]]
+        severity = m.severity_by_reason[rules.REASON_CODE[self.expel_reason]]
         p = rules.reinstate_on_appeal(severity, self.origin == "worker", restraint,
                                       m.p.reinstatement_base)
         if m.random.random() < p:

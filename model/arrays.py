@@ -231,16 +231,12 @@ class ArrayPurgeModel(BasePurgeModel):
         return {k: np.array([getattr(r, k) for r in self.regions], dtype=float)
                 for k in ("obstruction", "formalism", "machine", "pressure", "distrust")}
 
-    def _defence(self, office: np.ndarray) -> np.ndarray:
-        """``level_defence`` by office code (0 for the rank and file)."""
-        return np.r_[0.0, self.p.level_defence][office]
-
     def _protection(self, idx: np.ndarray, machine: np.ndarray, independence: float) -> np.ndarray:
         """:func:`rules.case_protection` of members ``idx`` before a screener this independent."""
         m, p = self.m, self.p
         office = m.office[idx]
         return rules.case_protection(m.patron[idx] != NONE, self._protected_now(idx), machine,
-                                     office != 0, self._defence(office), independence,
+                                     office != 0, self.defence_by_office[office], independence,
                                      p.protection_strength, p.skill_protection)
 
     def _count_by(self, key: str, codes: np.ndarray, names) -> None:
@@ -506,7 +502,7 @@ class ArrayPurgeModel(BasePurgeModel):
                                    weights, p.baseline_risk)
         cases = idx[case]
         expel = rng.random(len(cases)) < rules.screening_expels(
-            np.asarray(p.severity)[reason], official[case], self.leniency, p.outcome_weights)
+            self.severity_by_reason[reason], official[case], self.leniency, p.outcome_weights)
         self._per_region(campaign, "expelled", region[case][expel])
         injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
         attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
@@ -605,7 +601,7 @@ class ArrayPurgeModel(BasePurgeModel):
         m.protected[target[~supported & (protection < 1.0)]] += 1
         target, reason = target[supported], reason[supported]
         official = m.office[target] != 0
-        probs = rules.choose_outcome(np.asarray(p.severity)[reason], official, self.leniency,
+        probs = rules.choose_outcome(self.severity_by_reason[reason], official, self.leniency,
                                      p.outcome_weights)
         outcome = rules.pick(rng.random(len(target)), probs)
         self._count_by("outcome", outcome, rules.OUTCOMES)
@@ -645,7 +641,7 @@ class ArrayPurgeModel(BasePurgeModel):
         keep = holders_office != 0
         holders, grievance, holders_office = holders[keep], grievance[keep], holders_office[keep]
         self._count_by("election_holders", holders_office, LEVELS)
-        prob = rules.secret_ballot_turnover(grievance, self._defence(holders_office),
+        prob = rules.secret_ballot_turnover(grievance, self.defence_by_office[holders_office],
                                             self.criticism, self.p.election_base)
         out = self.rng.random(len(holders)) < prob
         self._count_by("voted_out", holders_office[out], LEVELS)
@@ -665,7 +661,7 @@ class ArrayPurgeModel(BasePurgeModel):
             return
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
         shield = rules.nkvd_local_shield(p.local_nkvd_shield, self._protected_now(idx), self.fused)
-        prob = rules.arrest_hazard(self.arrest_rate, np.asarray(p.arrest_exposure)[m.office[idx]],
+        prob = rules.arrest_hazard(self.arrest_rate, self.exposure_by_office[m.office[idx]],
                                    m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
                                    p.cascade, shield, p.arrest_weight_opposition,
                                    p.arrest_weight_alien_past)
@@ -681,7 +677,7 @@ class ArrayPurgeModel(BasePurgeModel):
         idx, u = idx[appeal], u[1][appeal]
         m.appeals[idx] += 1
         self.count("appeals", len(idx))
-        prob = rules.reinstate_on_appeal(np.asarray(p.severity)[m.expel_reason[idx]],
+        prob = rules.reinstate_on_appeal(self.severity_by_reason[m.expel_reason[idx]],
                                          m.origin[idx] == WORKER, self.restraint,
                                          p.reinstatement_base)
         back = idx[u < prob]

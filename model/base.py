@@ -63,6 +63,11 @@ class BasePurgeModel(mesa.Model):
             calendar = calendar.with_parameters(**overrides)
         self.calendar = calendar
         self.p = calendar.parameters
+        # parameter tables indexed by an office or reason code, for both engines (a code
+        # or an array of codes indexes them alike)
+        self.defence_by_office = np.array((0.0, *self.p.level_defence))  # rank and file: 0
+        self.exposure_by_office = np.asarray(self.p.arrest_exposure)
+        self.severity_by_reason = np.asarray(self.p.severity)  # rules.REASONS order
         self.month = calendar.first_month - 1
         self.records_chaos = 1.0
         self.flows: Counter[str] = Counter()

@@ -206,7 +206,7 @@ class PurgeModel(BasePurgeModel):
             if not case:
                 continue
             reason = rules.case_reason(self.random.random(), grounds, weights, p.baseline_risk)
-            if self.random.random() < rules.screening_expels(p.severity[reason], m.is_official,
+            if self.random.random() < rules.screening_expels(self.severity_by_reason[reason], m.is_official,
                                                              self.leniency, p.outcome_weights):
                 self.expel(m, rules.REASONS[reason], channel="screening",
                            campaign=campaign.name)
@@ -223,12 +223,8 @@ class PurgeModel(BasePurgeModel):
         """:func:`rules.case_protection` of member ``m`` before a screener this independent."""
         p = self.p
         return rules.case_protection(m.patron is not None, m.protected_now, region.machine,
-                                     m.is_official, self._defence(m.office), independence,
+                                     m.is_official, self.defence_by_office[m.office], independence,
                                      p.protection_strength, p.skill_protection)
-
-    def _defence(self, office: int) -> float:
-        """``level_defence`` of an office (0 for the rank and file)."""
-        return self.p.level_defence[office - 1] if office else 0.0
 
     # ------------------------------------------------------------------ meetings
     def hold_meetings(self) -> None:
@@ -289,7 +285,7 @@ class PurgeModel(BasePurgeModel):
                 target.protected += 1
             return
         self.count("denunciations_supported")
-        probs = rules.choose_outcome(p.severity[reason], target.is_official, self.leniency,
+        probs = rules.choose_outcome(self.severity_by_reason[reason], target.is_official, self.leniency,
                                      p.outcome_weights)
         outcome = rules.pick(self.random.random(), probs)
         self.count(f"outcome_{rules.OUTCOMES[outcome]}")
@@ -342,7 +338,7 @@ class PurgeModel(BasePurgeModel):
     def _ballot(self, holder: Member, grievance: float) -> None:
         level = LEVELS[holder.office]
         self.count(f"election_holders_{level}")
-        p = rules.secret_ballot_turnover(grievance, self._defence(holder.office),
+        p = rules.secret_ballot_turnover(grievance, self.defence_by_office[holder.office],
                                          self.criticism, self.p.election_base)
         if self.random.random() < p:
             self.count(f"voted_out_{level}")
@@ -368,7 +364,7 @@ class PurgeModel(BasePurgeModel):
             if not m.in_party:
                 continue
             shield = rules.nkvd_local_shield(p.local_nkvd_shield, m.protected_now, self.fused)
-            prob = rules.arrest_hazard(self.arrest_rate, p.arrest_exposure[m.office],
+            prob = rules.arrest_hazard(self.arrest_rate, self.exposure_by_office[m.office],
                                        m.grounds["opposition"], m.grounds["alien_past"],
                                        m.patron_fell, p.cascade, shield,
                                        p.arrest_weight_opposition, p.arrest_weight_alien_past)
