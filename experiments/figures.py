@@ -120,11 +120,14 @@ def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
     chain = history.proverka_denunciation_chain().set_index("stage")["n"]
     stages = [("statements", "denunciations_made"), ("checked", "denunciations_checked"),
               ("supported", "denunciations_supported"), ("unsupported", "denunciations_unsupported"),
-              ("pending", "denunciations_pending"),
+              ("pending", "no_result"),
               ("expelled", "outcome_expel"), ("reprimanded", "outcome_reprimand"),
               ("removed", "outcome_remove_from_post"), ("warned", "outcome_warn")]
     stages = [(s, col) for s, col in stages if s in chain.index]
     m = monthly[(monthly["month"] >= "1935-05") & (monthly["month"] <= "1935-12")]
+    # Table 3.2's 71 checked without a result, read as L861: the model's disregarded
+    # statements (L874) and any left pending
+    m = m.assign(no_result=m["denunciations_pending"] + m["denunciations_disregarded"])
     per_seed = m.groupby("seed")[[col for _, col in stages]].sum()
     scale = chain["statements"] / per_seed["denunciations_made"].replace(0, np.nan)
     scaled = per_seed.mul(scale, axis=0)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 YEARS = range(1933, 1940)
 ELECTED_LEVELS = ("ppo_secretary", "other_official", "district_secretary")
+_UPHELD = ("denunciations_supported", "denunciations_disregarded")
 PROVERKA_MEETINGS = ("1935-05", "1935-12")  # the months of the 1935 proverka meetings
 
 
@@ -137,15 +138,20 @@ def voted_out_pct(r: RunResult) -> float:
     return 100.0 * voted / _start(r)
 
 
-def chain_ratio(r: RunResult, numerator: str, denominator: str,
+def chain_ratio(r: RunResult, numerator: str | tuple[str, ...], denominator: str | tuple[str, ...],
                 months: tuple[str, str] | None = None) -> float:
-    """A ratio of two monthly flows summed over ``months`` (first, last) or the whole run."""
+    """A ratio of monthly flows summed over ``months`` (first, last) or the whole run.
+
+    ``numerator`` and ``denominator`` name one flow or a tuple of flows to add up.
+    """
+    num_cols = [numerator] if isinstance(numerator, str) else list(numerator)
+    den_cols = [denominator] if isinstance(denominator, str) else list(denominator)
     if months is None:
         total = _totals(r)
-        num, den = float(total[numerator]), float(total[denominator])
     else:
-        m = r.monthly[(r.monthly["month"] >= months[0]) & (r.monthly["month"] <= months[1])]
-        num, den = m[numerator].sum(), m[denominator].sum()
+        total = r.monthly[(r.monthly["month"] >= months[0])
+                          & (r.monthly["month"] <= months[1])].sum(numeric_only=True)
+    num, den = float(total[num_cols].sum()), float(total[den_cols].sum())
     return float(num / den) if den else float("nan")
 
 
@@ -292,6 +298,24 @@ def _outputs() -> dict[str, Output]:
                "supported, May-December 1935", "ratio",
                partial(chain_ratio, numerator="outcome_expel",
                        denominator="denunciations_supported", months=PROVERKA_MEETINGS)),
+        Output("chain_no_result_share", "denunciations checked that ended without a "
+               "sanction or a finding of 'unsupported' (disregarded as a matter of record, or "
+               "pending) over checked, May-December 1935 (Table 3.2 read as L861)", "ratio",
+               partial(chain_ratio, numerator=("denunciations_disregarded",
+                                               "denunciations_pending"),
+                       denominator="denunciations_checked", months=PROVERKA_MEETINGS)),
+        Output("chain_upheld_share", "denunciations upheld (supported, disregarded included) "
+               "over checked, May-December 1935 (Table 3.2 read as L874)", "ratio",
+               partial(chain_ratio, numerator=_UPHELD, denominator="denunciations_checked",
+                       months=PROVERKA_MEETINGS)),
+        Output("chain_disregarded_share", "upheld denunciations disregarded because the "
+               "ground was a matter of record, May-December 1935 (L874)", "ratio",
+               partial(chain_ratio, numerator="denunciations_disregarded",
+                       denominator=_UPHELD, months=PROVERKA_MEETINGS)),
+        Output("chain_expelled_of_upheld", "cases ending in expulsion over denunciations "
+               "upheld (disregarded included), May-December 1935 (L874)", "ratio",
+               partial(chain_ratio, numerator="outcome_expel", denominator=_UPHELD,
+                       months=PROVERKA_MEETINGS)),
         Output("checked_per_made", "denunciations checked over made, whole run", "ratio",
                partial(chain_ratio, numerator="denunciations_checked",
                        denominator="denunciations_made")),
@@ -392,6 +416,8 @@ FLOW_DESCRIPTIONS: dict[str, str] = {
     "denunciations_supported": "denunciations checked and supported",
     "denunciations_unsupported": "denunciations checked and not supported",
     "denunciations_pending": "denunciations checked but left pending",
+    "denunciations_disregarded": "denunciations upheld but disregarded: an alien origin "
+                                 "declared on joining, a matter of record (L874)",
     "outcome_expel": "supported cases that ended in expulsion",
     "outcome_demote": "supported cases that ended in demotion to candidate",
     "outcome_reprimand": "supported cases that ended in a reprimand",

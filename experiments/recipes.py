@@ -164,8 +164,12 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
             params: dict[str, dict] | None = None, calibrate: bool = False,
             calibrate_factors: Sequence[Factor | str] = (), population: int = 40,
             generations: int = 3, engine: str = "auto", processes: int | None = None,
-            progress: bool = False, log=None) -> Comparison:
+            table_3_2: str = scorecard.DEFAULT_READING, progress: bool = False,
+            log=None) -> Comparison:
     """Run rival explanations over the same seeds and score them (``purges compare``).
+
+    ``table_3_2``: how the scorecard reads the 71 statements of Table 3.2
+    (:data:`experiments.scorecard.TABLE_3_2_READINGS`).
 
     ``variants``: names in :data:`model.variants.VARIANTS` (default
     :data:`DEFAULT_VARIANTS`); ``fixed``: overrides for every variant; ``params``: per
@@ -179,6 +183,9 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
     names = list(variants or DEFAULT_VARIANTS)
     for name in names:
         build_scenario(scenario, name)  # one-line error for a bad name
+    if table_3_2 not in scorecard.TABLE_3_2_READINGS:
+        raise SweepError(f"unknown reading of Table 3.2 {table_3_2!r} "
+                         f"(known: {', '.join(scorecard.TABLE_3_2_READINGS)})")
     fixed = dict(fixed or {})
     params = {k: dict(v) for k, v in (params or {}).items()}
     unknown = [k for k in params if k not in names]
@@ -206,7 +213,7 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
         parameters[name] = dataclasses.asdict(built.parameters)
         yearly.append(combine(runs, "yearly").assign(variant=name))
         disc.append(scorecard.discriminating(runs, len(built.regions)).assign(variant=name))
-    comparison = Comparison(results, scorecard.scorecard(results),
+    comparison = Comparison(results, scorecard.scorecard(results, table_3_2),
                             pd.concat(yearly, ignore_index=True),
                             pd.concat(disc, ignore_index=True), params, seeds, folder)
     if folder is None:
@@ -218,7 +225,8 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
     figures.discriminating_quantities(comparison.discriminating, folder / "discriminating.png")
     comparison.manifest = manifest.build(
         "purges compare", variants=names, seeds=seeds, fixed=fixed, calibrated=params,
-        scenario=str(scenario) if scenario else None, engine=engine, parameters=parameters)
+        scenario=str(scenario) if scenario else None, engine=engine, parameters=parameters,
+        table_3_2_reading=table_3_2)
     manifest.write(folder, comparison.manifest)
     return comparison
 

@@ -147,7 +147,7 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
                  "regions differ from one another.</p>"
                  + _figure(src, "discriminating.png", "discriminating quantities"))
     parts.append("<h2>Patterns and tolerances</h2><ul>")
-    for p in scorecard.PATTERNS:
+    for p in scorecard.patterns(manifest.get("table_3_2_reading", scorecard.DEFAULT_READING)):
         tol = "; ".join(f"{t}: ±{scorecard.TOLERANCES[t][0]:g} ({scorecard.TOLERANCES[t][1]})"
                         for t in p.targets)
         parts.append(f"<li><b>{html.escape(p.name)}</b> - {html.escape(p.where)}. "

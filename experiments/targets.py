@@ -55,6 +55,20 @@ TARGETS: tuple[Target, ...] = (
            "supported / checked (Table 3.2: 323/492)", "chain_supported_share"),
     Target("chain_expelled_share", "derived_t3_2_expelled_share",
            "expelled / supported (Table 3.2: 134/323)", "chain_expelled_share"),
+    # Table 3.2's 71 checked statements without a result (492 - 323 - 98), two readings
+    # (experiments.scorecard.TABLE_3_2_READINGS): outside the 323 supported (L861) ...
+    Target("chain_no_result_share", "derived_t3_2_no_result_share",
+           "checked without a result / checked (Table 3.2 read as L861: 71/492)",
+           "chain_no_result_share"),
+    # ... or inside them, disregarded as matters of record (L874).
+    Target("chain_upheld_share", "derived_t3_2_upheld_share",
+           "upheld, disregarded included / checked (Table 3.2 read as L874: 323/492)",
+           "chain_upheld_share"),
+    Target("chain_disregarded_share", "derived_t3_2_disregarded_share",
+           "disregarded / upheld (L874: 71 of 323)", "chain_disregarded_share"),
+    Target("chain_expelled_of_upheld", "derived_t3_2_expelled_share",
+           "expelled / upheld, disregarded included (Table 3.2 read as L874: 134/323)",
+           "chain_expelled_of_upheld"),
     Target("rolls_shrink_1933_34", "text_party_shrank_one_third",
            "% fall of the rolls 1933-34 ('decreased in size by one-third', L697)",
            "rolls_shrink_1933_34"),
@@ -130,6 +144,10 @@ def historical_values() -> dict[str, tuple[float, str, int]]:
     out["derived_t3_2_checked_share"] = (chain["checked"] / chain["statements"], "Table 3.2", line)
     out["derived_t3_2_supported_share"] = (chain["supported"] / chain["checked"], "Table 3.2", line)
     out["derived_t3_2_expelled_share"] = (chain["expelled"] / chain["supported"], "Table 3.2", line)
+    no_result = chain["checked"] - chain["supported"] - chain["unsupported"]  # the 71
+    out["derived_t3_2_no_result_share"] = (no_result / chain["checked"], "Table 3.2", line)
+    out["derived_t3_2_upheld_share"] = (chain["supported"] / chain["checked"], "Table 3.2", line)
+    out["derived_t3_2_disregarded_share"] = (no_result / chain["supported"], "text", 874)
     out["derived_proverka_joined_1929_32_pct"] = (
         100.0 * figures.loc["text_proverka_smolensk_joined_1929_32", "value"]
         / figures.loc["t3_5_total_n", "value"], "text", 1038)

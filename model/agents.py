@@ -78,10 +78,15 @@ class Member(mesa.Agent):
         return tuple(int(derived[k]) if k in derived else int(g.get(k, False))
                      for k in rules.GROUNDS)
 
+    @property
+    def alien_origin(self) -> bool:
+        """An alien origin peers know of, hidden (a ground, L531) or declared (L874)."""
+        return bool(self.grounds["alien_past"] or self.grounds["alien_declared"])
+
     def grounds_visible(self) -> float:
         """How much there is to denounce (:func:`model.rules.visible_grounds`)."""
         g = self.grounds
-        return float(rules.visible_grounds(g["alien_past"], g["misconduct"], g["indiscipline"],
+        return float(rules.visible_grounds(self.alien_origin, g["misconduct"], g["indiscipline"],
                                            g["opposition"], self.passive,
                                            self.model.p.visibility_weights))
 

@@ -547,9 +547,11 @@ class ArrayPurgeModel(BasePurgeModel):
         ppo = m.ppo[idx]
         against = np.where(office >= DISTRICT_SECRETARY, per_district[self.ppo_district[ppo]],
                            per_ppo[ppo])
-        visible = rules.visible_grounds(m.alien_past[idx], m.misconduct[idx], m.indiscipline[idx],
+        visible = rules.visible_grounds(m.alien_past[idx] | m.alien_declared[idx],
+                                        m.misconduct[idx], m.indiscipline[idx],
                                         m.opposition[idx], m.passivity[idx], p.visibility_weights)
-        probs = rules.denounce(p.lateral_rate, vigilance, visible, p.from_below_rate, criticism,
+        probs = rules.denounce(p.lateral_rate, vigilance, visible, p.unfounded_denunciation,
+                               p.from_below_rate, criticism,
                                against, office != 0, p.from_above_rate,
                                self.vigilance, m.passivity[idx],
                                m.patron[idx] != NONE, m.critic[idx], p.retaliation)
@@ -587,7 +589,8 @@ class ArrayPurgeModel(BasePurgeModel):
         target = target[~pending]
         if len(target) == 0:
             return
-        visible = rules.visible_reason(rng.random(len(target)), m.alien_past[target],
+        visible = rules.visible_reason(rng.random(len(target)),
+                                       m.alien_past[target] | m.alien_declared[target],
                                        m.misconduct[target], m.indiscipline[target],
                                        m.opposition[target], m.passivity[target])
         reason, grounded = rules.accusation(channel, m.passivity[target], m.misconduct[target],
@@ -597,9 +600,12 @@ class ArrayPurgeModel(BasePurgeModel):
         supported = rng.random(len(target)) < rules.investigate(grounded, protection,
                                                                 p.true_support, p.false_support)
         self.count("denunciations_unsupported", int((~supported).sum()))
-        self.count("denunciations_supported", int(supported.sum()))
         m.protected[target[~supported & (protection < 1.0)]] += 1
         target, reason = target[supported], reason[supported]
+        disregarded = rules.disregard_declared_origin(reason, m.alien_past[target]) == 1
+        self.count("denunciations_disregarded", int(disregarded.sum()))
+        target, reason = target[~disregarded], reason[~disregarded]
+        self.count("denunciations_supported", len(target))
         official = m.office[target] != 0
         probs = rules.choose_outcome(self.severity_by_reason[reason], official, self.leniency,
                                      p.outcome_weights)

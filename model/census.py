@@ -49,13 +49,16 @@ COHORTS = ((1905, 1920), (1921, 1927), (1928, 1928), (1929, 1930), (1931, 1932))
 # passivity).
 ATTRIBUTES: dict[str, type] = {
     "ppo": np.int32, "state": np.int8, "origin": np.int8, "joined": np.int16,
-    "passivity": np.bool_, "alien_past": np.bool_, "misconduct": np.bool_,
+    "passivity": np.bool_, "alien_past": np.bool_, "alien_declared": np.bool_,
+    "misconduct": np.bool_,
     "indiscipline": np.bool_, "card_irregularity": np.bool_, "opposition": np.bool_,
     "grievance": np.float64, "office": np.int8, "patron": np.int32,
 }
 NONE = -1  # no patron, no secretary
-GROUND_ATTRIBUTES = ("alien_past", "misconduct", "indiscipline", "card_irregularity",
-                     "opposition")
+# "alien_past" is a *hidden* alien origin, the ground for expulsion (L531);
+# "alien_declared" an origin declared on joining, not a ground (L874-876).
+GROUND_ATTRIBUTES = ("alien_past", "alien_declared", "misconduct", "indiscipline",
+                     "card_irregularity", "opposition")
 # Columns of an engine's membership_table(): one row per member.
 MEMBERSHIP_COLUMNS = ("row", "ppo", "district", "region", "state", "origin", "joined",
                       "passivity", *GROUND_ATTRIBUTES, "grievance", "office", "patron")
@@ -157,6 +160,7 @@ def _draw_members(p: Parameters, rng: np.random.Generator, n: int) -> dict[str, 
     state = np.where(candidate, STATES.index(CANDIDATE), STATES.index(MEMBER))
     m["state"][:] = np.where(u[7] < p.initial_dead_soul_share, STATES.index(DEAD_SOUL), state)
     m["patron"][:] = NONE
+    m["alien_declared"][:] = ~m["alien_past"] & (rng.random(n) < p.alien_declared_share)
     return m
 
 

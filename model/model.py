@@ -247,6 +247,7 @@ class PurgeModel(BasePurgeModel):
             against = (ppo.district.mean_grievance() if m.office >= DISTRICT_SECRETARY
                        else grievance_ppo)
             probs = rules.denounce(p.lateral_rate, vigilance, m.grounds_visible(),
+                                   p.unfounded_denunciation,
                                    p.from_below_rate, criticism, against, m.is_official,
                                    p.from_above_rate, self.vigilance,
                                    m.passive, m.patron is not None, m.critic, p.retaliation)
@@ -273,7 +274,7 @@ class PurgeModel(BasePurgeModel):
             self.count("denunciations_pending")
             return
         g = target.grounds
-        visible = rules.visible_reason(self.random.random(), g["alien_past"], g["misconduct"],
+        visible = rules.visible_reason(self.random.random(), target.alien_origin, g["misconduct"],
                                        g["indiscipline"], g["opposition"], target.passive)
         reason, grounded = rules.accusation(channel, target.passive, g["misconduct"], visible,
                                             p.poor_leadership_grounded)
@@ -283,6 +284,9 @@ class PurgeModel(BasePurgeModel):
             self.count("denunciations_unsupported")
             if protection < 1.0:
                 target.protected += 1
+            return
+        if rules.disregard_declared_origin(reason, g["alien_past"]):
+            self.count("denunciations_disregarded")
             return
         self.count("denunciations_supported")
         probs = rules.choose_outcome(self.severity_by_reason[reason], target.is_official, self.leniency,

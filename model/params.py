@@ -75,8 +75,15 @@ class Parameters:
                     "book gives no share of passives among them, nor says that recent "
                     "recruits were more often passive than older members.")
     alien_past_share: float = _p(
-        0.08, 0, 1, "ASSUMPTION: ex-kulaks and 'alien elements' who joined as workers (L451); "
-                    "hidden class-alien origin was 22 % of proverka expulsions (Table 3.5).")
+        0.08, 0, 1, "ASSUMPTION: members who *hid* a kulak or other 'alien' origin, the "
+                    "ground for expulsion ('Hiding one's origins ... was always grounds', "
+                    "L531): ex-kulaks who joined as workers (L451); hidden class-alien "
+                    "origin was 22 % of proverka expulsions (Table 3.5).")
+    alien_declared_share: float = _p(
+        0.08, 0, 1, "ASSUMPTION: members whose alien origin was openly declared on joining "
+                    "and so a matter of record; not grounds for expulsion (L531, L874-876), "
+                    "but peers could still denounce it (Table 3.1, L836). The book gives no "
+                    "share; as many as hid it.")
     misconduct_share: float = _p(
         0.10, 0, 1, "ASSUMPTION: drunkenness was among the charges of 37 % of 1929 expellees "
                     "in Smolensk (L594); criminals and corrupt 21 % in 1935 (Table 3.5).")
@@ -196,8 +203,14 @@ class Parameters:
 
     # --- Denunciation and investigation ---------------------------------------------------
     lateral_rate: float = _p(
-        0.12, 0, 5, "Calibrated by hand to 712 statements on ~4,100-4,850 members in Smolensk "
+        0.24, 0, 5, "Calibrated by hand to 712 statements on ~4,100-4,850 members in Smolensk "
                     "city, summer 1935 (Table 3.2, L872; Table 3.6).")
+    unfounded_denunciation: float = _p(
+        0.05, 0, 5, "ASSUMPTION: a member with no visible ground is denounced at this "
+                    "weight relative to one whose grounds are all visible: 'rumors, "
+                    "suspicions, and grudges ... denunciations were made without any "
+                    "supporting evidence' (L834), but about one-fifth of the 1935 "
+                    "statements were groundless (L855, L876). Set by hand on Table 3.2.")
     from_below_rate: float = _p(
         0.25, 0, 50, "ASSUMPTION: criticism of officials from below once released (L1767-1775).")
     from_above_rate: float = _p(
@@ -217,14 +230,21 @@ class Parameters:
     check_probability: float = _p(
         0.69, 0, 1, "Table 3.2: 492 of 712 statements checked (L859).")
     pending_share: float = _p(
-        0.144, 0, 1, "Table 3.2: 323 supported + 98 unsupported of 492 checked; 71 (14.4 %) "
-                     "have no recorded result and are left pending (L859-868).")
+        0.0, 0, 1, "ASSUMPTION: share of checked statements left without a result. Table "
+                   "3.2 leaves 71 of 492 checked without one (492 - 323 - 98, L859-864); the "
+                   "model reads them as the statements disregarded because the ground was "
+                   "already a matter of record (L874, rules.disregard_declared_origin), so "
+                   "none is left pending by default (see docs/ODD.md, 'Table 3.2').")
     true_support: float = _p(
-        0.95, 0, 1, "Calibrated by hand to Table 3.2: 323 supported vs 98 unsupported of the "
-                    "resolved cases (77 %), after protection (L859-864).")
+        0.95, 0, 1, "ASSUMPTION: probability that a grounded accusation is upheld on "
+                    "investigation; statements were checked by inquiry in the member's "
+                    "organization (L853). Set by hand on Table 3.2's 323 supported of 492.")
     false_support: float = _p(
-        0.8, 0, 1, "Calibrated by hand to Table 3.2 (see true_support): most accusations "
-                   "were upheld whether or not they were grounded (L2175).")
+        0.1, 0, 1, "ASSUMPTION: probability that a baseless accusation is upheld anyway. "
+                   "The 1935 investigations were 'less arbitrary than one might have "
+                   "thought': groundless statements ('suspicious behaviour', unproved "
+                   "charges) were found so and ignored (L874-878); about one-fifth were "
+                   "unsupported (L855).")
     grievance_rate: float = _p(
         0.3, 0, 5, "ASSUMPTION: growth of grievance per unit of witnessed injustice (L1769).")
     injustice_visibility: float = _p(

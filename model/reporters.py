@@ -27,7 +27,7 @@ FLOWS = (
     "deflected",
     "denunciations_made", "denunciations_lateral", "denunciations_from_below",
     "denunciations_from_above", "denunciations_checked", "denunciations_supported",
-    "denunciations_unsupported", "denunciations_pending",
+    "denunciations_unsupported", "denunciations_pending", "denunciations_disregarded",
     "outcome_expel", "outcome_demote", "outcome_reprimand", "outcome_remove_from_post",
     "outcome_warn",
     *(f"removed_{lvl}" for lvl in LEVELS[1:]),

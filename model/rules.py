@@ -341,7 +341,7 @@ def pick(u, probs):
     return position
 
 
-def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticism,
+def denounce(lateral_rate, vigilance, grounds_visible, unfounded, from_below_rate, criticism,
              grievance_against, is_official, from_above_rate, vigilance_call, is_passive, is_client,
              is_critic, retaliation):
     """Probabilities that a member is denounced this month, by channel.
@@ -357,6 +357,9 @@ def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticis
         lateral_rate: Base monthly rate of peer denunciations in a campaign meeting.
         vigilance: The campaign's call for vigilance (>= 0).
         grounds_visible: 0..1, how visible the grounds against the member are.
+        unfounded: Weight of denunciations of members with no visible ground
+            (parameter ``unfounded_denunciation``): "rumors, suspicions, and grudges"
+            (L834).
         from_below_rate: Base rate of criticism of officials from below.
         criticism: Criticism released from above this month (>= 0).
         grievance_against: Grievance of the rank and file against this official, 0..1.
@@ -372,7 +375,7 @@ def denounce(lateral_rate, vigilance, grounds_visible, from_below_rate, criticis
     Returns:
         Tuple of probabilities (lateral, from_below, from_above).
     """
-    lateral = _hazard_to_probability(lateral_rate * vigilance * (0.2 + grounds_visible))
+    lateral = _hazard_to_probability(lateral_rate * vigilance * (unfounded + grounds_visible))
     below = _hazard_to_probability(from_below_rate * criticism * grievance_against * is_official)
     above = _hazard_to_probability(
         from_above_rate * (1.0 + vigilance_call) * (1 - is_client) * (1 - is_official)
@@ -399,6 +402,27 @@ def investigate(has_grounds, protection, true_support, false_support):
         Probability in [0, 1].
     """
     return (false_support + (true_support - false_support) * has_grounds) * protection
+
+
+def disregard_declared_origin(reason, hid_origin):
+    """1 when an upheld accusation is disregarded: an alien origin openly declared.
+
+    In the 1935 investigations "mere kulak origins or former membership in another
+    political party were not sufficient grounds for expulsion": statements about facts
+    already "matters of record", which the member "had never attempted to hide", were
+    disregarded; "the only expulsion in which ... connections to 'alien elements' was
+    the sole charge involved the member having 'hidden this from the party'" (L874-876;
+    the rule of the twenties, L531).
+
+    Args:
+        reason: Position in :data:`REASONS` of the accusation.
+        hid_origin: 1 when the member hid his alien origin (the census's ``alien_past``),
+            0 when he declared it or has none.
+
+    Returns:
+        1 when the case is disregarded, else 0.
+    """
+    return 1 * (reason == REASON_CODE["alien_past"]) * (1 - 1 * hid_origin)
 
 
 def choose_outcome(severity, is_official, leniency, weights):
@@ -664,7 +688,8 @@ def visible_grounds(alien_past, misconduct, indiscipline, opposition, is_passive
     for personal, financial or moral misconduct (Table 3.1, L836).
 
     Args:
-        alien_past: 1 for a member with kulak, nepman or other alien connections.
+        alien_past: 1 for a member with kulak, nepman or other alien connections,
+            hidden or declared (peers knew of both, Table 3.1, L836).
         misconduct: 1 for personal, financial or moral misconduct.
         indiscipline: 1 for violations of party discipline.
         opposition: 1 for a former oppositionist.
@@ -688,7 +713,7 @@ def visible_reason(u, alien_past, misconduct, indiscipline, opposition, is_passi
 
     Args:
         u: Uniform draw in [0, 1).
-        alien_past: 1 for a member with alien connections.
+        alien_past: 1 for a member with alien connections, hidden or declared.
         misconduct: 1 for misconduct.
         indiscipline: 1 for violations of discipline.
         opposition: 1 for a former oppositionist.

@@ -113,3 +113,53 @@ def test_the_1937_elections_ballot_party_posts_only(cls):
     balloted = {lvl for lvl in LEVELS[1:] if monthly[f"election_holders_{lvl}"].sum() > 0}
     assert balloted == {LEVELS[post] for post in PARTY_POSTS}
     assert monthly["voted_out_other_official"].sum() == 0
+
+
+@pytest.mark.parametrize("cls", [PurgeModel, ArrayPurgeModel])
+def test_a_declared_alien_origin_is_not_grounds_for_expulsion(cls):
+    """Only *hiding* an alien origin led to expulsion (L531, L874-876).
+
+    Statements about an origin declared on joining were upheld but disregarded as
+    matters of record; every expulsion for an alien past is of a member who hid it.
+    """
+    model = run_until(cls(rng=3, n_members=4000), "1935-12")
+    members = model.membership_table().set_index("row")
+    expelled = expulsions_table(model)
+    alien = expelled[expelled["reason"] == "alien_past"]["member_id"]
+    assert len(alien) > 0
+    assert members.loc[alien, "alien_past"].all()
+    assert not members.loc[alien, "alien_declared"].any()
+    assert monthly_table(model)["denunciations_disregarded"].sum() > 0
+
+
+def test_investigation_discriminates():
+    """The 1935 investigations were 'less arbitrary than one might have thought' (L874).
+
+    About one-fifth of the statements were found groundless and ignored (L855, L876):
+    a baseless accusation must be upheld far less often than a grounded one.
+    """
+    from model import Parameters, rules
+    d = Parameters()
+    baseless = rules.investigate(0.0, 1.0, d.true_support, d.false_support)
+    grounded = rules.investigate(1.0, 1.0, d.true_support, d.false_support)
+    assert baseless <= 0.25 and grounded >= 3 * baseless
+
+
+def test_the_scorecard_reads_table_3_2_either_way():
+    """Both readings of Table 3.2's 71 statements are scored, with the same figures.
+
+    The table leaves 71 checked statements without a result (L861); the text puts 71
+    among the supported, disregarded (L874).
+    """
+    from experiments import scorecard
+    book = scorecard.book_values()
+    no_result = dict((p.name, p.targets) for p in scorecard.patterns("no_result"))
+    disregarded = dict((p.name, p.targets) for p in scorecard.patterns("disregarded"))
+    chain = scorecard.CHAIN_PATTERN
+    assert "chain_no_result_share" in no_result[chain]
+    assert "chain_disregarded_share" in disregarded[chain]
+    assert book["chain_no_result_share"] == pytest.approx(71 / 492)
+    assert book["chain_disregarded_share"] == pytest.approx(71 / 323)
+    assert book["chain_upheld_share"] == pytest.approx(323 / 492)
+    with pytest.raises(ValueError, match="unknown reading"):
+        scorecard.patterns("neither")

@@ -97,11 +97,15 @@ def test_a_stronger_regional_machine_shields_its_clients_in_screenings(engine):
 
 
 def _resolved_support(engine, machine: float) -> float:
-    """Share of the resolved proverka denunciations (May-December 1935) found supported."""
+    """Share of the resolved proverka denunciations (May-December 1935) upheld.
+
+    Upheld: found supported, including those then disregarded as matters of record.
+    """
     supported = resolved = 0
     for model in _runs(engine, "1935-12", _regions_with(machine), client_share=0.5):
         months = monthly_table(model).query("month >= '1935-05'")
-        supported += months["denunciations_supported"].sum()
+        supported += (months["denunciations_supported"]
+                      + months["denunciations_disregarded"]).sum()
         resolved += (months["denunciations_checked"] - months["denunciations_pending"]).sum()
     return supported / resolved
 
@@ -109,13 +113,13 @@ def _resolved_support(engine, machine: float) -> float:
 def test_a_stronger_regional_machine_gets_denunciations_of_its_clients_dismissed(engine):
     """The machine protects its people in the investigation of *fakti* too (L1463).
 
-    Half the rank and file are clients. Supported share of resolved denunciations, all
-    regions' machine 1.4 against 0.25, measured over four sets of three seeds: 0.39-0.51
-    against 0.67-0.75 (agents), 0.46-0.47 against 0.71-0.76 (arrays); 0.52-0.59 with
+    Half the rank and file are clients. Upheld share of resolved denunciations, all
+    regions' machine 1.4 against 0.25, measured over four sets of three seeds: 0.32-0.51
+    against 0.64-0.68 (agents), 0.39-0.44 against 0.65-0.69 (arrays); 0.45-0.52 with
     machine 1, which is what both would be if the machine were ignored.
     """
     strong, weak = _resolved_support(engine, 1.4), _resolved_support(engine, 0.25)
-    assert strong < 0.53 and weak > 0.64 and weak - strong > 0.15
+    assert strong < 0.53 and weak > 0.60 and weak - strong > 0.12
 
 
 def _chistka_leaders_share(engine, conductor: str) -> float:

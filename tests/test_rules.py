@@ -115,10 +115,10 @@ def test_rules_give_the_same_answer_on_arrays_as_on_scalars(rows):
     """The contract the vectorized engine relies on: one rule, two engines."""
     a = np.array(rows, dtype=float).T
     grievance, severity, restraint, official, passive, client, critic, vis = a
-    vector = rules.denounce(0.3, 1.0, vis, 0.4, 1.0, grievance, official, 0.05, 0.5, passive,
+    vector = rules.denounce(0.3, 1.0, vis, 0.2, 0.4, 1.0, grievance, official, 0.05, 0.5, passive,
                             client, critic, 1.0)
     for i, row in enumerate(rows):
-        scalar = rules.denounce(0.3, 1.0, row[7], 0.4, 1.0, row[0], row[3], 0.05, 0.5, row[4],
+        scalar = rules.denounce(0.3, 1.0, row[7], 0.2, 0.4, 1.0, row[0], row[3], 0.05, 0.5, row[4],
                                 row[5], row[6], 1.0)
         for v, s in zip(vector, scalar, strict=True):
             assert np.isclose(v[i], s)

@@ -131,16 +131,16 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.5, (0.2, 0.3, 0.5)), 2),
         ((0.999, (1.0, 0.0)), 0),
     ],
-    # lateral 1-exp(-lr*vig*(0.2+visible)); below 1-exp(-fbr*crit*grievance*official);
+    # lateral 1-exp(-lr*vig*(unfounded+visible)); below 1-exp(-fbr*crit*grievance*official);
     # above 1-exp(-far*(1+vigilance)*(1-client)*(1-official)*(passive+retaliation*critic))
     "denounce": [
-        ((0.12, 1.0, 0.6, 0.25, 0.3, 0.5, 0, 0.05, 0.5, 1, 0, 0, 1.0),
+        ((0.12, 1.0, 0.6, 0.2, 0.25, 0.3, 0.5, 0, 0.05, 0.5, 1, 0, 0, 1.0),
          (p(0.096), 0.0, p(0.075))),                         # a passive rank-and-filer
-        ((0.12, 0.5, 0.0, 0.25, 1.0, 0.4, 1, 0.05, 0.0, 0, 0, 1, 1.0),
+        ((0.12, 0.5, 0.0, 0.2, 0.25, 1.0, 0.4, 1, 0.05, 0.0, 0, 0, 1, 1.0),
          (p(0.012), p(0.1), 0.0)),                           # an official criticised
-        ((0.12, 0.0, 0.0, 0.25, 0.0, 0.0, 0, 0.05, 1.0, 0, 0, 1, 2.0),
+        ((0.12, 0.0, 0.0, 0.2, 0.25, 0.0, 0.0, 0, 0.05, 1.0, 0, 0, 1, 2.0),
          (0.0, 0.0, p(0.2))),                                # a critic, retaliated against
-        ((0.12, 1.0, 1.0, 0.25, 1.0, 1.0, 0, 0.05, 1.0, 1, 1, 1, 1.0),
+        ((0.12, 1.0, 1.0, 0.2, 0.25, 1.0, 1.0, 0, 0.05, 1.0, 1, 1, 1, 1.0),
          (p(0.144), 0.0, 0.0)),                              # a client: no one from above
     ],
     # (false + (true - false) * grounds) * protection
@@ -151,6 +151,13 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((1.0, 0.3, 0.95, 0.8), 0.285),
         ((0.0, 1.0, 0.9, 0.2), 0.2),               # a baseless accusation, a fair check
         ((1.0, 1.0, 0.9, 0.2), 0.9),
+    ],
+    # 1 only for an alien origin (REASONS[1]) the member did not hide
+    "disregard_declared_origin": [
+        ((1, 0), 1),                                # declared alien origin: disregarded
+        ((1, 1), 0),                                # hidden: grounds (L531)
+        ((2, 0), 0),                                # misconduct is never disregarded
+        ((0, 0), 0),                                # passivity
     ],
     # weights expel (0.25+0.5s)(1-l/2), demote 0.15(1-s)(1+l), reprimand 0.2,
     # remove 0.1+0.25*official, warn 0.3(1+l); normalised; OUTCOMES order

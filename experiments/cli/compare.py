@@ -38,6 +38,11 @@ def add_parsers(sub) -> None:
                         "intensities)")
     p.add_argument("--population", type=int, default=40, help="--calibrate: particles")
     p.add_argument("--generations", type=int, default=3, help="--calibrate: generations")
+    p.add_argument("--table-3-2", choices=tuple(scorecard.TABLE_3_2_READINGS),
+                   default=scorecard.DEFAULT_READING,
+                   help="how to read the 71 checked statements of Table 3.2 without a "
+                        "result: outside the 323 supported (no_result, L861) or disregarded "
+                        "among them (disregarded, L874)")
     p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
     p.add_argument("--processes", type=int, default=None)
     p.add_argument("--out", default="compare", help="output folder (default ./compare)")
@@ -68,7 +73,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                      scenario=args.scenario, fixed=fixed, params=params,
                      calibrate=args.calibrate, calibrate_factors=args.calibrate_factor,
                      population=args.population, generations=args.generations,
-                     engine=args.engine, processes=args.processes, progress=not args.quiet,
+                     engine=args.engine, processes=args.processes, table_3_2=args.table_3_2,
+                     progress=not args.quiet,
                      log=None if args.quiet else _log)
     if not args.quiet:
         print("Distance from the record per pattern (mean ± standard error over "
