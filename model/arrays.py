@@ -483,14 +483,14 @@ class ArrayPurgeModel(BasePurgeModel):
         idx, region, formalism = idx[present], region[present], formalism[present]
         self.count("screened", len(idx))
         self._per_region(campaign, "screened", region)
-        weights = self.campaign_weights(campaign)
+        weights = self.campaign_weights(campaign, self.restraint)
         grounds = self._grounds(idx)
         relative_risk = ((p.baseline_risk + rules.grounds_hazard(grounds, weights))
                          / self._norms[campaign.name])
         protection = self._protection(idx, traits["machine"][region], independence)
         official = m.office[idx] != 0
         deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
-                                                 p.deflection, self.vigilance,
+                                                 self.deflection, self.vigilance,
                                                  independence)
         case, deflected, shielded = rules.screening_verdict(
             rng.random(len(idx)), campaign.intensity, zeal, relative_risk, protection,
@@ -552,7 +552,7 @@ class ArrayPurgeModel(BasePurgeModel):
                                         m.opposition[idx], m.passivity[idx], p.visibility_weights)
         probs = rules.denounce(p.lateral_rate, vigilance, visible, p.unfounded_denunciation,
                                p.from_below_rate, criticism,
-                               against, office != 0, p.from_above_rate,
+                               against, office != 0, self.from_above_rate,
                                self.vigilance, m.passivity[idx],
                                m.patron[idx] != NONE, m.critic[idx], p.retaliation)
         u = self.rng.random((3, len(idx)))
@@ -678,13 +678,13 @@ class ArrayPurgeModel(BasePurgeModel):
         m, p = self.m, self.p
         idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
         u = self.rng.random((2, len(idx)))
-        appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.restraint, m.appeals[idx],
+        appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.reinstatement, m.appeals[idx],
                                                  p.appeal_restraint_boost, p.max_appeals)
         idx, u = idx[appeal], u[1][appeal]
         m.appeals[idx] += 1
         self.count("appeals", len(idx))
         prob = rules.reinstate_on_appeal(self.severity_by_reason[m.expel_reason[idx]],
-                                         m.origin[idx] == WORKER, self.restraint,
+                                         m.origin[idx] == WORKER, self.reinstatement,
                                          p.reinstatement_base)
         back = idx[u < prob]
         self.count("reinstated", len(back))

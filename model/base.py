@@ -169,6 +169,11 @@ class BasePurgeModel(mesa.Model):
         self.admissions_frozen = any(c.admissions_frozen for c in active)
         self.admissions_rate = max((c.admissions_rate for c in active), default=0.0)
         self.restraint = max((c.restraint for c in active), default=0.0)
+        # appeals are pressed by restraint and by a review of past expulsions (L1081)
+        self.reinstatement = max((max(c.restraint, c.reinstatement) for c in active),
+                                 default=0.0)
+        self.from_above_rate = rules.restrain(self.p.from_above_rate, self.restraint)
+        self.deflection = rules.restrain(self.p.deflection, self.restraint)
         self.leniency = max((c.leniency for c in active), default=0.0)
         meetings = [c for c in active if c.pace == 0]
         self.vigilance = sum(c.vigilance for c in meetings)
@@ -188,9 +193,14 @@ class BasePurgeModel(mesa.Model):
         return {"secretaries": 0.0, "commission": self.p.commission_independence,
                 "rank_and_file": self.p.rank_and_file_independence, "nkvd": 1.0}[conducted_by]
 
-    def campaign_weights(self, campaign: Campaign) -> list[float]:
-        """The campaign's target weight per ground, in :data:`model.rules.GROUNDS` order."""
-        return [campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
+    def campaign_weights(self, campaign: Campaign, restraint: float = 0.0) -> list[float]:
+        """The campaign's target weight per ground, in :data:`model.rules.GROUNDS` order.
+
+        Under the center's ``restraint`` the weight on passivity is restrained
+        (:func:`model.rules.restrain`, L1297-1303, L1715-1725).
+        """
+        return [rules.restrain(campaign.targets.get(g, 0.0), restraint) if g == "passivity"
+                else campaign.targets.get(g, 0.0) for g in rules.GROUNDS]
 
     def _risk_norm(self, grounds: np.ndarray, campaign: Campaign) -> float:
         """Mean raw relative risk of the initial membership, so intensity is a mean hazard.

@@ -143,7 +143,7 @@ class PurgeModel(BasePurgeModel):
     def appeals(self) -> None:
         """Expelled members appeal (:meth:`Member.appeal`)."""
         for m in [m for m in self.members if m.state == EXPELLED]:
-            m.appeal(self.restraint)
+            m.appeal(self.reinstatement)
 
     # ------------------------------------------------------------------ screenings
     def run_screening(self, campaign: Campaign) -> None:
@@ -175,7 +175,7 @@ class PurgeModel(BasePurgeModel):
                     campaign.records_check, region.formalism, p.formalism_blindness):
                 self.change_state(m, STRUCK_OFF, reason="lost")
                 stats["lost"] += 1
-        weights = self.campaign_weights(campaign)
+        weights = self.campaign_weights(campaign, self.restraint)
         norm = self._norms[campaign.name]
         injustice = 0
         present = ppo.present()
@@ -192,7 +192,7 @@ class PurgeModel(BasePurgeModel):
             grounds = m.ground_vector()
             relative_risk = (p.baseline_risk + rules.grounds_hazard(grounds, weights)) / norm
             deflection = rules.deflect_onto_passives(m.passive, m.patron is not None,
-                                                     m.is_official, p.deflection,
+                                                     m.is_official, self.deflection,
                                                      self.vigilance, independence)
             case, deflected, shielded = rules.screening_verdict(
                 self.random.random(), campaign.intensity, zeal, relative_risk, protected,
@@ -249,7 +249,7 @@ class PurgeModel(BasePurgeModel):
             probs = rules.denounce(p.lateral_rate, vigilance, m.grounds_visible(),
                                    p.unfounded_denunciation,
                                    p.from_below_rate, criticism, against, m.is_official,
-                                   p.from_above_rate, self.vigilance,
+                                   self.from_above_rate, self.vigilance,
                                    m.passive, m.patron is not None, m.critic, p.retaliation)
             for channel, prob in zip(("lateral", "from_below", "from_above"), probs, strict=True):
                 if m.in_party and self.random.random() < prob:

@@ -245,6 +245,30 @@ def deflect_onto_passives(is_passive, is_client, is_official, deflection, vigila
     return 1.0 + defenceless * deflection * (1.0 + vigilance) * (1.0 - screener_independence)
 
 
+def restrain(rate, restraint):
+    """A secretaries' expulsion rate under the center's restraint: ``rate * (1 - restraint)``.
+
+    The center's moderate line ran against the secretaries' expulsions of passives and
+    their "unmasking" from above: the KPK plenum of March 1936 and the order of May 24,
+    1936 against "formal", "mechanical" expulsions (L1297-1303), the June 1936 letter
+    (L1307-1323), Stalin at the February-March 1937 plenum ("put an end to the present
+    blockheaded interpretation of the question of passivity", L1715-1725), and the
+    January 1938 resolution against secretaries who insure themselves "through the
+    indiscriminate repression of party members" (L2163-2175), which "caused a decrease
+    in the expulsions" (L2201). Applied to expulsions from above (``from_above_rate``),
+    to deflection onto passives (``deflection``) and to a screening's weight on
+    passivity.
+
+    Args:
+        rate: The rate, weight or strength without restraint (>= 0).
+        restraint: 0..1, the center's restraint this month (the scenario's ``restraint``).
+
+    Returns:
+        The restrained rate.
+    """
+    return rate * (1.0 - restraint)
+
+
 def screening_probability(intensity, zeal, relative_risk, protection, deflection, formalism,
                           formalism_blindness):
     """Probability that the review of one member in a screening finds him expellable.

@@ -86,7 +86,11 @@ class Campaign:
     fused: bool = False  # criticism and police channels fused ("poor work = wrecking")
     fused_from: str = ""  # the month the fusion begins (default: the campaign's start)
     # restraint and membership regulation
-    restraint: float = 0.0  # push for reinstatements on appeal, 0..1
+    # the center's moderate line: restrains secretaries' expulsions from above, deflection
+    # onto passives and screenings' weight on passivity, and presses appeals, 0..1
+    restraint: float = 0.0
+    reinstatement: float = 0.0  # review of past expulsions (appeals) only, 0..1 (L1081)
+    voice: str = ""  # who in Moscow speaks ("Moscow did not speak with one voice", L1293)
     leniency: float = 0.0  # milder outcomes, 0..1
     admissions_frozen: bool = False
     admissions_rate: float = 0.0  # monthly admissions as share of membership
@@ -115,7 +119,8 @@ class Campaign:
 _CAMPAIGN_RANGES: dict[str, tuple[float, float]] = {
     "pace": (0, 1), "intensity": (0, 5), "zeal_decay_months": (0.1, 120), "zeal_floor": (0, 1),
     "records_check": (0, 1), "vigilance": (0, 20), "criticism": (0, 20), "arrest_rate": (0, 1),
-    "leader_removal_rate": (0, 1), "restraint": (0, 1), "leniency": (0, 1),
+    "leader_removal_rate": (0, 1), "restraint": (0, 1), "reinstatement": (0, 1),
+    "leniency": (0, 1),
     "admissions_rate": (0, 0.5),
 }
 _REGION_RANGES: dict[str, tuple[float, float]] = {

@@ -152,6 +152,13 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.0, 1.0, 0.9, 0.2), 0.2),               # a baseless accusation, a fair check
         ((1.0, 1.0, 0.9, 0.2), 0.9),
     ],
+    # rate * (1 - restraint)
+    "restrain": [
+        ((0.05, 0.0), 0.05),
+        ((0.05, 0.5), 0.025),
+        ((3.0, 0.3), 2.1),                          # a screening's weight on passivity
+        ((2.0, 1.0), 0.0),
+    ],
     # 1 only for an alien origin (REASONS[1]) the member did not hide
     "disregard_declared_origin": [
         ((1, 0), 1),                                # declared alien origin: disregarded
