@@ -259,20 +259,24 @@ def test_the_police_channel_reaches_leaders_that_screenings_spare(engine):
     assert default > 0.5 and flat < 0.52 and default - flat > 0.12
 
 
+def _reinstated_1938_39(engine, restraint: float = 1) -> int:
+    """Reinstatements 1938-39, with the January 1938 plenum's restraint or without (0)."""
+    scenario = None if restraint else edited_scenario(
+        lambda raw: next(c for c in raw["campaigns"]
+                         if c["name"] == "january_1938_plenum").update(restraint=0.0))
+    return int(sum(monthly_table(m).query("month >= '1938-01'")["reinstated"].sum()
+                   for m in _runs(engine, scenario=scenario)))
+
+
 def test_restraint_brings_reinstatements(engine):
     """54 % of examined appeals readmitted after January 1938 (L2203).
 
-    Reinstatements 1938-39 with the calendar's restraint over none: measured 4.3 (agents),
-    4.4 (arrays).
+    Reinstatements 1938-39 with the January 1938 plenum's restraint over the same
+    calendar without it (the same history until 1938), measured over four sets of three
+    seeds: 4.4-5.0 (agents), 3.8-4.8 (arrays).
     """
-    def no_restraint(raw):
-        for c in raw["campaigns"]:
-            c.pop("restraint", None)
-    base = sum(monthly_table(m).query("month >= '1938-01'")["reinstated"].sum()
-               for m in _runs(engine))
-    none = sum(monthly_table(m).query("month >= '1938-01'")["reinstated"].sum()
-               for m in _runs(engine, scenario=edited_scenario(no_restraint)))
-    assert base > 3.4 * none
+    base, none = _reinstated_1938_39(engine, 1), _reinstated_1938_39(engine, 0)
+    assert base > 3.2 * none
 
 
 def _appealed(model):

@@ -30,6 +30,8 @@ def _moved(f: dataclasses.Field):
     default = f.default
     if f.name == "cohort_shares":  # shares are normalised: halving them changes nothing
         return tuple(1.0 / len(default) for _ in default)
+    if f.name == "recruit_origin_shares":  # seen only in expelled recruits: all employees
+        return (0.0, 0.0, 1.0)
     if isinstance(default, tuple):  # the first element (moving all may cancel out:
         first = default[0]           # outcome weights are normalised)
         return (0.5 * first if first else 0.5, *default[1:])
