@@ -131,6 +131,7 @@ class PrimaryOrganization(mesa.Agent):
         self.members: list[Member] = []
         self.secretary: Member | None = None
         self.screened: set[str] = set()  # campaigns that have screened this organization
+        self.arrest_month = -1  # the first month someone in it was arrested (-1: never)
 
     def present(self) -> list[Member]:
         """Members and candidates actually in the organization."""

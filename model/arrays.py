@@ -148,6 +148,8 @@ class ArrayPurgeModel(BasePurgeModel):
         # out of it by an extra last element
         self._clients = np.flatnonzero(self.m.view("patron") != NONE)
         self._fallen = np.zeros(self.m.n + 1, dtype=bool)
+        # the first month someone in each organization was arrested (-1: never)
+        self.ppo_arrest_month = np.full(self.n_ppos, -1, dtype=np.int64)
         self._taken = np.zeros(self.m.n + 1, dtype=bool)
         self._state_counts = np.bincount(self.m.view("state"), minlength=len(STATES))
         self._records: list[dict[str, np.ndarray]] = []
@@ -341,6 +343,8 @@ class ArrayPurgeModel(BasePurgeModel):
         if len(idx) == 0:
             return
         reasons = np.full(len(idx), R["enemy_of_the_people"])
+        ppo = self.m.ppo[idx]
+        self.ppo_arrest_month[ppo[self.ppo_arrest_month[ppo] < 0]] = self.month
         self._record(idx, reasons, "nkvd", campaign)
         self.m.expel_reason[idx] = reasons
         self.count("arrested", len(idx))
@@ -663,15 +667,36 @@ class ArrayPurgeModel(BasePurgeModel):
                     self._arrest(np.array([sec]), campaign="removed_from_above")
                 else:
                     self._vacate(np.array([sec]), elected_successor=False)
-        if self.arrest_rate <= 0:
+        if self.arrest_rate <= 0 and not any(self.targeted_hazards):
             return
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
         shield = rules.nkvd_local_shield(p.local_nkvd_shield, self._protected_now(idx), self.fused)
+        targeted = rules.targeted_arrests(self.targeted_hazards, m.opposition[idx],
+                                          m.alien_past[idx], m.office[idx] == census.OFFICIAL)
         prob = rules.arrest_hazard(self.arrest_rate, self.exposure_by_office[m.office[idx]],
                                    m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
-                                   p.cascade, shield, p.arrest_weight_opposition,
-                                   p.arrest_weight_alien_past)
-        self._arrest(idx[self.rng.random(len(idx)) < prob], campaign="nkvd")
+                                   p.cascade, self._implicated(idx), p.arrest_chain, targeted,
+                                   shield, p.arrest_weight_opposition, p.arrest_weight_alien_past)
+        self._arrest(idx[self.rng.random(len(idx)) < prob],
+                     campaign="nkvd" if self.arrest_rate > 0 else "targeted")
+        self._expel_connections()
+
+    def _implicated(self, idx: np.ndarray) -> np.ndarray:
+        """Whether someone in each member's organization was arrested before this month."""
+        first = self.ppo_arrest_month[self.m.ppo[idx]]
+        return (first >= 0) & (first < self.month)
+
+    def _expel_connections(self) -> None:
+        """Organizations expel members implicated by an arrest (L2245-2249)."""
+        if self.vigilance <= 0:
+            return
+        idx = np.flatnonzero(self.m.view("state") <= IN_PARTY_MAX)
+        idx = idx[self._implicated(idx)]
+        prob = rules.expel_for_connections(self.p.connections_rate, self.vigilance, 1,
+                                           self.restraint)
+        out = idx[self.rng.random(len(idx)) < prob]
+        self._expel(out, np.full(len(out), R["connections_with_enemies"]), "from_above",
+                    "connections")
 
     def appeals(self) -> None:
         """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""

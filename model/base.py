@@ -152,7 +152,7 @@ class BasePurgeModel(mesa.Model):
             self.hold_meetings()
         for campaign in (c for c in active if c.elections):
             self.hold_elections(campaign)
-        if self.arrest_rate > 0 or self.leader_removal_rate > 0:
+        if self.arrest_rate > 0 or self.leader_removal_rate > 0 or any(self.targeted_hazards):
             self.police()
         self.appeals()
         self.admit_and_promote()
@@ -180,6 +180,8 @@ class BasePurgeModel(mesa.Model):
         self.criticism = sum(c.criticism for c in meetings)
         self.fused = any(c.fused_in(self.month) for c in active)
         self.arrest_rate = sum(c.arrest_rate for c in active)
+        self.targeted_hazards = tuple(sum(c.targeted_arrest_rate * c.arrest_targets.get(t, 0.0)
+                                          for c in active) for t in rules.ARREST_TARGETS)
         self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
         # while the NKVD campaign runs, a leader removed from above is arrested with his
         # buro ("Rumiantsev and the entire regional Buro were removed and arrested", L2000)

@@ -360,7 +360,7 @@ class PurgeModel(BasePurgeModel):
                     self.arrest(sec, campaign="removed_from_above")
                 else:
                     self.vacate(sec, how="removed_from_above", elected_successor=False)
-        if self.arrest_rate <= 0:
+        if self.arrest_rate <= 0 and not any(self.targeted_hazards):
             return
         members = [m for m in self.members if m.in_party]
         self.random.shuffle(members)
@@ -368,12 +368,30 @@ class PurgeModel(BasePurgeModel):
             if not m.in_party:
                 continue
             shield = rules.nkvd_local_shield(p.local_nkvd_shield, m.protected_now, self.fused)
+            targeted = rules.targeted_arrests(self.targeted_hazards, m.grounds["opposition"],
+                                              m.grounds["alien_past"], m.office == OFFICIAL)
             prob = rules.arrest_hazard(self.arrest_rate, self.exposure_by_office[m.office],
                                        m.grounds["opposition"], m.grounds["alien_past"],
-                                       m.patron_fell, p.cascade, shield,
+                                       m.patron_fell, p.cascade, self._implicated(m),
+                                       p.arrest_chain, targeted, shield,
                                        p.arrest_weight_opposition, p.arrest_weight_alien_past)
             if self.random.random() < prob:
-                self.arrest(m, campaign="nkvd")
+                self.arrest(m, campaign="nkvd" if self.arrest_rate > 0 else "targeted")
+        self._expel_connections()
+
+    def _implicated(self, m: Member) -> bool:
+        """Whether someone in the member's organization was arrested before this month."""
+        return 0 <= m.org.arrest_month < self.month
+
+    def _expel_connections(self) -> None:
+        """Organizations expel members implicated by an arrest (L2245-2249)."""
+        if self.vigilance <= 0:
+            return
+        for m in [m for m in self.members if m.in_party and self._implicated(m)]:
+            if self.random.random() < rules.expel_for_connections(
+                    self.p.connections_rate, self.vigilance, 1, self.restraint):
+                self.expel(m, "connections_with_enemies", channel="from_above",
+                           campaign="connections")
 
     # ------------------------------------------------------------------ membership moves
     def change_state(self, m: Member, new: str, reason: str = "") -> None:
@@ -405,6 +423,8 @@ class PurgeModel(BasePurgeModel):
         level = LEVELS[m.office]
         self._record_expulsion(m, "enemy_of_the_people", "nkvd", campaign, level)
         m.expel_reason = "enemy_of_the_people"
+        if m.org.arrest_month < 0:
+            m.org.arrest_month = self.month
         self.count("arrested")
         self.change_state(m, ARRESTED)
 

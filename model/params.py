@@ -185,10 +185,11 @@ class Parameters:
         0.5, 0, 1, "ASSUMPTION: share of cases (and of dead souls) a fully perfunctory "
                    "screening misses: checks 'in five minutes' (L800).")
     severity: tuple[float, ...] = _p(
-        (0.0, 0.8, 0.5, 0.4, 0.3, 0.5, 1.0, 1.0, 0.3, 1.0, 0.1), 0, 1,
+        (0.0, 0.8, 0.5, 0.4, 0.3, 0.5, 1.0, 1.0, 0.3, 1.0, 0.1, 0.3), 0, 1,
         "Gravity of each reason for the outcome of a case and for appeals, in the order "
         "passivity, alien_past, misconduct, indiscipline, card_irregularity, bureaucratism, "
-        "opposition, old_bolshevik, other, enemy_of_the_people, poor_leadership. "
+        "opposition, old_bolshevik, other, enemy_of_the_people, poor_leadership, "
+        "connections_with_enemies (light: 'ordinary acquaintanceship', L2249). "
         "ASSUMPTION, ordered as the party ranked them: passivity was not even a listed "
         "target (L693); hidden alien pasts and opposition were 'political' (L1461); "
         "officials criticised from below were 'removed by their own activists for poor "
@@ -315,7 +316,8 @@ class Parameters:
     arrest_exposure: tuple[float, ...] = _p(
         (1.0, 3.0, 4.0, 8.0, 12.0), 0, 1000,
         "Arrest hazard multiplier for rank and file, PPO secretary, other official, raikom "
-        "and obkom secretary: 'leaders were much more likely to fall' (L2037, L2047). "
+        "and obkom secretary: 'leaders were much more likely to fall' (L2037, L2047); "
+        "'officials working in economic-related fields were particularly exposed' (L2035). "
         "ASSUMPTION for the values; never tuned to the withheld 1937 counts.")
     cascade: float = _p(
         4.0, 1, 1000, "ASSUMPTION: arrests ran along chains of clients (L1994, L2025).")
@@ -325,6 +327,15 @@ class Parameters:
     arrest_weight_alien_past: float = _p(
         1.0, 0, 100, "ASSUMPTION: extra arrest hazard of a member with a compromising past, "
                      "relative to one (L2035).")
+    arrest_chain: float = _p(
+        2.0, 1, 100, "ASSUMPTION: arrest hazard multiplier for members of an organization "
+                     "where someone was arrested: 'one arrest led to another', those under "
+                     "interrogation were 'encouraged to implicate and denounce others' (L2025).")
+    connections_rate: float = _p(
+        0.05, 0, 10, "ASSUMPTION: monthly rate, per unit of vigilance, at which an "
+                     "organization expels a member implicated by an arrest in it for "
+                     "'connections with enemies', which 'at one time assumed very large "
+                     "proportions' (L2245-2249).")
     fused_arrest_share: float = _p(
         0.5, 0, 1, "ASSUMPTION: once the channels fused, 'poor party work = wrecking' (L2006): "
                    "the share of officials condemned from below who are handed to the NKVD.")

@@ -43,7 +43,13 @@ OUTCOMES: tuple[str, ...] = ("expel", "demote", "reprimand", "remove_from_post",
 # Reasons recorded for an expulsion: a ground, or "other" (none of the named grounds),
 # or the police's "enemy of the people", or criticism from below's "poor leadership"
 # (L1799). Their gravity is the parameter ``severity``, in this order.
-REASONS: tuple[str, ...] = (*GROUNDS, "other", "enemy_of_the_people", "poor_leadership")
+# "connections_with_enemies": expelled for having known someone arrested (L2245-2249).
+REASONS: tuple[str, ...] = (*GROUNDS, "other", "enemy_of_the_people", "poor_leadership",
+                            "connections_with_enemies")
+# Whom a targeted arrest operation names (a campaign's ``arrest_targets``): former
+# oppositionists (after Kirov, L1371; from the autumn of 1936, L1485) and economic
+# officials, "the enemy in high position" (L1495-1497, L1533, L2035).
+ARREST_TARGETS: tuple[str, ...] = ("opposition", "alien_past", "economic_official")
 REASON_CODE: dict[str, int] = {name: code for code, name in enumerate(REASONS)}
 # Which grounds a lateral denunciation can be about, by visibility (Table 3.1, L836),
 # in the order of the parameter ``visibility_weights``.
@@ -618,14 +624,65 @@ def secret_ballot_turnover(grievance, level_defence, criticism, base):
     return _hazard_to_probability(base * criticism * grievance * (1.0 - level_defence))
 
 
+def targeted_arrests(hazards, opposition, alien_past, economic_official):
+    """Monthly hazard of the arrest operations aimed at named groups.
+
+    Before the mass arrests of 1937 the NKVD went after named groups: a few former
+    oppositionists after Kirov (L1371), "the rest of the former Trotskyist opposition"
+    in the autumn of 1936 (L1485), and, once the Novosibirsk trial had equated
+    Trotskyism with "the enemy in high position", economic officials (L1533; harassed
+    since the spring of 1936 but shielded by Ordzhonikidze, L1495-1497; "particularly
+    exposed", L2035).
+
+    Args:
+        hazards: The month's hazard per target, in :data:`ARREST_TARGETS` order (the
+            active campaigns' ``targeted_arrest_rate`` times their ``arrest_targets``).
+        opposition: 1 for a former oppositionist.
+        alien_past: 1 for a member who hid an alien past.
+        economic_official: 1 for an official outside the party apparatus (director,
+            kolkhoz chairman).
+
+    Returns:
+        Hazard >= 0 (the ``targeted`` of :func:`arrest_hazard`).
+    """
+    h_opposition, h_alien, h_economic = hazards
+    return h_opposition * opposition + h_alien * alien_past + h_economic * economic_official
+
+
+def expel_for_connections(rate, vigilance, implicated, restraint):
+    """Monthly probability a member is expelled for "connections with enemies".
+
+    "Expulsions from the party on the grounds of 'connections' with enemies at one time
+    assumed very large proportions": honest people were expelled "wholesale" for having
+    been "brought into contact with enemies of the people by their work" (L2245-2249).
+    A member of an organization where someone was arrested is implicated; the louder the
+    call for vigilance the more such expulsions, and the center's restraint (the January
+    1938 resolution against expulsions "without any basis", L2167) holds them back.
+
+    Args:
+        rate: Base rate (parameter ``connections_rate``).
+        vigilance: The month's call for vigilance (>= 0).
+        implicated: 1 for a member of an organization where someone was arrested.
+        restraint: 0..1, the center's restraint.
+
+    Returns:
+        Probability in [0, 1).
+    """
+    return _hazard_to_probability(restrain(rate * vigilance * implicated, restraint))
+
+
 def arrest_hazard(base, level_exposure, opposition, alien_past, patron_fallen, cascade,
-                  local_shield, weight_opposition, weight_alien_past):
+                  implicated, chain, targeted, local_shield, weight_opposition,
+                  weight_alien_past):
     """Monthly probability of arrest by the NKVD, bypassing the secretaries.
 
     The Ezhovshchina hit leaders more than the rank and file (L2037), former
     oppositionists and economic officials (L2035); arrests ran along chains of personal
     connection, "family circles" (L2025, L2031: "When Rumiantsev fell, Kovalev fell",
-    L1994). Before the fusion of the criticism and police channels in July 1937, the
+    L1994), and "one arrest led to another": those under interrogation were "encouraged
+    to implicate and denounce others" (L2025), so an arrest raises the hazard of the
+    arrested member's organization. Targeted operations (:func:`targeted_arrests`) add
+    their hazard. Before the fusion of the criticism and police channels in July 1937, the
     local NKVD chief belonged to the family circle and shielded its members (L1767,
     L1775, L2004-2006).
 
@@ -636,6 +693,9 @@ def arrest_hazard(base, level_exposure, opposition, alien_past, patron_fallen, c
         alien_past: 1 for a member with a compromising past.
         patron_fallen: 1 if the member's patron has fallen.
         cascade: Multiplier for clients of a fallen patron.
+        implicated: 1 for a member of an organization where someone was arrested.
+        chain: Multiplier for the implicated (parameter ``arrest_chain``).
+        targeted: Hazard of targeted operations (:func:`targeted_arrests`).
         local_shield: 0..1, protection by the local NKVD for clients of a standing patron.
         weight_opposition: Extra hazard of a former oppositionist (relative to 1).
         weight_alien_past: Extra hazard of a compromising past (relative to 1).
@@ -644,8 +704,9 @@ def arrest_hazard(base, level_exposure, opposition, alien_past, patron_fallen, c
         Probability in [0, 1).
     """
     hazard = base * level_exposure * (1.0 + weight_opposition * opposition
-                                      + weight_alien_past * alien_past)
-    hazard = hazard * (1.0 + (cascade - 1.0) * patron_fallen)
+                                      + weight_alien_past * alien_past) + targeted
+    hazard = (hazard * (1.0 + (cascade - 1.0) * patron_fallen)
+              * (1.0 + (chain - 1.0) * implicated))
     return _hazard_to_probability(hazard * (1.0 - local_shield))
 
 

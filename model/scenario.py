@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from model.params import ParameterError, Parameters
-from model.rules import GROUNDS
+from model.rules import ARREST_TARGETS, GROUNDS
 from model.variants import UnknownVariantError, variant
 
 CONDUCTORS = ("commission", "secretaries", "rank_and_file", "nkvd")
@@ -85,6 +85,8 @@ class Campaign:
     leader_removal_rate: float = 0.0  # monthly hazard the center removes an obkom leader
     fused: bool = False  # criticism and police channels fused ("poor work = wrecking")
     fused_from: str = ""  # the month the fusion begins (default: the campaign's start)
+    targeted_arrest_rate: float = 0.0  # monthly hazard of an operation against named groups
+    arrest_targets: dict[str, float] = field(default_factory=dict)  # ARREST_TARGETS -> weight
     # restraint and membership regulation
     # the center's moderate line: restrains secretaries' expulsions from above, deflection
     # onto passives and screenings' weight on passivity, and presses appeals, 0..1
@@ -120,6 +122,7 @@ _CAMPAIGN_RANGES: dict[str, tuple[float, float]] = {
     "pace": (0, 1), "intensity": (0, 5), "zeal_decay_months": (0.1, 120), "zeal_floor": (0, 1),
     "records_check": (0, 1), "vigilance": (0, 20), "criticism": (0, 20), "arrest_rate": (0, 1),
     "leader_removal_rate": (0, 1), "restraint": (0, 1), "reinstatement": (0, 1),
+    "targeted_arrest_rate": (0, 1),
     "leniency": (0, 1),
     "admissions_rate": (0, 0.5),
 }
@@ -334,7 +337,7 @@ def _number_fields(cls: type, table: dict[str, Any], ranges: dict[str, tuple[flo
     out: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name not in table or f.name in ("name", "start", "end", "planned_end", "fused_from",
-                                             "targets"):
+                                             "targets", "arrest_targets"):
             continue
         kind = {"float": float, "str": str, "bool": bool}[str(f.type)]
         value = _typed(table, f.name, kind, where)
@@ -386,7 +389,20 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
             raise ScenarioError(f"{where}: target '{ground}' weight must be a number in [0, 100], "
                                 f"got {weight!r}")
+    arrest_targets = table.get("arrest_targets", {})
+    if not isinstance(arrest_targets, dict):
+        raise ScenarioError(f"{where}: 'arrest_targets' must be a table of group = weight")
+    for group, weight in arrest_targets.items():
+        if group not in ARREST_TARGETS:
+            raise ScenarioError(f"{where}: unknown arrest target '{group}' "
+                                f"(known: {', '.join(ARREST_TARGETS)})")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
+            raise ScenarioError(f"{where}: arrest target '{group}' weight must be a number in "
+                                f"[0, 100], got {weight!r}")
+    if fields.get("targeted_arrest_rate", 0) > 0 and not arrest_targets:
+        raise ScenarioError(f"{where}: a 'targeted_arrest_rate' needs 'arrest_targets'")
     if fields.get("intensity", 0) > 0 and (fields.get("pace", 0) == 0 or not targets):
         raise ScenarioError(f"{where}: a screening with 'intensity' needs 'pace' > 0 and 'targets'")
     return Campaign(name=name, start=start, end=end, planned_end=planned_end,
-                    fused_from=fused_from, targets={k: float(v) for k, v in targets.items()}, **fields)
+                    fused_from=fused_from, targets={k: float(v) for k, v in targets.items()},
+                    arrest_targets={k: float(v) for k, v in arrest_targets.items()}, **fields)

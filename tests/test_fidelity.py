@@ -250,3 +250,75 @@ def test_reinstatements_are_pressed_through_1937_and_in_the_obmen():
     assert all(pressed[m] > 0 for m in range(month_index("1937-01"), month_index("1937-12") + 1))
     assert all(pressed[m] >= 0.1 for m in (month_index("1936-03"), month_index("1936-04")))
     assert any(both)
+
+
+# --- item 5: the police channel -----------------------------------------------------------
+@pytest.fixture(scope="module", params=list(RESTRAINT_ENGINES))
+def to_mid_1937(request):
+    """(engine, membership table, expulsions table) of three runs to May 1937."""
+    cls, n = RESTRAINT_ENGINES[request.param]
+    out = []
+    for seed in (1, 2, 3):
+        model = run_until(cls(rng=seed, n_members=n), "1937-05")
+        out.append((model.membership_table().set_index("row"), expulsions_table(model)))
+    return request.param, out
+
+
+def test_targeted_arrests_hit_oppositionists_then_economic_officials(to_mid_1937):
+    """Before the mass arrests the NKVD went after named groups.
+
+    A few oppositionists after Kirov (L1371), 'the rest of the former Trotskyist
+    opposition' in the autumn of 1936 (L1485), economic officials once the Novosibirsk
+    trial made them 'the enemy in high position' (November 1936, L1533; shielded by
+    Ordzhonikidze before, L1495-1497).
+    """
+    _, runs = to_mid_1937
+    oppositionists = officials = 0
+    for members, expelled in runs:
+        arrested = expelled[expelled["campaign"] == "targeted"]
+        opposition = members.loc[arrested["member_id"], "opposition"].to_numpy()
+        economic = (arrested["level"] == "other_official").to_numpy()
+        assert (opposition | economic).all()
+        assert not (economic & ~opposition & (arrested["month"] < "1936-11").to_numpy()).any()
+        oppositionists += int(opposition.sum())
+        officials += int((economic & ~opposition).sum())
+    assert oppositionists > 0 and officials > 0
+
+
+def test_no_arrests_without_an_operation(to_mid_1937):
+    """No NKVD arrest of party members outside the calendar's police operations."""
+    _, runs = to_mid_1937
+    for _, expelled in runs:
+        arrested = expelled[expelled["channel"] == "nkvd"]
+        quiet = (arrested["month"] < "1934-12") | arrested["month"].between("1935-06", "1936-08")
+        assert not quiet.any()
+
+
+@pytest.mark.parametrize("engine", list(RESTRAINT_ENGINES))
+def test_one_arrest_leads_to_another(engine):
+    """'One arrest led to another': the interrogated implicated others (L2025).
+
+    More arrests in 1937-38 with the chain than without it (arrest_chain 1), and
+    expulsions 'for connections with enemies' (L2245-2249) only in organizations where
+    someone had been arrested in an earlier month, and none without the rate.
+    """
+    cls, n = RESTRAINT_ENGINES[engine]
+    arrests = {}
+    for chain in (1.0, 2.0):
+        arrests[chain] = 0
+        for seed in (1, 2, 3):
+            model = run_until(cls(rng=seed, n_members=n, arrest_chain=chain), "1938-12")
+            expelled = expulsions_table(model)
+            arrests[chain] += int((expelled["channel"] == "nkvd").sum())
+            if chain == 2.0:
+                members = model.membership_table().set_index("row")
+                connections = expelled[expelled["reason"] == "connections_with_enemies"]
+                assert len(connections) > 0
+                first_arrest = (expelled[expelled["channel"] == "nkvd"]
+                                .assign(ppo=lambda d: members.loc[d["member_id"], "ppo"].to_numpy())
+                                .groupby("ppo")["month"].min())
+                ppo = members.loc[connections["member_id"], "ppo"].to_numpy()
+                assert (first_arrest.reindex(ppo).to_numpy() < connections["month"].to_numpy()).all()
+    assert arrests[2.0] > arrests[1.0]
+    model = run_until(cls(rng=1, n_members=n, connections_rate=0.0), "1938-12")
+    assert not (expulsions_table(model)["reason"] == "connections_with_enemies").any()

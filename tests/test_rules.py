@@ -88,9 +88,9 @@ def test_secret_ballots_never_remove_a_regional_secretary(grievance, criticism, 
 
 @given(st.floats(0, 0.1), st.floats(1, 20), st.floats(1, 20), unit)
 def test_leaders_and_clients_of_fallen_patrons_are_more_exposed(base, exposure, cascade, shield):
-    rank_and_file = rules.arrest_hazard(base, 1.0, 0, 0, 0, cascade, shield, 4.0, 1.0)
-    leader = rules.arrest_hazard(base, exposure, 0, 0, 0, cascade, shield, 4.0, 1.0)
-    exposed = rules.arrest_hazard(base, 1.0, 0, 0, 1, cascade, shield, 4.0, 1.0)
+    rank_and_file = rules.arrest_hazard(base, 1.0, 0, 0, 0, cascade, 0, 2.0, 0.0, shield, 4.0, 1.0)
+    leader = rules.arrest_hazard(base, exposure, 0, 0, 0, cascade, 0, 2.0, 0.0, shield, 4.0, 1.0)
+    exposed = rules.arrest_hazard(base, 1.0, 0, 0, 1, cascade, 0, 2.0, 0.0, shield, 4.0, 1.0)
     assert rank_and_file <= leader and rank_and_file <= exposed
 
 

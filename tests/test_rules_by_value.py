@@ -226,15 +226,34 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.5, 1.0, 1.5, 1.0), 0.0),               # L1918
         ((0.0, 0.0, 1.5, 1.0), 0.0),
     ],
-    # 1 - exp(-base * exposure * (1 + 4 opposition + alien) * (1 + (cascade-1) fallen)
-    #         * (1 - shield))
+    # 1 - exp(-(base * exposure * (1 + 4 opposition + alien) + targeted)
+    #         * (1 + (cascade-1) fallen) * (1 + (chain-1) implicated) * (1 - shield))
+    # args: base, exposure, opposition, alien, fallen, cascade, implicated, chain, targeted,
+    #       shield, w_opposition, w_alien
     "arrest_hazard": [
-        ((0.0005, 1.0, 0, 0, 0, 4.0, 0.0, 4.0, 1.0), p(0.0005)),
-        ((0.0005, 12.0, 1, 0, 0, 4.0, 0.0, 4.0, 1.0), p(0.03)),   # an oppositionist obkom sec.
-        ((0.0005, 3.0, 0, 1, 1, 4.0, 0.0, 4.0, 1.0), p(0.012)),   # 0.0005*3*2*4
-        ((0.0005, 1.0, 1, 1, 1, 4.0, 0.7, 4.0, 1.0), p(0.0036)),  # 0.0005*6*4*0.3
-        ((0.0005, 8.0, 1, 1, 1, 4.0, 1.0, 4.0, 1.0), 0.0),
-        ((0.0005, 1.0, 1, 1, 0, 4.0, 0.0, 0.0, 0.0), p(0.0005)),  # weights read
+        ((0.0005, 1.0, 0, 0, 0, 4.0, 0, 2.0, 0.0, 0.0, 4.0, 1.0), p(0.0005)),
+        ((0.0005, 12.0, 1, 0, 0, 4.0, 0, 2.0, 0.0, 0.0, 4.0, 1.0), p(0.03)),  # oppositionist obkom sec.
+        ((0.0005, 3.0, 0, 1, 1, 4.0, 0, 2.0, 0.0, 0.0, 4.0, 1.0), p(0.012)),  # 0.0005*3*2*4
+        ((0.0005, 1.0, 1, 1, 1, 4.0, 0, 2.0, 0.0, 0.7, 4.0, 1.0), p(0.0036)),  # 0.0005*6*4*0.3
+        ((0.0005, 8.0, 1, 1, 1, 4.0, 0, 2.0, 0.0, 1.0, 4.0, 1.0), 0.0),
+        ((0.0005, 1.0, 1, 1, 0, 4.0, 0, 2.0, 0.0, 0.0, 0.0, 0.0), p(0.0005)),  # weights read
+        ((0.0005, 1.0, 0, 0, 0, 4.0, 1, 2.0, 0.0, 0.0, 4.0, 1.0), p(0.001)),  # implicated
+        ((0.0, 1.0, 1, 0, 0, 4.0, 0, 2.0, 0.03, 0.0, 4.0, 1.0), p(0.03)),     # targeted only
+        ((0.001, 2.0, 0, 0, 1, 4.0, 1, 3.0, 0.01, 0.5, 4.0, 1.0), p(0.072)),  # .012*4*3*.5
+    ],
+    # h_opposition * opposition + h_alien * alien + h_economic * economic official
+    "targeted_arrests": [
+        (((0.03, 0.0, 0.0), 1, 0, 0), 0.03),
+        (((0.03, 0.0, 0.0), 0, 1, 1), 0.0),
+        (((0.03, 0.01, 0.002), 1, 1, 1), 0.042),
+        (((0.0, 0.0, 0.002), 0, 0, 1), 0.002),
+    ],
+    # 1 - exp(-rate * vigilance * implicated * (1 - restraint))
+    "expel_for_connections": [
+        ((0.05, 0.2, 1, 0.0), p(0.01)),
+        ((0.05, 0.2, 0, 0.0), 0.0),
+        ((0.05, 0.2, 1, 0.5), p(0.005)),
+        ((0.05, 0.0, 1, 0.0), 0.0),
     ],
     # 1 - exp(-base * (1 + distrust))
     "remove_regional_leader": [
@@ -406,9 +425,9 @@ def test_workers_are_reinstated_more_often_at_equal_severity():
 
 def test_former_oppositionists_and_alien_pasts_raise_the_arrest_hazard():
     """Former oppositionists were prime targets (L2035); alien pasts too."""
-    plain = rules.arrest_hazard(0.001, 1.0, 0, 0, 0, 4.0, 0.0, 4.0, 1.0)
-    assert rules.arrest_hazard(0.001, 1.0, 1, 0, 0, 4.0, 0.0, 4.0, 1.0) > \
-        rules.arrest_hazard(0.001, 1.0, 0, 1, 0, 4.0, 0.0, 4.0, 1.0) > plain
+    plain = rules.arrest_hazard(0.001, 1.0, 0, 0, 0, 4.0, 0, 2.0, 0.0, 0.0, 4.0, 1.0)
+    assert rules.arrest_hazard(0.001, 1.0, 1, 0, 0, 4.0, 0, 2.0, 0.0, 0.0, 4.0, 1.0) > \
+        rules.arrest_hazard(0.001, 1.0, 0, 1, 0, 4.0, 0, 2.0, 0.0, 0.0, 4.0, 1.0) > plain
 
 
 def test_a_grounded_accusation_is_upheld_more_often_than_a_baseless_one():
