@@ -377,16 +377,7 @@ class Parameters:
 # Parameters that change no output of the historical calendar, and why (tests/
 # test_parameters.py perturbs every parameter and checks that this list is complete and
 # true). Each would matter in a scenario that the reason names.
-INERT_ON_THE_HISTORICAL_CALENDAR: dict[str, str] = {
-    "local_nkvd_shield": (
-        "Before the criticism and police channels fuse (July 1937, L2004-2006) the historical "
-        "calendar has NKVD arrests only in June 1937, when Rumiantsev's buro was removed and "
-        "arrested (L2000): a handful of arrests at the default scale, too few for the shield "
-        "to change one; from July the local NKVD shields nobody. The shield matters in a "
-        "scenario with arrests before the fusion, such as those after Kirov's murder (L1371) "
-        "or of former oppositionists from autumn 1936 (L1485), which the calendar does not "
-        "model yet."),
-}
+INERT_ON_THE_HISTORICAL_CALENDAR: dict[str, str] = {}
 
 
 def _check_value(f: dataclasses.Field, value: Any, where: str) -> Any:

@@ -105,7 +105,8 @@ def test_both_engines_speak_the_same_vocabulary():
         "reason": set(REASONS) - {"old_bolshevik"},
         "region": {r.name for r in scenario.regions},
         "campaign": {c.name for c in scenario.campaigns if c.pace > 0 and c.intensity > 0}
-        | {"meeting", "nkvd", "fused_criticism", "removed_from_above"},
+        | {"meeting", "nkvd", "fused_criticism", "removed_from_above", "targeted",
+           "connections"},
     }
     for cls in (PurgeModel, ArrayPurgeModel):
         seen: dict[str, set] = {column: set() for column in expected}

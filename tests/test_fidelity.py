@@ -314,8 +314,9 @@ def test_one_arrest_leads_to_another(engine):
                 members = model.membership_table().set_index("row")
                 connections = expelled[expelled["reason"] == "connections_with_enemies"]
                 assert len(connections) > 0
-                first_arrest = (expelled[expelled["channel"] == "nkvd"]
-                                .assign(ppo=lambda d: members.loc[d["member_id"], "ppo"].to_numpy())
+                arrested = expelled[expelled["channel"] == "nkvd"]
+                first_arrest = (arrested.assign(ppo=members.loc[arrested["member_id"], "ppo"]
+                                                .to_numpy())
                                 .groupby("ppo")["month"].min())
                 ppo = members.loc[connections["member_id"], "ppo"].to_numpy()
                 assert (first_arrest.reindex(ppo).to_numpy() < connections["month"].to_numpy()).all()

