@@ -206,6 +206,10 @@ def expellee_share(r: RunResult, operation: str, column: str,
     return 100.0 * float(test(e[column]).mean())
 
 
+def _held_office(level: pd.Series) -> pd.Series:
+    return level != "rank_and_file"
+
+
 def candidate_member_ratio(r: RunResult) -> float:
     """Proverka expulsion rate of candidates over that of members (Western Region, L976)."""
     e = r.expulsions[r.expulsions["campaign"] == "proverka"]
@@ -282,6 +286,10 @@ def _outputs() -> dict[str, Output]:
         Output("proverka_joined_1929_32", "proverka expellees who joined in 1929-32",
                "% of expelled", partial(expellee_share, operation="proverka", column="joined",
                                         test=_in_1929_32)),
+        Output("proverka_leading_work_share", "proverka expellees who held an office "
+               "(party secretaries, directors, kolkhoz chairmen: 'leading work', L1057)",
+               "% of expelled", partial(expellee_share, operation="proverka", column="level",
+                                        test=_held_office)),
         Output("proverka_candidate_member_ratio", "proverka expulsion rate of candidates over "
                "that of members (rolls of April 1935)", "ratio", candidate_member_ratio),
         Output("readmitted_share_1938", "appeals examined January-August 1938 that readmitted",
@@ -415,6 +423,8 @@ FLOW_DESCRIPTIONS: dict[str, str] = {
     "denunciations_checked": "denunciations checked by a party committee",
     "denunciations_supported": "denunciations checked and supported",
     "denunciations_unsupported": "denunciations checked and not supported",
+    "removed_by_screening": "officeholders removed from their posts by a screening (not "
+                            "expelled; L1063-1065)",
     "denunciations_pending": "denunciations checked but left pending",
     "denunciations_disregarded": "denunciations upheld but disregarded: an alien origin "
                                  "declared on joining, a matter of record (L874)",

@@ -45,6 +45,8 @@ TOLERANCES: dict[str, tuple[float, str]] = {
     "chistka_joined_since_1929": (5.0, "'half' (L678)"),
     "proverka_joined_1929_32": (5.0, "235 of 455 (L1038), one city"),
     "proverka_candidate_member_ratio": (0.15, "13.1 % / 10.1 % (L976), one region"),
+    "proverka_leading_work_share": (10.0, "485 of 1,068 described (L1057); 442 more not "
+                                          "described, presumably rank and file: 32 % of all"),
     "readmitted_share_1938": (5.0, "54 % of appeals examined (L2203)"),
 }
 
@@ -84,8 +86,9 @@ PATTERNS: tuple[Pattern, ...] = (
             "Table 3.4 (L1007)"),
     Pattern("who was expelled in 1933 (passives, recent recruits)",
             ("chistka_passivity_share", "chistka_joined_since_1929"), "Table 2.3 (L680), L678"),
-    Pattern("who was expelled in 1935 (recent recruits, candidates vs members)",
-            ("proverka_joined_1929_32", "proverka_candidate_member_ratio"), "L1038, L976"),
+    Pattern("who was expelled in 1935 (recent recruits, candidates vs members, leaders)",
+            ("proverka_joined_1929_32", "proverka_candidate_member_ratio",
+             "proverka_leading_work_share"), "L1038, L976, L1057"),
     Pattern(CHAIN_PATTERN, TABLE_3_2_READINGS[DEFAULT_READING], "Table 3.2 (L859), L874"),
     Pattern("reinstatements on appeal, 1938", ("readmitted_share_1938",), "L2203"),
     Pattern("records loss against expulsions, 1933-34", ("rolls_shrink_1933_34",), "L697"),

@@ -80,6 +80,9 @@ TARGETS: tuple[Target, ...] = (
            "chistka expellees who joined in 1929 or later, % (L678)", "chistka_joined_since_1929"),
     Target("proverka_joined_1929_32", "derived_proverka_joined_1929_32_pct",
            "proverka expellees who joined 1929-32, % (235 of 455, L1038)", "proverka_joined_1929_32"),
+    Target("proverka_leading_work_share", "derived_proverka_leading_work_pct",
+           "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described, L1057)",
+           "proverka_leading_work_share"),
     Target("proverka_candidate_member_ratio", "derived_proverka_candidate_member_ratio",
            "proverka rate of candidates / members (13.1 / 10.1, L976)", "proverka_candidate_member_ratio"),
     Target("readmitted_share_1938", "text_1938_readmitted_pct",
@@ -151,6 +154,8 @@ def historical_values() -> dict[str, tuple[float, str, int]]:
     out["derived_proverka_joined_1929_32_pct"] = (
         100.0 * figures.loc["text_proverka_smolensk_joined_1929_32", "value"]
         / figures.loc["t3_5_total_n", "value"], "text", 1038)
+    out["derived_proverka_leading_work_pct"] = (
+        100.0 * figures.loc["text_proverka_leading_work", "value"] / 1068, "text", 1057)
     out["derived_proverka_candidate_member_ratio"] = (
         figures.loc["text_proverka_western_candidates_pct", "value"]
         / figures.loc["text_proverka_western_members_pct", "value"], "text", 976)

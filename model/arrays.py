@@ -510,8 +510,12 @@ class ArrayPurgeModel(BasePurgeModel):
         self._per_region(campaign, "expelled", region[case][expel])
         injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
         attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
+        removed = ~expel & official[case] & (rng.random(len(cases)) < rules.screening_removes(
+            self.severity_by_reason[reason], official[case], self.leniency, p.outcome_weights))
         self._expel(cases[expel], reason[expel], "screening", campaign.name)
-        self._demote(cases[~expel])
+        self.count("removed_by_screening", int(removed.sum()))
+        self._vacate(cases[removed], elected_successor=False)
+        self._demote(cases[~expel & ~removed])
         if campaign.vigilance > 0 or campaign.criticism > 0:
             self._meetings(chosen, campaign.vigilance, campaign.criticism, independence)
         self._grieve(injustice, attended)

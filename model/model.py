@@ -211,6 +211,10 @@ class PurgeModel(BasePurgeModel):
                 self.expel(m, rules.REASONS[reason], channel="screening",
                            campaign=campaign.name)
                 stats["expelled"] += 1
+            elif m.is_official and self.random.random() < rules.screening_removes(
+                    self.severity_by_reason[reason], 1, self.leniency, p.outcome_weights):
+                self.count("removed_by_screening")
+                self.vacate(m, how="removed", elected_successor=False)
             else:
                 self.demote(m)
         deferred, self._deferred = self._deferred, None

@@ -24,6 +24,7 @@ from model.scenario import month_index, month_label
 FLOWS = (
     "expelled", "demoted", "reinstated", "lost_from_rolls", "withdrew", "drifted", "arrested",
     "admitted", "promoted", "screened", "appeals", "rebukes", "repeats_ordered", "shielded",
+    "removed_by_screening",
     "deflected",
     "denunciations_made", "denunciations_lateral", "denunciations_from_below",
     "denunciations_from_above", "denunciations_checked", "denunciations_supported",

@@ -507,6 +507,29 @@ def screening_expels(severity, is_official, leniency, weights):
     return expel / (expel + demote)
 
 
+def screening_removes(severity, is_official, leniency, weights):
+    """Probability that a screening case not ending in expulsion removes an official.
+
+    He is removed from his post rather than demoted.
+    Screenings renewed the cadres: in the proverka "several more raikom first secretaries
+    were removed from their posts for failing to organize the newly demanded party
+    work"; thirty-seven secretaries were replaced in Smolensk city, twenty "for not
+    providing leadership"; 64 % of Kalinin's party secretaries were "renewed"
+    (L1063-1065). The two outcomes keep the odds they have in :func:`choose_outcome`.
+
+    Args:
+        severity: As in :func:`choose_outcome`.
+        is_official: 1 for an officeholder (0: never removed).
+        leniency: As in :func:`choose_outcome`.
+        weights: As in :func:`choose_outcome`.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    _, demote, _, remove, _ = choose_outcome(severity, is_official, leniency, weights)
+    return remove / (demote + remove) * is_official
+
+
 def disappear_from_rolls(base_rate, is_passive, is_recent, records_chaos, weight_passive,
                          weight_recent):
     """Monthly probability that a member drifts away while staying on the rolls.

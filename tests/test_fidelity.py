@@ -323,3 +323,32 @@ def test_one_arrest_leads_to_another(engine):
     assert arrests[2.0] > arrests[1.0]
     model = run_until(cls(rng=1, n_members=n, connections_rate=0.0), "1938-12")
     assert not (expulsions_table(model)["reason"] == "connections_with_enemies").any()
+
+
+# --- item 7: officials in the screenings --------------------------------------------------
+@pytest.mark.parametrize("cls", [PurgeModel, ArrayPurgeModel])
+def test_screenings_remove_officials_from_their_posts(cls):
+    """The proverka renewed the cadres without expelling them all (L1063-1065).
+
+    Raikom first secretaries "removed from their posts for failing to organize the newly
+    demanded party work"; 37 secretaries replaced in Smolensk city; 64 % of Kalinin's
+    party secretaries "renewed". Removals happen in screenings, and the removed keep
+    their party cards.
+    """
+    model = run_until(cls(rng=2, n_members=4000), "1935-12")
+    monthly = monthly_table(model)
+    proverka = monthly.query("'1935-05' <= month <= '1935-12'")
+    assert proverka["removed_by_screening"].sum() > 0
+    assert monthly["removed_by_screening"].sum() <= sum(
+        monthly[f"removed_{lvl}"].sum() for lvl in LEVELS[1:])
+
+
+def test_shilman_s_leading_cadres_are_a_scored_target():
+    """Shil'man's 485 of 1,068 expellees in 'leading work' (L1057) are scored.
+
+    The scorecard sets the model's share of officeholders among proverka expellees beside it.
+    """
+    from experiments import scorecard
+    assert scorecard.book_values()["proverka_leading_work_share"] == pytest.approx(
+        100 * 485 / 1068)
+    assert any("proverka_leading_work_share" in p.targets for p in scorecard.PATTERNS)

@@ -152,6 +152,13 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.0, 1.0, 0.9, 0.2), 0.2),               # a baseless accusation, a fair check
         ((1.0, 1.0, 0.9, 0.2), 0.9),
     ],
+    # official * remove / (demote + remove), remove 0.1 + 0.25, demote 0.15 (1-s)(1+l)
+    "screening_removes": [
+        ((0.0, 1, 0.0, W), 0.35 / 0.5),
+        ((0.5, 1, 0.0, W), 0.35 / 0.425),
+        ((0.0, 1, 1.0, W), 0.35 / 0.65),
+        ((0.0, 0, 0.0, W), 0.0),                    # the rank and file hold no post
+    ],
     # rate * (1 - restraint)
     "restrain": [
         ((0.05, 0.0), 0.05),
