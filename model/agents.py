@@ -11,7 +11,15 @@ from __future__ import annotations
 import mesa
 
 from model import rules
-from model.census import CANDIDATE, DEAD_SOUL, IN_PARTY, RANK_AND_FILE, STRUCK_OFF
+from model.census import (
+    CANDIDATE,
+    DEAD_SOUL,
+    DISTRICT_SECRETARY,
+    IN_PARTY,
+    RANK_AND_FILE,
+    REGIONAL_SECRETARY,
+    STRUCK_OFF,
+)
 
 
 class Member(mesa.Agent):
@@ -159,6 +167,11 @@ class DistrictCommittee(mesa.Agent):
         values = [p.mean_grievance() for p in self.ppos]
         return sum(values) / len(values) if values else 0.0
 
+    def apparatus(self) -> list[Member]:
+        """Officeholders present below the raikom secretary (his apparatus)."""
+        return [m for p in self.ppos for m in p.members
+                if m.in_party and 0 < m.office < DISTRICT_SECRETARY]
+
 
 class RegionalCommittee(mesa.Agent):
     """An *obkom*/*kraikom*: a regional machine with its own way of running campaigns."""
@@ -182,6 +195,16 @@ class RegionalCommittee(mesa.Agent):
         self.rebuked: set[str] = set()  # campaigns it was rebuked for foot-dragging
         self.rebukes = 0
         self.orders: list[tuple[str, str, str]] = []  # (month, campaign, "repeat"/"rebuke")
+
+    def mean_grievance(self) -> float:
+        """Grievance of the region's rank and file, averaged over its districts."""
+        values = [d.mean_grievance() for d in self.districts]
+        return sum(values) / len(values) if values else 0.0
+
+    def apparatus(self) -> list[Member]:
+        """Officeholders present below the obkom secretary (his apparatus)."""
+        return [m for p in self.ppos() for m in p.members
+                if m.in_party and 0 < m.office < REGIONAL_SECRETARY]
 
     def ppos(self) -> list[PrimaryOrganization]:
         """All primary organizations of the region (reference engine)."""

@@ -314,6 +314,26 @@ class ArrayPurgeModel(BasePurgeModel):
                         / np.bincount(self.ppo_district))
         return per_ppo, per_district
 
+    def _apparatus_grievance(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean grievance of the officeholders present below each raikom and obkom secretary.
+
+        As :meth:`DistrictCommittee.apparatus` and :meth:`RegionalCommittee.apparatus`
+        (0 where there are none).
+        """
+        m, n = self.m, self.m.n
+        office = m.office[:n]
+        present = m.state[:n] <= IN_PARTY_MAX
+        out = []
+        for level, group_of_ppo, n_groups in (
+                (DISTRICT_SECRETARY, self.ppo_district, len(self.district_secretary)),
+                (census.REGIONAL_SECRETARY, self.ppo_region, len(self.regional_secretary))):
+            below = present & (office > 0) & (office < level)
+            group = group_of_ppo[m.ppo[:n][below]]
+            total = np.bincount(group, weights=m.grievance[:n][below], minlength=n_groups)
+            count = np.bincount(group, minlength=n_groups)
+            out.append(np.divide(total, count, out=np.zeros(n_groups), where=count > 0))
+        return out[0], out[1]
+
     # ------------------------------------------------------------------ membership moves
     def _set_state(self, idx: np.ndarray, new: str) -> None:
         """Move members ``idx`` to state ``new``; those leaving the party lose their office."""
@@ -635,28 +655,35 @@ class ArrayPurgeModel(BasePurgeModel):
         """
         m = self.m
         per_ppo, per_district = self._grievance_means()
-        holders, grievance = [], []
+        holders, rank_and_file, apparatus = [], [], []
         if campaign.months_since_start(self.month) == 0:
             idx = np.flatnonzero((m.view("state") <= IN_PARTY_MAX)
                                  & (m.view("office") == PPO_SECRETARY))
             holders.append(idx)
-            grievance.append(per_ppo[m.ppo[idx]])
+            rank_and_file.append(per_ppo[m.ppo[idx]])
+            apparatus.append(np.zeros(len(idx)))
         if self.month == month_index(campaign.end):
+            per_region = (np.bincount(self.district_region, weights=per_district)
+                          / np.bincount(self.district_region))
+            district_apparatus, region_apparatus = self._apparatus_grievance()
             has = self.district_secretary != NONE
             holders.append(self.district_secretary[has].astype(np.int64))
-            grievance.append(per_district[has])
-            regional = self.regional_secretary
-            holders.append(regional[regional != NONE])
-            grievance.append(np.zeros(int((regional != NONE).sum())))
+            rank_and_file.append(per_district[has])
+            apparatus.append(district_apparatus[has])
+            has = self.regional_secretary != NONE
+            holders.append(self.regional_secretary[has].astype(np.int64))
+            rank_and_file.append(per_region[has])
+            apparatus.append(region_apparatus[has])
         if not holders:
             return
-        holders, grievance = np.concatenate(holders), np.concatenate(grievance)
+        holders = np.concatenate(holders)
+        rank_and_file, apparatus = np.concatenate(rank_and_file), np.concatenate(apparatus)
         holders_office = m.office[holders].astype(np.int64)
         keep = holders_office != 0
-        holders, grievance, holders_office = holders[keep], grievance[keep], holders_office[keep]
+        holders, holders_office = holders[keep], holders_office[keep]
         self._count_by("election_holders", holders_office, LEVELS)
-        prob = rules.secret_ballot_turnover(grievance, self.defence_by_office[holders_office],
-                                            self.criticism, self.p.election_base)
+        grievance = self.electorate_grievance(holders_office, rank_and_file[keep], apparatus[keep])
+        prob = rules.secret_ballot_turnover(grievance, self.criticism, self.p.election_base)
         out = self.rng.random(len(holders)) < prob
         self._count_by("voted_out", holders_office[out], LEVELS)
         self._vacate(holders[out], elected_successor=True)

@@ -66,6 +66,8 @@ class BasePurgeModel(mesa.Model):
         # parameter tables indexed by an office or reason code, for both engines (a code
         # or an array of codes indexes them alike)
         self.defence_by_office = np.array((0.0, *self.p.level_defence))  # rank and file: 0
+        self.apparatus_by_office = np.array((0.0, *self.p.apparatus_delegates))
+        self.inaccessibility_by_office = np.array((0.0, *self.p.inaccessibility))
         self.exposure_by_office = np.asarray(self.p.arrest_exposure)
         self.severity_by_reason = np.asarray(self.p.severity)  # rules.REASONS order
         self.month = calendar.first_month - 1
@@ -194,6 +196,13 @@ class BasePurgeModel(mesa.Model):
         """How far a screening body is out of the secretaries' reach (0 = their own)."""
         return {"secretaries": 0.0, "commission": self.p.commission_independence,
                 "rank_and_file": self.p.rank_and_file_independence, "nkvd": 1.0}[conducted_by]
+
+    def electorate_grievance(self, office, rank_and_file, apparatus):
+        """:func:`model.rules.electorate_grievance` against holders of ``office``."""
+        return rules.electorate_grievance(rank_and_file, apparatus,
+                                          self.apparatus_by_office[office],
+                                          self.p.client_loyalty,
+                                          self.inaccessibility_by_office[office])
 
     def campaign_weights(self, campaign: Campaign, restraint: float = 0.0) -> list[float]:
         """The campaign's target weight per ground, in :data:`model.rules.GROUNDS` order.

@@ -337,17 +337,20 @@ class PurgeModel(BasePurgeModel):
                         holders = [m for m in ppo.members if m.in_party
                                    and m.office == PPO_SECRETARY]
                         for m in holders:
-                            self._ballot(m, ppo.mean_grievance())
+                            self._ballot(m, ppo.mean_grievance(), 0.0)
                 if last and district.secretary is not None:
-                    self._ballot(district.secretary, district.mean_grievance())
+                    self._ballot(district.secretary, district.mean_grievance(),
+                                 _mean_grievance(district.apparatus()))
             if last and region.secretary is not None:
-                self._ballot(region.secretary, 0.0)
+                self._ballot(region.secretary, region.mean_grievance(),
+                             _mean_grievance(region.apparatus()))
 
-    def _ballot(self, holder: Member, grievance: float) -> None:
+    def _ballot(self, holder: Member, rank_and_file: float, apparatus: float) -> None:
+        """One secret ballot: the electorate's grievance (rank and file, apparatus)."""
         level = LEVELS[holder.office]
         self.count(f"election_holders_{level}")
-        p = rules.secret_ballot_turnover(grievance, self.defence_by_office[holder.office],
-                                         self.criticism, self.p.election_base)
+        grievance = self.electorate_grievance(holder.office, rank_and_file, apparatus)
+        p = rules.secret_ballot_turnover(grievance, self.criticism, self.p.election_base)
         if self.random.random() < p:
             self.count(f"voted_out_{level}")
             self.vacate(holder, how="voted_out", elected_successor=True)
@@ -571,3 +574,8 @@ class PurgeModel(BasePurgeModel):
         """Mark every organization of ``region`` as not yet screened by ``campaign``."""
         for ppo in region.ppos():
             ppo.screened.discard(campaign.name)
+
+
+def _mean_grievance(members: list[Member]) -> float:
+    """Mean grievance of ``members`` (0 for none)."""
+    return sum(m.grievance for m in members) / len(members) if members else 0.0

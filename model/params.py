@@ -310,9 +310,28 @@ class Parameters:
                     "figures are withheld for validation (L1827).")
     level_defence: tuple[float, ...] = _p(
         (0.0, 0.2, 0.6, 1.0), 0, 1,
-        "Defence against being voted out for PPO secretary, other official, raikom "
-        "secretary, obkom secretary: 'attrition ... confined to raikoms and below' and no "
-        "city or regional committee replaced (L1918). ASSUMPTION for the values.")
+        "Defence of an officeholder's own case in a screening, for PPO secretary, other "
+        "official, raikom secretary, obkom secretary: leading party workers 'were not the "
+        "first victims of the proverka' (L1063) and 'more powerful regional officials were "
+        "in a better position to defend their positions' (L1918). ASSUMPTION for the "
+        "values. Not used in the 1937 elections (see apparatus_delegates).")
+    apparatus_delegates: tuple[float, ...] = _p(
+        (0.0, 0.0, 0.5, 0.9), 0, 1,
+        "Share of the body electing a PPO secretary, (other official: not elected), raikom "
+        "secretary, obkom secretary made up of his own apparatus: a cell elects its "
+        "secretary in a general meeting; '87 percent of the membership of the raikom buros "
+        "had been appointed rather than elected' (L1779); regional conferences were the "
+        "region's officials, and Rumiantsev was 'easily reelected' (L1918). ASSUMPTION for "
+        "the values.")
+    client_loyalty: float = _p(
+        0.8, 0, 1, "ASSUMPTION: how far an appointee will not vote against the man who "
+                   "appointed him: the family circle closed ranks (L1767, L1994).")
+    inaccessibility: tuple[float, ...] = _p(
+        (0.0, 0.0, 0.1, 0.2), 0, 1,
+        "Grievance added by the remoteness of a PPO secretary, (other official), raikom "
+        "secretary, obkom secretary from the rank and file: 'waiting around all day in the "
+        "hallways' (L485), a city secretary seen once in a year (L934). ASSUMPTION for the "
+        "values.")
     arrest_exposure: tuple[float, ...] = _p(
         (1.0, 3.0, 4.0, 8.0, 12.0), 0, 1000,
         "Arrest hazard multiplier for rank and file, PPO secretary, other official, raikom "

@@ -626,25 +626,56 @@ def monitor_region(reported_progress, national_progress, planned_progress, repor
     return slow, cursory
 
 
-def secret_ballot_turnover(grievance, level_defence, criticism, base):
+def electorate_grievance(rank_and_file, apparatus, apparatus_share, client_loyalty,
+                         inaccessibility):
+    """Grievance of the body that elects an officeholder against him, 0..1.
+
+    The rank and file's grievances came from injustice witnessed in the screenings and
+    from leaders they could not reach: "waiting around all day in the hallways" (L485), a
+    party organizer who had seen his city secretary once in a year (L934), leaders
+    "separated from the rank and file" who "insulated themselves from criticism" (L1749).
+    The higher the office, the more remote its holder (``inaccessibility``), but the
+    more of its electorate was his own apparatus: "87 percent of the membership of the
+    raikom buros had been appointed rather than elected" (L1779), and the regional
+    conferences that re-elected Rumiantsev were his officials (L1918). Appointees share
+    the apparatus's grievances only as far as they are not loyal to the man who appointed
+    them (``client_loyalty``).
+
+    Args:
+        rank_and_file: Mean grievance of the rank and file below him, 0..1.
+        apparatus: Mean grievance of the officeholders below him, 0..1.
+        apparatus_share: Share of the electorate that is his apparatus, 0..1 (parameter
+            ``apparatus_delegates`` by office).
+        client_loyalty: 0..1, how far an appointee will not vote against his patron.
+        inaccessibility: Grievance added by the office's remoteness (parameter by office).
+
+    Returns:
+        Grievance in [0, 1].
+    """
+    below = _minimum(1.0, rank_and_file + inaccessibility)
+    return ((1.0 - apparatus_share) * below
+            + apparatus_share * apparatus * (1.0 - client_loyalty))
+
+
+def secret_ballot_turnover(grievance, criticism, base):
     """Probability that an officeholder is voted out in the 1937 secret-ballot elections.
 
     The February-March 1937 plenum "awakened and unleashed" grievances "it did not
     create" (L1912); secret ballots from unlimited lists removed poor leaders but not all
-    (L1799). "More powerful regional officials were in a better position to defend their
-    positions ... attrition of party secretaries was confined to raikoms and below"
-    (L1918). The turnover figures themselves are withheld for validation (L1827-1835).
+    (L1799). That "more powerful regional officials were in a better position to defend
+    their positions" (L1918) is not given here: it comes from their electorates
+    (:func:`electorate_grievance`). The turnover figures themselves are withheld for
+    validation (L1827-1835).
 
     Args:
-        grievance: Mean grievance of the constituency against him, 0..1.
-        level_defence: 0 (PPO secretary) .. 1 (regional secretary: cannot be voted out).
+        grievance: :func:`electorate_grievance` against him, 0..1.
         criticism: Criticism released from above, >= 0.
         base: Scale of the hazard.
 
     Returns:
         Probability in [0, 1).
     """
-    return _hazard_to_probability(base * criticism * grievance * (1.0 - level_defence))
+    return _hazard_to_probability(base * criticism * grievance)
 
 
 def targeted_arrests(hazards, opposition, alien_past, economic_official):

@@ -93,9 +93,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("an order to repeat adds no pressure", "model/rules.py",
            "return (pressure + rebuke_pressure, formalism * formalism_after_repeat,",
            "return (pressure, formalism * formalism_after_repeat,"),
-    Mutant("elections ignore the level's defence", "model/rules.py",
-           "base * criticism * grievance * (1.0 - level_defence)",
-           "base * criticism * grievance * (1.0 - 0.5 * level_defence)"),
+    Mutant("appointees vote against their patron", "model/rules.py",
+           "+ apparatus_share * apparatus * (1.0 - client_loyalty))",
+           "+ apparatus_share * below)"),
     Mutant("admissions ignore the freeze", "model/rules.py",
            "return rate * members * (1 - frozen)", "return rate * members"),
 )

@@ -352,3 +352,42 @@ def test_shilman_s_leading_cadres_are_a_scored_target():
     assert scorecard.book_values()["proverka_leading_work_share"] == pytest.approx(
         100 * 485 / 1068)
     assert any("proverka_leading_work_share" in p.targets for p in scorecard.PATTERNS)
+
+
+# --- item 6: the 1937 elections -----------------------------------------------------------
+def _turnover(cls, n: int, seeds, **params) -> dict[str, float]:
+    """Share voted out in the spring 1937 elections, per party post."""
+    holders, out = Counter(), Counter()
+    for seed in seeds:
+        monthly = monthly_table(run_until(cls(rng=seed, n_members=n, **params), "1937-06"))
+        for post in PARTY_POSTS:
+            level = LEVELS[post]
+            holders[level] += monthly[f"election_holders_{level}"].sum()
+            out[level] += monthly[f"voted_out_{level}"].sum()
+    return {level: out[level] / holders[level] for level in holders}
+
+
+@pytest.mark.parametrize("cls", [PurgeModel, ArrayPurgeModel])
+def test_regional_secretaries_face_their_electorate(cls):
+    """No level is given a zero grievance or a full defence (L1918 must be a prediction).
+
+    An obkom secretary is balloted with his electorate's grievance: the region's rank
+    and file (and his remoteness, L485, L934) and his apparatus (L1779). With an
+    electorate of disloyal appointees he can be voted out.
+    """
+    turnover = _turnover(cls, 4000, (1, 2, 3), client_loyalty=0.0)
+    assert turnover["regional_secretary"] > 0
+
+
+def test_the_gradient_by_rank_is_not_an_input():
+    """The defence of higher office comes from the electorate, so inputs can reverse it.
+
+    Without appointees among the electors and with remote leaders, obkom secretaries
+    fall at least as often as cell secretaries; no office's electorate is all apparatus.
+    """
+    from model import Parameters
+    assert max(Parameters().apparatus_delegates) < 1
+    turnover = _turnover(ArrayPurgeModel, 8000, range(1, 6),
+                         apparatus_delegates=(0.0, 0.0, 0.0, 0.0),
+                         inaccessibility=(0.0, 0.0, 0.3, 0.5))
+    assert turnover["regional_secretary"] >= turnover["ppo_secretary"]

@@ -79,11 +79,21 @@ def test_rank_protects_and_an_obkom_secretary_cannot_be_reached_from_below(level
     assert rules.rank_shield(1.0, independence) == 0.0  # L2002
 
 
-@given(unit, nonneg, st.floats(0, 1))
-def test_secret_ballots_never_remove_a_regional_secretary(grievance, criticism, base):
-    """Attrition confined to raikoms and below (L1918)."""
-    assert rules.secret_ballot_turnover(grievance, 1.0, criticism, base) == 0.0
-    assert 0 <= rules.secret_ballot_turnover(grievance, 0.0, criticism, base) < 1
+@given(unit, unit, unit, unit, st.floats(0, 0.5), nonneg, st.floats(0, 1))
+def test_an_apparatus_electorate_shields_its_patron(rank_and_file, apparatus, share, loyalty,
+                                                    remote, criticism, base):
+    """Regional officials 'better placed to defend their positions' (L1918): not an input.
+
+    The electorate's grievance stays in [0, 1]; a larger share of loyal appointees never
+    raises it above what the rank and file below feel; with no grievance, no turnover.
+    """
+    g = rules.electorate_grievance(rank_and_file, apparatus, share, loyalty, remote)
+    assert 0.0 <= g <= 1.0
+    below = min(1.0, rank_and_file + remote)
+    if apparatus * (1 - loyalty) <= below:
+        assert g <= below + 1e-12
+    assert 0 <= rules.secret_ballot_turnover(g, criticism, base) < 1
+    assert rules.secret_ballot_turnover(0.0, criticism, base) == 0.0
 
 
 @given(st.floats(0, 0.1), st.floats(1, 20), st.floats(1, 20), unit)

@@ -226,12 +226,20 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.05, 0.01, 0.66, 0.1, 1.6, 0.4, 0.5), (0, 1)),   # far ahead of a slow nation
         ((0.33, 0.33, 0.33, 0.4, 1.6, 0.4, 0.3), (0, 1)),  # a stricter center
     ],
-    # 1 - exp(-base * criticism * grievance * (1 - defence))
+    # 1 - exp(-base * criticism * grievance)
     "secret_ballot_turnover": [
-        ((0.5, 0.0, 1.5, 1.0), p(0.75)),
-        ((0.5, 0.6, 1.5, 1.0), p(0.3)),
-        ((0.5, 1.0, 1.5, 1.0), 0.0),               # L1918
-        ((0.0, 0.0, 1.5, 1.0), 0.0),
+        ((0.5, 1.5, 1.0), p(0.75)),
+        ((0.2, 1.5, 1.0), p(0.3)),
+        ((0.0, 1.5, 1.0), 0.0),
+        ((0.5, 0.0, 1.0), 0.0),                     # no criticism released, no turnover
+    ],
+    # (1 - share) * min(1, rf + remote) + share * apparatus * (1 - loyalty)
+    "electorate_grievance": [
+        ((0.4, 0.3, 0.0, 0.8, 0.0), 0.4),           # a cell electing its secretary
+        ((0.4, 0.3, 0.5, 0.8, 0.1), 0.5 * 0.5 + 0.5 * 0.06),   # a district conference
+        ((0.4, 0.3, 0.9, 0.8, 0.2), 0.1 * 0.6 + 0.9 * 0.06),   # a regional conference
+        ((0.95, 0.3, 0.0, 0.8, 0.2), 1.0),          # capped at 1
+        ((0.4, 0.5, 1.0, 0.0, 0.0), 0.5),           # disloyal appointees vote their grievance
     ],
     # 1 - exp(-(base * exposure * (1 + 4 opposition + alien) + targeted)
     #         * (1 + (cascade-1) fallen) * (1 + (chain-1) implicated) * (1 - shield))
