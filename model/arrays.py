@@ -584,12 +584,14 @@ class ArrayPurgeModel(BasePurgeModel):
                                self.vigilance, m.passivity[idx],
                                m.patron[idx] != NONE, m.critic[idx], p.retaliation)
         u = self.rng.random((3, len(idx)))
+        self._silenced = np.zeros(self.n_ppos, dtype=np.int64)
         for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
                                        strict=True):
             hit = idx[draw < prob]
             hit = hit[self._in_party(hit)]
             if len(hit):
                 self._denunciations(hit, channel, independence)
+        self._grieve(self._silenced, np.bincount(ppo, minlength=self.n_ppos))
 
     def _denunciations(self, target: np.ndarray, channel: str, independence: float) -> None:
         """Investigate denunciations and carry out their outcomes (Table 3.2, L859)."""
@@ -643,7 +645,11 @@ class ArrayPurgeModel(BasePurgeModel):
                                                                   p.fused_arrest_share)
         is_outcome = {name: (outcome == i) & ~police for i, name in enumerate(rules.OUTCOMES)}
         self._arrest(target[police], campaign="fused_criticism")
-        self._expel(target[is_outcome["expel"]], reason[is_outcome["expel"]], channel, "meeting")
+        expelled = target[is_outcome["expel"]]
+        if channel == "from_above":  # critics expelled: "suppression of criticism" (L1749)
+            self._silenced += np.bincount(m.ppo[expelled[m.critic[expelled]]],
+                                          minlength=self.n_ppos)
+        self._expel(expelled, reason[is_outcome["expel"]], channel, "meeting")
         self._demote(target[is_outcome["demote"]])
         self._vacate(target[is_outcome["remove_from_post"] & official], elected_successor=False)
 

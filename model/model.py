@@ -245,7 +245,9 @@ class PurgeModel(BasePurgeModel):
             return
         p = self.p
         grievance_ppo = ppo.mean_grievance()
-        for m in ppo.present():
+        present = ppo.present()
+        self._silenced = 0
+        for m in present:
             if not m.in_party:
                 continue
             against = (ppo.district.mean_grievance() if m.office >= DISTRICT_SECRETARY
@@ -258,6 +260,8 @@ class PurgeModel(BasePurgeModel):
             for channel, prob in zip(("lateral", "from_below", "from_above"), probs, strict=True):
                 if m.in_party and self.random.random() < prob:
                     self._denunciation(m, channel, ppo, region, independence)
+        # critics expelled from above: "suppression of criticism" (L1749, L1769)
+        self._grieve(ppo, self._silenced, len(present))
 
     def _denunciation(self, target: Member, channel: str, ppo: PrimaryOrganization,
                       region: RegionalCommittee, independence: float) -> None:
@@ -301,6 +305,7 @@ class PurgeModel(BasePurgeModel):
                                                          p.fused_arrest_share):
             self.arrest(target, campaign="fused_criticism")
         elif rules.OUTCOMES[outcome] == "expel":
+            self._silenced += channel == "from_above" and target.critic
             self.expel(target, rules.REASONS[reason], channel=channel, campaign="meeting")
         elif rules.OUTCOMES[outcome] == "demote":
             self.demote(target)

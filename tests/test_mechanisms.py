@@ -217,25 +217,28 @@ def test_criticism_from_below_needs_a_signal_from_above(engine):
         assert monthly_table(model)["denunciations_from_below"].sum() > 0
 
 
-def test_elections_remove_lower_officials_more_than_higher_and_never_an_obkom_secretary(
-        engine):
-    """Higher officials defended themselves better; no obkom secretary was voted out.
-
-    Attrition was confined to raikoms and below (L1918). Turnover per holder, measured over
-    four sets of three seeds: PPO secretaries 0.46-0.53, district secretaries 0.13-0.21
-    (agents); 0.50-0.52 and 0.18-0.32 (arrays).
-    """
-    voted = {lvl: 0 for lvl in LEVELS[1:]}
-    held = {lvl: 0 for lvl in LEVELS[1:]}
-    for model in _runs(engine, "1937-06"):
+def _district_turnover(engine, **params) -> float:
+    voted = held = 0
+    for model in _runs(engine, "1937-06", **params):
         monthly = monthly_table(model)
-        for lvl in voted:
-            voted[lvl] += monthly[f"voted_out_{lvl}"].sum()
-            held[lvl] += monthly[f"election_holders_{lvl}"].sum()
-    assert held["regional_secretary"] > 0 and voted["regional_secretary"] == 0
-    ppo = voted["ppo_secretary"] / held["ppo_secretary"]
-    district = voted["district_secretary"] / held["district_secretary"]
-    assert ppo > 0.4 and district < 0.38 and ppo > 1.4 * district
+        voted += monthly["voted_out_district_secretary"].sum()
+        held += monthly["election_holders_district_secretary"].sum()
+    return voted / held
+
+
+def test_an_electorate_of_appointees_protects_the_raikom_secretary(engine):
+    """Raikom buros were 87 % appointed (L1779): appointees shield the man who chose them.
+
+    All else equal, district secretaries' turnover in the 1937 elections with half their
+    electorate their own apparatus (the default) against none, measured over four sets of
+    three seeds: 0.21-0.50 against 0.50-0.71 (agents), 0.33-0.47 against 0.53-0.67
+    (arrays). Whether higher office was
+    safer on the historical calendar (L1918) is left to the model to predict: the
+    turnover figures are withheld (L1827-1835).
+    """
+    shielded = _district_turnover(engine)
+    exposed = _district_turnover(engine, apparatus_delegates=(0.0, 0.0, 0.0, 0.9))
+    assert shielded < exposed
 
 
 def _police_leaders_share(engine, **params) -> float:
