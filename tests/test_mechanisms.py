@@ -14,7 +14,7 @@ import pytest
 
 from model import ArrayPurgeModel, PurgeModel
 from model.arrays import IN_PARTY_MAX, NONE, WORKER
-from model.census import DISTRICT_SECRETARY, LEVELS
+from model.census import DISTRICT_SECRETARY
 from model.reporters import expulsions_table, monthly_table
 from tests.conftest import campaign, edited_scenario, run_until
 
