@@ -963,8 +963,9 @@ def appeal_probability(appeal_rate, restraint, appeals_made, restraint_boost, ma
 def promote_candidate(frozen, candidacy_months):
     """Monthly probability that a candidate becomes a full member.
 
-    Promotion from candidate to member stopped with admissions in 1933 (L734) and resumed
-    in November 1936 (L1107).
+    The book dates admissions (suspended in 1933, L734; reopened in November 1936,
+    L1107), not promotions. ASSUMPTION: promotions stop and resume with admissions
+    (candidacies had fixed lengths by party rules; the book gives none).
 
     Args:
         frozen: 1 while admissions (and promotions) are frozen.
@@ -997,8 +998,9 @@ def rebuke_for_slowness(pressure, obstruction, distrust, rebuke_pressure,
                         obstruction_after_rebuke, distrust_per_rebuke):
     """A region rebuked for foot-dragging: more pressure, less obstruction, more distrust.
 
-    The center rebuked regions going too slowly (L668, L952-954); Smolensk's reaction to
-    the rebuke of June 27, 1935 was immediate (L816-818).
+    Rudzutak blamed local leaders who obstructed the chistka (L668). Only campaigns that
+    rebuke slowness use it (the scenario's ``rebukes_slowness``): the proverka's rebukes
+    were for haste and formalism, "not too few" (L792).
 
     Args:
         pressure: The center's pressure on the region before the rebuke.
