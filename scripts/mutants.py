@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BEHAVIOUR = ("tests/test_rules_by_value.py", "tests/test_rules.py", "tests/test_mechanisms.py",
              "tests/test_docking.py")
+FIDELITY = ("tests/test_fidelity.py",)  # the behaviour, not the rule tables
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,23 @@ MUTANTS: tuple[Mutant, ...] = (
            "+ apparatus_share * below)"),
     Mutant("admissions ignore the freeze", "model/rules.py",
            "return rate * members * (1 - frozen)", "return rate * members"),
+    # --- issue 12: fidelity to the book ---------------------------------------------------
+    Mutant("a declared alien origin is grounds again", "model/rules.py",
+           "return 1 * (reason == REASON_CODE[\"alien_past\"]) * (1 - 1 * hid_origin)",
+           "return 0 * (reason == REASON_CODE[\"alien_past\"]) * (1 - 1 * hid_origin)",
+           FIDELITY),
+    Mutant("restraint does not reach the secretaries", "model/rules.py",
+           "return rate * (1.0 - restraint)", "return rate * (1.0 - 0.0 * restraint)",
+           FIDELITY),
+    Mutant("arrests run along no chains", "model/rules.py",
+           "* (1.0 + (chain - 1.0) * implicated))", "* (1.0 + 0.0 * implicated))", FIDELITY),
+    Mutant("targeted arrests pick anyone", "model/rules.py",
+           "return h_opposition * opposition + h_alien * alien_past + h_economic * economic_official",
+           "return h_opposition + h_alien * alien_past + h_economic * economic_official",
+           FIDELITY),
+    Mutant("screenings never remove an official from his post", "model/rules.py",
+           "return remove / (demote + remove) * is_official",
+           "return 0.0 * remove / (demote + remove) * is_official", FIDELITY),
 )
 
 
