@@ -157,3 +157,57 @@ def test_app_on_a_bad_or_busy_port_is_one_line(capsys):
         assert main(["app", "--port", str(port)]) == 2
         captured = capsys.readouterr()
         assert f"127.0.0.1:{port}" in captured.err and "The seminar app" not in captured.out
+
+
+# --- output folders (issue 15: outputs that are never lost) -------------------------------
+def _one_line_error(proc) -> str:
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("purges: error:"), proc.stderr
+    return lines[0]
+
+
+def test_run_refuses_another_command_s_folder_and_leaves_it_intact(tmp_path):
+    """A run into a sweep's folder once overwrote its manifest: the sweep was lost."""
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    manifest = json.dumps({"tool": "purges sweep", "n_runs": 10})
+    (sweep / "manifest.json").write_text(manifest)
+    line = _one_line_error(_cli("run", "--out", str(sweep), "--quiet", "--seeds", "1",
+                                "--set", "n_members=300", cwd=ROOT))
+    assert "purges sweep" in line and "another --out" in line
+    assert (sweep / "manifest.json").read_text() == manifest
+    assert sorted(p.name for p in sweep.iterdir()) == ["manifest.json"]
+
+
+def test_an_earlier_output_is_replaced_only_with_force(tmp_path):
+    out = tmp_path / "results"
+    args = ("run", "--out", str(out), "--quiet", "--seeds", "1", "--set", "n_members=300",
+            "--no-figures")
+    assert main(list(args)) == 0
+    (out / "stale_figure.png").write_bytes(b"old")
+    before = (out / "manifest.json").read_text()
+    line = _one_line_error(_cli(*args, cwd=ROOT))
+    assert "--force" in line
+    assert (out / "manifest.json").read_text() == before  # nothing changed
+    assert main([*args, "--force"]) == 0
+    assert not (out / "stale_figure.png").exists()
+    assert (out / "yearly.csv").exists() and (out / "manifest.json").read_text() != before
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path):
+    (tmp_path / "thesis.docx").write_text("chapter 1")
+    line = _one_line_error(_cli("compare", "--out", str(tmp_path), "--quiet", "--seeds", "1",
+                                cwd=ROOT))
+    assert "not a purges output" in line
+    assert (tmp_path / "thesis.docx").read_text() == "chapter 1"
+
+
+@pytest.mark.parametrize("command", [["run"], ["compare", "--seeds", "1"],
+                                     ["calibrate", "--factor", "chistka.intensity=0.5:1.5"],
+                                     ["sweep", "--factor", "chistka.intensity=0.5:1.5"]])
+def test_an_unusable_folder_is_one_line_before_any_simulation(tmp_path, command):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    line = _one_line_error(_cli(*command, "--out", str(blocker / "out"), "--quiet", cwd=ROOT))
+    assert "cannot create output folder" in line

@@ -6,7 +6,7 @@ import argparse
 
 import pandas as pd
 
-from experiments.cli.common import parse_overrides
+from experiments.cli.common import add_force, output_folder, parse_overrides
 from experiments.recipes import calibrate
 
 
@@ -26,6 +26,7 @@ def add_parser(sub) -> None:
     p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--out", required=True, help="output folder")
+    add_force(p)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_calibrate)
 
@@ -33,7 +34,8 @@ def add_parser(sub) -> None:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """``purges calibrate``: ABC-SMC on the visible targets, posterior, predictive, params file."""
     fixed = parse_overrides(args.set)
-    found = calibrate(args.factor, args.out, population=args.population,
+    out = output_folder(args.out, "purges calibrate", args.force)
+    found = calibrate(args.factor, out, population=args.population,
                       generations=args.generations, predictive=args.predictive,
                       seed=args.first_seed, variant=args.variant, scenario=args.scenario,
                       fixed=fixed, engine=args.engine, workers=args.workers,

@@ -1,7 +1,8 @@
 """What every ``purges`` command shares: usage errors, ``--set``, ``--params`` and ``--out``.
 
-:func:`output_folder` (from :mod:`experiments.recipes`, which creates folders the same
-way) creates an output folder or ends with one line naming why it cannot.
+:func:`output_folder` checks an output folder before any simulation
+(:func:`experiments.folders.prepare`: never another command's folder, never an earlier
+output unless ``--force``, writable) or ends with one line naming why it cannot be used.
 """
 
 from __future__ import annotations
@@ -9,13 +10,26 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from experiments.recipes import output_folder
+from experiments import folders
 
-__all__ = ["UsageError", "check_runs", "output_folder", "parse_overrides", "read_params"]
+__all__ = ["UsageError", "add_force", "check_runs", "output_folder", "parse_overrides",
+           "read_params"]
 
 
 class UsageError(ValueError):
     """A command-line value that cannot be used."""
+
+
+def output_folder(path: str | Path, tool: str, force: bool = False) -> Path:
+    """The checked output folder of command ``tool`` (:func:`experiments.folders.prepare`)."""
+    return folders.prepare(path, tool, force)
+
+
+def add_force(parser) -> None:
+    """The ``--force`` option of commands that refuse to overwrite an earlier output."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace an earlier output of this command in --out (its stale "
+                             "tables and figures are removed first)")
 
 
 def check_runs(args) -> None:

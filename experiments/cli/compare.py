@@ -7,6 +7,7 @@ import argparse
 import experiments.scorecard as scorecard
 from experiments.cli.common import (
     UsageError,
+    add_force,
     check_runs,
     output_folder,
     parse_overrides,
@@ -46,6 +47,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
     p.add_argument("--processes", type=int, default=None)
     p.add_argument("--out", default="compare", help="output folder (default ./compare)")
+    add_force(p)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_compare)
     r = sub.add_parser("report", help="an HTML report of a purges compare folder")
@@ -68,7 +70,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if variant not in names or not path:
             raise UsageError(f"--params expects VARIANT=FILE for a compared variant, got {item}")
         params[variant] = read_params(path)
-    out = output_folder(args.out)
+    out = output_folder(args.out, "purges compare", args.force)
     result = compare(names, out, seeds=args.seeds, first_seed=args.first_seed,
                      scenario=args.scenario, fixed=fixed, params=params,
                      calibrate=args.calibrate, calibrate_factors=args.calibrate_factor,

@@ -19,13 +19,15 @@ import sys
 
 from experiments.cli import calibrate, compare, run, sweep
 from experiments.cli.common import UsageError
+from experiments.folders import FolderError
 from experiments.history import HistoryDataError
 from experiments.report import ReportError
 from experiments.sweep import SweepError
 from model.params import ParameterError
 from model.scenario import ScenarioError
 
-ERRORS = (ScenarioError, ParameterError, UsageError, SweepError, ReportError, HistoryDataError)
+ERRORS = (ScenarioError, ParameterError, UsageError, SweepError, ReportError, HistoryDataError,
+          FolderError)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from experiments.cli.common import (
     UsageError,
+    add_force,
     check_runs,
     output_folder,
     parse_overrides,
@@ -32,6 +33,7 @@ def add_parsers(sub) -> None:
     run.add_argument("--seeds", type=int, default=10, help="number of seeds (default 10)")
     run.add_argument("--first-seed", type=int, default=1, help="first seed (default 1)")
     run.add_argument("--out", default="results", help="output folder (default ./results)")
+    add_force(run)
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a model parameter, e.g. --set n_members=20000")
     run.add_argument("--processes", type=int, default=None, help="worker processes "
@@ -69,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = {**read_params(args.params), **parse_overrides(args.set)}
     # validates the file, the variant and the overrides before any work
     build_scenario(args.scenario, args.variant, overrides)
-    out = output_folder(args.out)
+    out = output_folder(args.out, "purges run", args.force)
     run = run_historical(out, seeds=args.seeds, first_seed=args.first_seed,
                          scenario=args.scenario, variant=args.variant, overrides=overrides,
                          engine=args.engine, processes=args.processes,

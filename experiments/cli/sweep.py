@@ -11,7 +11,7 @@ import pandas as pd
 
 import experiments.figures as figures
 import experiments.sensitivity as sensitivity
-from experiments.cli.common import parse_overrides
+from experiments.cli.common import output_folder, parse_overrides
 from experiments.sweep import DESIGNS, Store, SweepError, load_results, prepare, run_tasks
 
 
@@ -60,6 +60,7 @@ def add_parsers(sub) -> None:
 
 def _prepare(args: argparse.Namespace, design: str, levels: int = 3,
              design_seed: int = 0) -> tuple[Path, list, dict]:
+    output_folder(args.out, f"purges {args.command}")  # never another command's folder
     return prepare(args.out, args.factor, design, samples=args.samples, levels=levels,
                    design_seed=design_seed, replicates=args.replicates,
                    first_seed=args.first_seed, scenario=args.scenario,
