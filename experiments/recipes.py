@@ -77,6 +77,9 @@ class HistoricalRun:
     out: Path | None = None
     figures: list[Path] = field(default_factory=list)
     manifest: dict[str, Any] | None = None
+    scenario: str = "historical"  # the scenario's name
+    variant: str = "center-periphery"  # the explanation
+    n_members: int = 0  # members simulated per run
 
 
 def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] = 10,
@@ -104,7 +107,9 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
     tables = {name: combine(results, name) for name in RUN_TABLES}
     tables["breakdown"] = expulsion_breakdown(tables["expulsions"])
     comparison = comparison_table(results)
-    run = HistoricalRun(results, tables, comparison, engine, seeds, folder)
+    run = HistoricalRun(results, tables, comparison, engine, seeds, folder,
+                        scenario=built.name, variant=built.variant or "center-periphery",
+                        n_members=built.parameters.n_members)
     if folder is None:
         return run
     for name, frame in tables.items():

@@ -211,3 +211,15 @@ def test_an_unusable_folder_is_one_line_before_any_simulation(tmp_path, command)
     blocker.write_text("not a folder")
     line = _one_line_error(_cli(*command, "--out", str(blocker / "out"), "--quiet", cwd=ROOT))
     assert "cannot create output folder" in line
+
+
+def test_the_console_summary_says_what_was_run(tmp_path):
+    """Scenario, explanation, members and seeds; whole labels; percentages apart."""
+    proc = _cli("run", "--out", str(tmp_path / "r"), "--seeds", "2", "--set", "n_members=400",
+                "--no-figures", "--variant", "totalitarian", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "Scenario 'historical', explanation totalitarian, 400 members, 2 seeds (1-2)" in text
+    assert text.index("Percentages") < text.index("Ratios and shares")
+    assert "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described, L1057)" \
+        in text

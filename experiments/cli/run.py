@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+import experiments.outputs as outputs
 from experiments.cli.common import (
     UsageError,
     add_force,
@@ -19,6 +20,7 @@ from experiments.cli.common import (
 )
 from experiments.recipes import run_historical
 from experiments.runner import build_scenario
+from experiments.targets import TARGETS
 from model.params import Parameters
 from model.scenario import default_scenario_path
 
@@ -77,17 +79,32 @@ def cmd_run(args: argparse.Namespace) -> int:
                          engine=args.engine, processes=args.processes,
                          with_figures=not args.no_figures, progress=not args.quiet)
     if not args.quiet:
-        print_summary(run.comparison, out, run.figures)
+        print_summary(run, out, run.figures)
     return 0
 
 
-def print_summary(comparison, out: Path, figures_written: list[Path]) -> None:
-    """The comparison with the record, and where the results are."""
-    print("\nSimulated against Getty (mean over seeds; 5-95 % band):")
-    for _, r in comparison.iterrows():
-        print(f"  {r['description'][:62]:<62} book {r['historical']:7.2f}   "
-              f"model {r['simulated_mean']:7.2f} [{r['simulated_p05']:.2f}, "
-              f"{r['simulated_p95']:.2f}]")
+def print_summary(run, out: Path, figures_written: list[Path]) -> None:
+    """What was run, the comparison with the record, and where the results are.
+
+    Percentages are printed apart from ratios, with whole labels.
+    """
+    seeds = run.seeds
+    span = f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else (
+        ", ".join(map(str, seeds)))
+    print(f"\nScenario '{run.scenario}', explanation {run.variant}, {run.n_members:,} members, "
+          f"{len(seeds)} seed{'s' * (len(seeds) != 1)} ({span}), {run.engine} engine.")
+    units = {t.name: outputs.OUTPUTS[t.output].unit for t in TARGETS}
+    rows = run.comparison.assign(unit=run.comparison["target"].map(units))
+    percent = rows["unit"].str.startswith("%")
+    for title, part, fmt in (("Percentages", rows[percent], "{:7.1f}"),
+                             ("Ratios and shares", rows[~percent], "{:7.2f}")):
+        if not len(part):
+            continue
+        print(f"\n{title}: book, then the model's mean over seeds [5-95 % band]")
+        for _, r in part.iterrows():
+            print(f"  {r['description']}\n      book {fmt.format(r['historical'])}   model "
+                  f"{fmt.format(r['simulated_mean'])} [{fmt.format(r['simulated_p05']).strip()}, "
+                  f"{fmt.format(r['simulated_p95']).strip()}]")
     print(f"\nResults in {out.resolve()}{os.sep}: tables (.csv), manifest.json"
           + (", figures: " + ", ".join(p.name for p in figures_written) if figures_written else ""))
 
