@@ -139,29 +139,55 @@ def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
     ax.bar(x + 0.2, means, 0.4, color=SIM, alpha=0.85,
            label="simulated, May-Dec 1935, scaled to 712 statements")
     ax.errorbar(x + 0.2, means, yerr=[scaled[col].std() for _, col in stages], fmt="none",
-                ecolor="black", capsize=3)
-    ax.set_xticks(x, [s for s, _ in stages], rotation=20)
-    ax.set(ylabel="statements (denunciations)", title="The proverka denunciation chain")
+                ecolor="black", capsize=3, label="±1 standard deviation over seeds")
+    outcomes = {"expelled", "reprimanded", "removed", "warned"}
+    shown = {"pending": "no result\n(disregarded)"}
+    ax.set_xticks(x, [f"supported:\n{s}" if s in outcomes else shown.get(s, s)
+                      for s, _ in stages], rotation=20, fontsize=8)
+    first = next((i for i, (s, _) in enumerate(stages) if s in outcomes), None)
+    if first is not None:  # the outcomes are the parts of "supported"
+        ax.axvline(first - 0.5, color="grey", lw=0.8, ls="--")
+    ax.set(ylabel="statements (denunciations)",
+           title="The proverka denunciation chain; the outcomes (right of the dashed line) "
+                 "are parts of 'supported'")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
     return save(fig, path)
 
 
-def monthly_overview(monthly: pd.DataFrame, path: Path) -> Path:
-    """Monthly expulsions, arrests, reinstatements and the rolls, mean over seeds."""
+def monthly_overview(monthly: pd.DataFrame, path: Path, campaigns=()) -> Path:
+    """Monthly flows per 1,000 members present and the rolls, mean over seeds.
+
+    ``campaigns``: the scenario's campaigns; screenings and police operations are shaded
+    and named, so a peak can be read against the operation that made it.
+    """
     g = monthly.groupby("month")[["expelled", "arrested", "reinstated", "lost_from_rolls",
                                    "on_rolls", "in_party"]].mean()
     x = pd.to_datetime(g.index)
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
+    per_1000 = g[["expelled", "arrested", "reinstated", "lost_from_rolls"]].div(
+        g["in_party"].replace(0, np.nan), axis=0) * 1000
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6.4), sharex=True)
+    shaded = [c for c in campaigns if c.pace > 0 or c.arrest_rate > 0 or c.elections]
+    top = float(np.nanmax(per_1000.to_numpy())) if len(per_1000) else 1.0
+    for i, c in enumerate(shaded):
+        start = pd.Timestamp(c.start + "-01")
+        end = pd.Timestamp(c.end + "-01") + pd.offsets.MonthEnd(1)
+        color = "#f4a582" if c.arrest_rate > 0 else ("#92c5de" if c.pace > 0 else "#b8e186")
+        for ax in (ax1, ax2):
+            ax.axvspan(start, end, color=color, alpha=0.25, lw=0)
+        ax1.text(start, top * (1.02 - 0.09 * (i % 3)), c.name.replace("_", " "), fontsize=7,
+                 va="top")
     for col, color in [("expelled", SIM), ("arrested", "black"), ("reinstated", "#2e8b57"),
                        ("lost_from_rolls", "#999999")]:
-        ax1.plot(x, g[col], label=col.replace("_", " "), color=color, lw=1.5)
-    ax1.set(ylabel="per month (mean of seeds)", title="Monthly flows")
-    ax1.legend(fontsize=8, ncol=4)
+        ax1.plot(x, per_1000[col], label=col.replace("_", " "), color=color, lw=1.5)
+    ax1.set(ylabel="per 1,000 members present\n(mean of seeds)",
+            title="Monthly flows; shaded: screenings (blue), police operations (red), "
+                  "elections (green)")
+    ax1.legend(fontsize=8, ncol=2, loc="center right")
     ax1.grid(alpha=0.3)
     ax2.plot(x, g["on_rolls"], label="on the rolls (incl. dead souls)", color=HIST)
     ax2.plot(x, g["in_party"], label="actually present", color=SIM)
-    ax2.set(ylabel="members and candidates")
+    ax2.set(ylabel="members and candidates\n(simulated)")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3)
     return save(fig, path)

@@ -120,7 +120,8 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
             figures.national_rates(tables["yearly"], comparison, folder / "national_rates.png"),
             figures.western_vs_national(comparison, folder / "western_vs_national.png"),
             figures.denunciation_chain(tables["monthly"], folder / "denunciation_chain.png"),
-            figures.monthly_overview(tables["monthly"], folder / "monthly.png"),
+            figures.monthly_overview(tables["monthly"], folder / "monthly.png",
+                                     built.campaigns),
             figures.leaders_share(tables["expulsions"], folder / "leaders_share.png"),
         ]
     source = Path(scenario) if scenario else default_scenario_path()
