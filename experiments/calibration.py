@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,23 @@ class Simulator:
         return scorecard.simulated_values(result, NAMES)
 
 
+def quiet_pyabc(level: int = logging.WARNING) -> None:
+    """Keep pyabc's INFO lines (one per generation and sampler step) off the console.
+
+    The progress of a calibration is reported by the command itself; pyabc's warnings and
+    errors still show. Its loggers are "ABC" and its children ("ABC.Sampler", ...).
+    """
+    for name in ("ABC", "pyabc"):
+        logging.getLogger(name).setLevel(level)
+
+
 def run_abc(factors: list[Factor], out: Path, *, population: int, generations: int,
             workers: int, scenario_path: str | None, fixed: dict[str, Any], engine: str,
             seed: int = 0, variant: str | None = None) -> tuple[pd.DataFrame, Any]:
     """Run ABC-SMC; returns the final population (parameters and weights) and the history."""
     import pyabc
 
+    quiet_pyabc()
     np.random.seed(seed)  # pyabc draws from numpy's global generator
     prior = pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low)
                                   for f in factors})

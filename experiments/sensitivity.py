@@ -59,3 +59,16 @@ def analyze(method: str, problem: dict, design: pd.DataFrame, runs: pd.DataFrame
                              "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
     return pd.DataFrame(rows)
 
+
+def unreliable(indices: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose confidence interval is wider than the index itself (too few samples).
+
+    Sobol: the 95 % half-width of ``ST`` above ``ST``; Morris: that of ``mu_star`` above
+    ``mu_star``. Such an index cannot be told from zero; more samples (or replicates)
+    are needed before reading it.
+    """
+    key = "ST" if "ST" in indices else "mu_star"
+    conf = f"{key}_conf"
+    if key not in indices or conf not in indices:
+        return indices.iloc[0:0]
+    return indices[indices[conf] > indices[key].abs()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 import pandas as pd
@@ -37,11 +38,14 @@ def test_the_same_proposal_always_gets_the_same_seed():
     assert calibration.seed_for({"a": 0.5}) != calibration.seed_for({"a": 0.6})
 
 
-def test_calibrate_end_to_end_and_use_the_result(tmp_path):
+def test_calibrate_end_to_end_and_use_the_result(tmp_path, caplog):
     out = tmp_path / "cal"
+    caplog.set_level(logging.INFO)
     assert main(["calibrate", "--factor", "chistka.intensity=0.4:2.0", "--population", "12",
                  "--generations", "2", "--predictive", "2", "--set", "n_members=1200",
                  "--engine", "arrays", "--workers", "1", "--out", str(out), "--quiet"]) == 0
+    # pyabc's INFO lines (one per generation and sampler step) stay off the console
+    assert not [r for r in caplog.records if r.name.startswith("ABC") and r.levelno < 30]
     posterior = pd.read_csv(out / "posterior.csv")
     assert len(posterior) == 12 and posterior["chistka.intensity"].between(0.4, 2.0).all()
     assert posterior["weight"].sum() == pytest.approx(1.0)

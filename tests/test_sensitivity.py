@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+import experiments.sensitivity as sensitivity
 from experiments.cli.main import main
 
 
@@ -34,3 +35,13 @@ def test_sobol_total_indices_agree(tmp_path):
     assert idx.loc[("rate_1933", "chistka.intensity"), "ST"] > 0.5
     assert idx.loc[("rate_1933", "cascade"), "ST"] < 0.2
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(idx.columns)
+
+
+def test_indices_with_intervals_wider_than_themselves_are_flagged():
+    """An index whose confidence half-width exceeds it cannot be told from zero."""
+    indices = pd.DataFrame({"output": ["rate_1937"] * 3, "factor": ["a", "b", "c"],
+                            "ST": [0.5, 0.02, -0.01], "ST_conf": [0.1, 0.05, 0.02]})
+    assert list(sensitivity.unreliable(indices)["factor"]) == ["b", "c"]
+    morris = pd.DataFrame({"output": ["x"], "factor": ["a"], "mu_star": [1.0],
+                           "mu_star_conf": [0.2]})
+    assert sensitivity.unreliable(morris).empty

@@ -122,4 +122,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             print(f"{key} per factor and output:\n{table.round(3).to_string()}")
         print(f"{counts['run']} runs now, {counts['already_done']} already done. "
               f"Indices in {out / 'indices.csv'}, figure {path}")
+    wide = sensitivity.unreliable(indices)
+    if len(wide):
+        print(f"purges: warning: {len(wide)} of {len(indices)} indices have confidence "
+              "intervals wider than the index (e.g. "
+              f"{wide.iloc[0]['factor']} on {wide.iloc[0]['output']}); they cannot be told "
+              "from zero: raise --samples (or --replicates) before reading them",
+              file=sys.stderr)
     return 0
