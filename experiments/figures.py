@@ -206,7 +206,9 @@ def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
     return save(fig, path)
 
 
-def variant_curves(yearly: pd.DataFrame, path: Path) -> Path:
+def variant_curves(yearly: pd.DataFrame, path: Path,
+                   title: str = "National expulsion rates by calendar year: variants "
+                                "against the record") -> Path:
     """Simulated national expulsion rates per calendar year and variant (column ``variant``).
 
     Beside them only the book's calendar-year figures (Table 7.1's 1937 and 1938); the
@@ -216,14 +218,15 @@ def variant_curves(yearly: pd.DataFrame, path: Path) -> Path:
     for name, g in yearly.groupby("variant", sort=False):
         band = g.groupby("year")["expulsion_rate_pct"].quantile([0.05, 0.5, 0.95]).unstack()
         color = VARIANT_COLORS.get(name, None)
-        ls = "-" if name in ("center-periphery", "totalitarian") else ":"
+        ls = ":" if name in VARIANT_COLORS and name not in ("center-periphery",
+                                                             "totalitarian") else "-"
         ax.plot(band.index, band[0.5], ls, color=color, label=name, lw=2 if ls == "-" else 1.3)
         if ls == "-":
             ax.fill_between(band.index, band[0.05], band[0.95], color=color, alpha=0.15)
     _calendar_year_book_points(ax)
     ax.set_xlabel("calendar year")
     ax.set_ylabel(f"% expelled ({CALENDAR_YEAR})", fontsize=8)
-    ax.set_title("National expulsion rates by calendar year: variants against the record")
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, ncol=2)
     return save(fig, path, dpi=110)
 

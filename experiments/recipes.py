@@ -26,7 +26,7 @@ import experiments.manifest as manifest
 import experiments.scorecard as scorecard
 from experiments.runner import RunResult, build_scenario, combine, expulsion_breakdown, run_many
 from experiments.sweep import Factor, SweepError, check_corners, parse_factor
-from experiments.targets import comparison_table
+from experiments.targets import comparison_table, scenario_difference
 from model import engine_class
 from model.scenario import default_scenario_path
 from model.variants import ABLATIONS
@@ -158,6 +158,9 @@ class Comparison:
     seeds: list[int]
     out: Path | None = None
     manifest: dict[str, Any] | None = None
+    # with an edited scenario: its first variant against the historical scenario
+    against_historical: pd.DataFrame | None = None
+    against_historical_yearly: pd.DataFrame | None = None
 
 
 def _factors(factors: Sequence[Factor | str]) -> list[Factor]:
@@ -222,8 +225,27 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
     comparison = Comparison(results, scorecard.scorecard(results, table_3_2),
                             pd.concat(yearly, ignore_index=True),
                             pd.concat(disc, ignore_index=True), params, seeds, folder)
+    if scenario is not None:  # the edited scenario against the historical one
+        first = names[0]
+        overrides = {**params.get(first, {}), **fixed}
+        run_engine = engine_class(engine, build_scenario(None, first, overrides)
+                                  .parameters.n_members).engine
+        historical = run_many(None, seeds, overrides, processes=processes, progress=progress,
+                              engine=run_engine, variant=first,
+                              desc=f"{first}, historical scenario")
+        comparison.against_historical = scenario_difference(results[first], historical)
+        comparison.against_historical_yearly = pd.concat([
+            combine(historical, "yearly").assign(variant="historical scenario"),
+            combine(results[first], "yearly").assign(variant=f"{Path(scenario).name}")],
+            ignore_index=True)
     if folder is None:
         return comparison
+    if comparison.against_historical is not None:
+        comparison.against_historical.to_csv(folder / "scenario_vs_historical.csv", index=False)
+        figures.variant_curves(comparison.against_historical_yearly,
+                               folder / "scenario_vs_historical.png",
+                               title=f"{Path(scenario).name} against the historical scenario "
+                                     f"({names[0]})")
     comparison.scorecard.to_csv(folder / "scorecard.csv", index=False)
     comparison.yearly.to_csv(folder / "yearly.csv", index=False)
     comparison.discriminating.to_csv(folder / "discriminating.csv", index=False)

@@ -223,3 +223,18 @@ def test_the_console_summary_says_what_was_run(tmp_path):
     assert text.index("Percentages") < text.index("Ratios and shares")
     assert "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described, L1057)" \
         in text
+
+
+def test_compare_sets_an_edited_scenario_against_the_historical_one(tmp_path):
+    """`purges compare --scenario mine.toml`: a difference table and overlaid curves."""
+    text = (ROOT / "model" / "scenarios" / "historical.toml").read_text()
+    mine = tmp_path / "harsher.toml"
+    mine.write_text(text.replace("intensity = 1.13 ", "intensity = 2.0 ", 1))
+    out = tmp_path / "cmp"
+    assert main(["compare", "--scenario", str(mine), "--variants", "center-periphery",
+                 "--seeds", "2", "--set", "n_members=600", "--processes", "1", "--out",
+                 str(out), "--quiet"]) == 0
+    diff = pd.read_csv(out / "scenario_vs_historical.csv").set_index("target")
+    assert diff.loc["chistka_national", "difference"] > 2  # a harsher chistka
+    assert diff.loc["chistka_national", "book"] == pytest.approx(18.5)
+    assert (out / "scenario_vs_historical.png").stat().st_size > 0

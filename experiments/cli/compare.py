@@ -26,7 +26,8 @@ def add_parsers(sub) -> None:
                                       "totalitarian and the five ablations)")
     p.add_argument("--seeds", type=int, default=10)
     p.add_argument("--first-seed", type=int, default=1)
-    p.add_argument("--scenario", help="scenario TOML file (default: the historical one)")
+    p.add_argument("--scenario", help="scenario TOML file (default: the historical one); "
+                   "its first variant is also set against the historical scenario")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--params", action="append", default=[], metavar="VARIANT=FILE",
                    help="calibrated parameters for a variant (from purges calibrate "
@@ -82,6 +83,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print("Distance from the record per pattern (mean ± standard error over "
               f"{len(result.seeds)} seeds; 0 = exact, 1 = one tolerance away):")
         print(scorecard.wide(result.scorecard).to_string())
+        if result.against_historical is not None:
+            diff = result.against_historical
+            print(f"\n{args.scenario} against the historical scenario ({names[0]}, same "
+                  "seeds; scenario_vs_historical.csv and .png):")
+            print(diff[["description", "book", "historical", "scenario", "difference"]]
+                  .round(2).to_string(index=False))
         print(f"\nTables and figures in {out}/; `purges report --from {out}` writes the "
               "report.")
     return 0
