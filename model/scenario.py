@@ -406,3 +406,30 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
     return Campaign(name=name, start=start, end=end, planned_end=planned_end,
                     fused_from=fused_from, targets={k: float(v) for k, v in targets.items()},
                     arrest_targets={k: float(v) for k, v in arrest_targets.items()}, **fields)
+
+
+def overlapping_screenings(scenario: Scenario) -> list[tuple[str, str, str, str]]:
+    """Pairs of screening campaigns (``pace > 0``) that run in the same months.
+
+    Both screen every organization they reach, so a member can be judged twice in a
+    month. The historical calendar has one such overlap, and it is the book's: the
+    chistka's commissions worked until December 1935 (L666) while the proverka ran from
+    May 1935. Returns (first, second, from, to) per pair.
+    """
+    screenings = [c for c in scenario.campaigns if c.pace > 0]
+    out = []
+    for i, a in enumerate(screenings):
+        for b in screenings[i + 1:]:
+            first = max(month_index(a.start), month_index(b.start))
+            last = min(month_index(a.end), month_index(b.end))
+            if first <= last:
+                out.append((a.name, b.name, month_label(first), month_label(last)))
+    return out
+
+
+def new_overlaps(scenario: Scenario) -> list[str]:
+    """One warning line per overlap of screenings that the historical calendar lacks."""
+    known = {(a, b) for a, b, *_ in overlapping_screenings(load_scenario())}
+    return [f"the screenings {a} and {b} overlap from {start} to {end}: a member can be "
+            "judged by both in one month" for a, b, start, end in overlapping_screenings(scenario)
+            if (a, b) not in known]

@@ -238,3 +238,19 @@ def test_compare_sets_an_edited_scenario_against_the_historical_one(tmp_path):
     assert diff.loc["chistka_national", "difference"] > 2  # a harsher chistka
     assert diff.loc["chistka_national", "book"] == pytest.approx(18.5)
     assert (out / "scenario_vs_historical.png").stat().st_size > 0
+
+
+def test_overlapping_screenings_of_an_edited_scenario_get_a_warning(tmp_path):
+    """The historical chistka-proverka overlap is the book's (L666); a new one is flagged."""
+    text = (ROOT / "model" / "scenarios" / "historical.toml").read_text()
+    mine = tmp_path / "overlap.toml"
+    mine.write_text(text.replace('start = "1936-03"           # planned Feb 1',
+                                 'start = "1935-09"           # planned Feb 1', 1))
+    proc = _cli("run", "--scenario", str(mine), "--seeds", "1", "--set", "n_members=300",
+                "--no-figures", "--quiet", "--out", str(tmp_path / "r"), cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [ln for ln in proc.stderr.splitlines() if ln.startswith("purges: warning:")]
+    assert len(warnings) == 2 and "proverka and obmen" in warnings[1]  # and the chistka
+    plain = _cli("run", "--seeds", "1", "--set", "n_members=300", "--no-figures", "--quiet",
+                 "--out", str(tmp_path / "h"), cwd=ROOT)
+    assert "warning" not in plain.stderr

@@ -7,6 +7,7 @@ output unless ``--force``, writable) or ends with one line naming why it cannot 
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 
@@ -71,3 +72,12 @@ def read_params(path: str | None) -> dict:
     if set(raw) != {"overrides"} or not isinstance(raw["overrides"], dict):
         raise UsageError(f"--params {path}: expected one table [overrides] of NAME = value")
     return dict(raw["overrides"])
+
+
+def warn_overlaps(scenario_path) -> None:
+    """Warn (stderr) about screenings of an edited scenario that overlap in time."""
+    if scenario_path is None:
+        return
+    from model.scenario import load_scenario, new_overlaps
+    for line in new_overlaps(load_scenario(scenario_path)):
+        print(f"purges: warning: {line}", file=sys.stderr)

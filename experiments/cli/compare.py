@@ -12,6 +12,7 @@ from experiments.cli.common import (
     output_folder,
     parse_overrides,
     read_params,
+    warn_overlaps,
 )
 from experiments.recipes import DEFAULT_VARIANTS, compare
 from experiments.report import write_report
@@ -65,6 +66,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for name in names:
         build_scenario(args.scenario, name)  # one-line error for a bad name
     fixed = parse_overrides(args.set)
+    warn_overlaps(args.scenario)
     params = {}
     for item in args.params:
         variant, _, path = item.partition("=")

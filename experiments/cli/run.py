@@ -17,6 +17,7 @@ from experiments.cli.common import (
     output_folder,
     parse_overrides,
     read_params,
+    warn_overlaps,
 )
 from experiments.recipes import run_historical
 from experiments.runner import build_scenario
@@ -73,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = {**read_params(args.params), **parse_overrides(args.set)}
     # validates the file, the variant and the overrides before any work
     build_scenario(args.scenario, args.variant, overrides)
+    warn_overlaps(args.scenario)
     out = output_folder(args.out, "purges run", args.force)
     run = run_historical(out, seeds=args.seeds, first_seed=args.first_seed,
                          scenario=args.scenario, variant=args.variant, overrides=overrides,
