@@ -76,7 +76,8 @@ MUTANTS: tuple[Mutant, ...] = (
            "prob = rules.arrest_hazard(self.arrest_rate, 1.0,"),
     # --- engine-level mutants: one engine only -------------------------------------------------
     Mutant("workers' flag reversed in the array engine's appeals", "model/arrays.py",
-           "m.origin[idx] == WORKER, self.restraint,", "m.origin[idx] != WORKER, self.restraint,"),
+           "m.origin[idx] == WORKER, self.reinstatement,",
+           "m.origin[idx] != WORKER, self.reinstatement,"),
     Mutant("support rates swapped in the array engine", "model/arrays.py",
            "p.true_support, p.false_support)", "p.false_support, p.true_support)"),
     Mutant("machine dropped from the array engine's protection", "model/arrays.py",
