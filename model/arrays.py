@@ -584,17 +584,21 @@ class ArrayPurgeModel(BasePurgeModel):
                                self.vigilance, m.passivity[idx],
                                m.patron[idx] != NONE, m.critic[idx], p.retaliation)
         u = self.rng.random((3, len(idx)))
-        self._silenced = np.zeros(self.n_ppos, dtype=np.int64)
+        silenced = np.zeros(self.n_ppos, dtype=np.int64)  # "suppression of criticism" (L1749)
         for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
                                        strict=True):
             hit = idx[draw < prob]
             hit = hit[self._in_party(hit)]
             if len(hit):
-                self._denunciations(hit, channel, independence)
-        self._grieve(self._silenced, np.bincount(ppo, minlength=self.n_ppos))
+                silenced += self._denunciations(hit, channel, independence)
+        self._grieve(silenced, np.bincount(ppo, minlength=self.n_ppos))
 
-    def _denunciations(self, target: np.ndarray, channel: str, independence: float) -> None:
-        """Investigate denunciations and carry out their outcomes (Table 3.2, L859)."""
+    def _denunciations(self, target: np.ndarray, channel: str,
+                       independence: float) -> np.ndarray:
+        """Investigate denunciations and carry out their outcomes (Table 3.2, L859).
+
+        Returns, per organization, the critics expelled from above (criticism suppressed).
+        """
         m, p, rng = self.m, self.p, self.rng
         k = len(target)
         self.count("denunciations_made", k)
@@ -617,8 +621,9 @@ class ArrayPurgeModel(BasePurgeModel):
         pending = rng.random(len(target)) < p.pending_share
         self.count("denunciations_pending", int(pending.sum()))
         target = target[~pending]
+        silenced = np.zeros(self.n_ppos, dtype=np.int64)
         if len(target) == 0:
-            return
+            return silenced
         visible = rules.visible_reason(rng.random(len(target)),
                                        m.alien_past[target] | m.alien_declared[target],
                                        m.misconduct[target], m.indiscipline[target],
@@ -646,12 +651,12 @@ class ArrayPurgeModel(BasePurgeModel):
         is_outcome = {name: (outcome == i) & ~police for i, name in enumerate(rules.OUTCOMES)}
         self._arrest(target[police], campaign="fused_criticism")
         expelled = target[is_outcome["expel"]]
-        if channel == "from_above":  # critics expelled: "suppression of criticism" (L1749)
-            self._silenced += np.bincount(m.ppo[expelled[m.critic[expelled]]],
-                                          minlength=self.n_ppos)
+        if channel == "from_above":  # critics expelled
+            silenced += np.bincount(m.ppo[expelled[m.critic[expelled]]], minlength=self.n_ppos)
         self._expel(expelled, reason[is_outcome["expel"]], channel, "meeting")
         self._demote(target[is_outcome["demote"]])
         self._vacate(target[is_outcome["remove_from_post"] & official], elected_successor=False)
+        return silenced
 
     def hold_elections(self, campaign: Campaign) -> None:
         """Secret-ballot elections to party posts (L1645-1647, census.PARTY_POSTS).

@@ -246,7 +246,7 @@ class PurgeModel(BasePurgeModel):
         p = self.p
         grievance_ppo = ppo.mean_grievance()
         present = ppo.present()
-        self._silenced = 0
+        silenced = 0  # critics expelled from above: "suppression of criticism" (L1749, L1769)
         for m in present:
             if not m.in_party:
                 continue
@@ -259,13 +259,15 @@ class PurgeModel(BasePurgeModel):
                                    m.passive, m.patron is not None, m.critic, p.retaliation)
             for channel, prob in zip(("lateral", "from_below", "from_above"), probs, strict=True):
                 if m.in_party and self.random.random() < prob:
-                    self._denunciation(m, channel, ppo, region, independence)
-        # critics expelled from above: "suppression of criticism" (L1749, L1769)
-        self._grieve(ppo, self._silenced, len(present))
+                    silenced += self._denunciation(m, channel, ppo, region, independence)
+        self._grieve(ppo, silenced, len(present))
 
     def _denunciation(self, target: Member, channel: str, ppo: PrimaryOrganization,
-                      region: RegionalCommittee, independence: float) -> None:
-        """Investigate one denunciation and carry out its outcome (Table 3.2, L859)."""
+                      region: RegionalCommittee, independence: float) -> bool:
+        """Investigate one denunciation and carry out its outcome (Table 3.2, L859).
+
+        Returns whether a critic was expelled from above (criticism suppressed).
+        """
         p = self.p
         self.count("denunciations_made")
         self.count(f"denunciations_{channel}")
@@ -276,11 +278,11 @@ class PurgeModel(BasePurgeModel):
             if channel == "from_below":
                 denouncer.critic = True
         if self.random.random() >= p.check_probability:
-            return
+            return False
         self.count("denunciations_checked")
         if self.random.random() < p.pending_share:
             self.count("denunciations_pending")
-            return
+            return False
         g = target.grounds
         visible = rules.visible_reason(self.random.random(), target.alien_origin, g["misconduct"],
                                        g["indiscipline"], g["opposition"], target.passive)
@@ -292,10 +294,10 @@ class PurgeModel(BasePurgeModel):
             self.count("denunciations_unsupported")
             if protection < 1.0:
                 target.protected += 1
-            return
+            return False
         if rules.disregard_declared_origin(reason, g["alien_past"]):
             self.count("denunciations_disregarded")
-            return
+            return False
         self.count("denunciations_supported")
         probs = rules.choose_outcome(self.severity_by_reason[reason], target.is_official, self.leniency,
                                      p.outcome_weights)
@@ -305,12 +307,14 @@ class PurgeModel(BasePurgeModel):
                                                          p.fused_arrest_share):
             self.arrest(target, campaign="fused_criticism")
         elif rules.OUTCOMES[outcome] == "expel":
-            self._silenced += channel == "from_above" and target.critic
+            silenced = channel == "from_above" and target.critic
             self.expel(target, rules.REASONS[reason], channel=channel, campaign="meeting")
+            return silenced
         elif rules.OUTCOMES[outcome] == "demote":
             self.demote(target)
         elif rules.OUTCOMES[outcome] == "remove_from_post" and target.is_official:
             self.vacate(target, how="removed", elected_successor=False)
+        return False
 
     def _peer(self, ppo: PrimaryOrganization, target: Member) -> Member | None:
         peers = [m for m in ppo.members if m.in_party and m is not target]
@@ -399,9 +403,10 @@ class PurgeModel(BasePurgeModel):
         """Organizations expel members implicated by an arrest (L2245-2249)."""
         if self.vigilance <= 0:
             return
+        prob = rules.expel_for_connections(self.p.connections_rate, self.vigilance, 1,
+                                           self.restraint)
         for m in [m for m in self.members if m.in_party and self._implicated(m)]:
-            if self.random.random() < rules.expel_for_connections(
-                    self.p.connections_rate, self.vigilance, 1, self.restraint):
+            if self.random.random() < prob:
                 self.expel(m, "connections_with_enemies", channel="from_above",
                            campaign="connections")
 

@@ -379,33 +379,31 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
     if fields.get("conducted_by", "secretaries") not in CONDUCTORS:
         raise ScenarioError(f"{where}: 'conducted_by' must be one of {', '.join(CONDUCTORS)}, "
                             f"got {fields['conducted_by']!r}")
-    targets = table.get("targets", {})
-    if not isinstance(targets, dict):
-        raise ScenarioError(f"{where}: 'targets' must be a table of ground = weight")
-    for ground, weight in targets.items():
-        if ground not in GROUNDS:
-            raise ScenarioError(f"{where}: unknown target '{ground}' "
-                                f"(known: {', '.join(GROUNDS)})")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
-            raise ScenarioError(f"{where}: target '{ground}' weight must be a number in [0, 100], "
-                                f"got {weight!r}")
-    arrest_targets = table.get("arrest_targets", {})
-    if not isinstance(arrest_targets, dict):
-        raise ScenarioError(f"{where}: 'arrest_targets' must be a table of group = weight")
-    for group, weight in arrest_targets.items():
-        if group not in ARREST_TARGETS:
-            raise ScenarioError(f"{where}: unknown arrest target '{group}' "
-                                f"(known: {', '.join(ARREST_TARGETS)})")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
-            raise ScenarioError(f"{where}: arrest target '{group}' weight must be a number in "
-                                f"[0, 100], got {weight!r}")
+    targets = _weights(table, "targets", GROUNDS, "target", "ground", where)
+    arrest_targets = _weights(table, "arrest_targets", ARREST_TARGETS, "arrest target", "group",
+                              where)
     if fields.get("targeted_arrest_rate", 0) > 0 and not arrest_targets:
         raise ScenarioError(f"{where}: a 'targeted_arrest_rate' needs 'arrest_targets'")
     if fields.get("intensity", 0) > 0 and (fields.get("pace", 0) == 0 or not targets):
         raise ScenarioError(f"{where}: a screening with 'intensity' needs 'pace' > 0 and 'targets'")
     return Campaign(name=name, start=start, end=end, planned_end=planned_end,
-                    fused_from=fused_from, targets={k: float(v) for k, v in targets.items()},
-                    arrest_targets={k: float(v) for k, v in arrest_targets.items()}, **fields)
+                    fused_from=fused_from, targets=targets, arrest_targets=arrest_targets,
+                    **fields)
+
+
+def _weights(table: dict[str, Any], key: str, known: tuple[str, ...], noun: str, item: str,
+             where: str) -> dict[str, float]:
+    """A campaign's table of weights (``targets``, ``arrest_targets``): known names, 0-100."""
+    weights = table.get(key, {})
+    if not isinstance(weights, dict):
+        raise ScenarioError(f"{where}: '{key}' must be a table of {item} = weight")
+    for name, weight in weights.items():
+        if name not in known:
+            raise ScenarioError(f"{where}: unknown {noun} '{name}' (known: {', '.join(known)})")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
+            raise ScenarioError(f"{where}: {noun} '{name}' weight must be a number in [0, 100], "
+                                f"got {weight!r}")
+    return {k: float(v) for k, v in weights.items()}
 
 
 def overlapping_screenings(scenario: Scenario) -> list[tuple[str, str, str, str]]:
