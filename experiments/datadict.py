@@ -7,6 +7,7 @@ tests/test_outputs.py checks that the committed file equals :func:`markdown`.
 
 from __future__ import annotations
 
+import experiments.citations as citations
 import experiments.docking as docking
 import experiments.metrics as metrics
 import experiments.outputs as outputs
@@ -14,7 +15,7 @@ from experiments.targets import TARGETS
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return citations.humanize(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _used_by() -> dict[str, list[str]]:

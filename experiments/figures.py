@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import experiments.citations as citations  # noqa: E402
 import experiments.history as history  # noqa: E402
 import experiments.targets as targets  # noqa: E402
 
@@ -29,10 +31,49 @@ VARIANT_COLORS = {"center-periphery": "#4c72b0", "totalitarian": "#c44e52",
                   "obedient-secretaries": "#8c8c8c"}
 
 
-def save(fig, path: str | Path, dpi: int = 120) -> Path:
-    """Lay out ``fig``, write it as a PNG at ``path`` and close it; returns the path."""
+@dataclass(frozen=True)
+class Provenance:
+    """What a figure shows runs of, printed in its footer.
+
+    A figure copied into a paper or a slide then still says where it came from.
+    """
+
+    scenario: str
+    explanation: str
+    members: int
+    seeds: int
+    seeds_label: str = "seeds"
+
+    def line(self) -> str:
+        """The footer's first line: scenario, explanation, members and seeds."""
+        return (f"Scenario '{self.scenario}' · explanation: {self.explanation} · "
+                f"{self.members:,} members simulated · {self.seeds} {self.seeds_label}")
+
+
+def sources(*lines: int) -> str:
+    """The book's places behind a figure, as a historian cites them (line anchors in)."""
+    return "Book figures: " + "; ".join(
+        citations.cite(line, author=i == 0) for i, line in enumerate(lines))
+
+
+def save(fig, path: str | Path, dpi: int = 120, provenance: Provenance | None = None,
+         source: str | None = None) -> Path:
+    """Lay out ``fig`` with its footer, write it as a PNG at ``path`` and close it.
+
+    The footer names the runs (``provenance``: scenario, explanation, members, seeds)
+    and the book's places the figure compares with (``source``, see :func:`sources`).
+    Returns the path.
+    """
     path = Path(path)
-    fig.tight_layout()
+    footer = [t for t in (provenance.line() if provenance else None, source) if t]
+    if footer:
+        height = fig.get_figheight()
+        room = (0.16 * len(footer) + 0.08) / height
+        fig.tight_layout(rect=(0, room, 1, 1))
+        fig.text(0.01, 0.012 / height * 4, "\n".join(footer), fontsize=7, color="#555555",
+                 ha="left", va="bottom", wrap=True)
+    else:
+        fig.tight_layout()
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
@@ -56,7 +97,8 @@ def _calendar_year_book_points(ax) -> None:
             + " (calendar years)")
 
 
-def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path) -> Path:
+def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path,
+                   provenance: Provenance | None = None) -> Path:
     """Expelled per operation beside the book's rates; the calendar-year series apart.
 
     Right: each operation the book gives a national rate for
@@ -82,13 +124,14 @@ def national_rates(yearly: pd.DataFrame, comparison: pd.DataFrame, path: Path) -
                  fmt="none", ecolor="black", capsize=3, label="5-95 % of seeds")
     ax2.set_xticks(x, [op.label.replace(" ", "\n") for op in targets.OPERATIONS], fontsize=8)
     ax2.set(ylabel="% of the rolls expelled",
-            title="By operation (Tables 3.4, 7.1; obmen: L1109-1111)")
+            title="By operation (the book's rates per operation)")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3, axis="y")
-    return save(fig, path)
+    return save(fig, path, provenance=provenance, source=sources(1010, 2062, 1109))
 
 
-def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
+def western_vs_national(comparison: pd.DataFrame, path: Path,
+                        provenance: Provenance | None = None) -> Path:
     """The Western Region (Smolensk) against the national rate, simulated and historical."""
     c = comparison.set_index("target")
     groups = [("chistka 1933", "chistka_national", "western_chistka"),
@@ -109,13 +152,14 @@ def western_vs_national(comparison: pd.DataFrame, path: Path) -> Path:
                alpha=1.0 if "Getty" in label else 0.8, label=label)
     ax.set_xticks(x, [g[0] for g in groups])
     ax.set(ylabel="% expelled", title="Smolensk / Western Region against the national rate\n"
-           "(Table 3.4; the 1933 Smolensk figure is for the city, L672)")
+           "(the book's 1933 Smolensk figure is for the city alone)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    return save(fig, path)
+    return save(fig, path, provenance=provenance, source=sources(1010, 672))
 
 
-def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
+def denunciation_chain(monthly: pd.DataFrame, path: Path,
+                       provenance: Provenance | None = None) -> Path:
     """The proverka denunciation chain against Table 3.2, scaled to 712 statements."""
     chain = history.proverka_denunciation_chain().set_index("stage")["n"]
     stages = [("statements", "denunciations_made"), ("checked", "denunciations_checked"),
@@ -152,10 +196,11 @@ def denunciation_chain(monthly: pd.DataFrame, path: Path) -> Path:
                  "are parts of 'supported'")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    return save(fig, path)
+    return save(fig, path, provenance=provenance, source=sources(861, 874))
 
 
-def monthly_overview(monthly: pd.DataFrame, path: Path, campaigns=()) -> Path:
+def monthly_overview(monthly: pd.DataFrame, path: Path, campaigns=(),
+                     provenance: Provenance | None = None) -> Path:
     """Monthly flows per 1,000 members present and the rolls, mean over seeds.
 
     ``campaigns``: the scenario's campaigns; screenings and police operations are shaded
@@ -190,10 +235,12 @@ def monthly_overview(monthly: pd.DataFrame, path: Path, campaigns=()) -> Path:
     ax2.set(ylabel="members and candidates\n(simulated)")
     ax2.legend(fontsize=8)
     ax2.grid(alpha=0.3)
-    return save(fig, path)
+    return save(fig, path, provenance=provenance,
+                source="Campaigns: the scenario's calendar (each campaign cites the book there)")
 
 
-def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
+def leaders_share(expulsions: pd.DataFrame, path: Path,
+                  provenance: Provenance | None = None) -> Path:
     """Share of the expelled who held an office, by year (a discriminating quantity)."""
     e = expulsions.assign(leader=expulsions["level"] != "rank_and_file")
     share = e.groupby(["year", "seed"])["leader"].mean().unstack() * 100
@@ -203,12 +250,13 @@ def leaders_share(expulsions: pd.DataFrame, path: Path) -> Path:
            title="Leaders among the expelled (not calibrated: 1937 figures withheld)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return save(fig, path)
+    return save(fig, path, provenance=provenance)
 
 
 def variant_curves(yearly: pd.DataFrame, path: Path,
                    title: str = "National expulsion rates by calendar year: variants "
-                                "against the record") -> Path:
+                                "against the record",
+                   provenance: Provenance | None = None) -> Path:
     """Simulated national expulsion rates per calendar year and variant (column ``variant``).
 
     Beside them only the book's calendar-year figures (Table 7.1's 1937 and 1938); the
@@ -228,10 +276,11 @@ def variant_curves(yearly: pd.DataFrame, path: Path,
     ax.set_ylabel(f"% expelled ({CALENDAR_YEAR})", fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, ncol=2)
-    return save(fig, path, dpi=110)
+    return save(fig, path, dpi=110, provenance=provenance, source=sources(2066))
 
 
-def discriminating_quantities(disc: pd.DataFrame, path: Path) -> Path:
+def discriminating_quantities(disc: pd.DataFrame, path: Path,
+                              provenance: Provenance | None = None) -> Path:
     """The quantities that tell the explanations apart, per variant (column ``variant``)."""
     fig, axes = plt.subplots(2, 2, figsize=(11, 7))
     variants = list(dict.fromkeys(disc["variant"]))
@@ -258,10 +307,11 @@ def discriminating_quantities(disc: pd.DataFrame, path: Path) -> Path:
         table.plot.bar(ax=ax, color=[VARIANT_COLORS.get(v) for v in variants], legend=False)
     ax.set_title("spread of regional expulsion rates (sd, points)")
     ax.tick_params(axis="x", labelrotation=0, labelsize=7)
-    return save(fig, path, dpi=100)
+    return save(fig, path, dpi=100, provenance=provenance)
 
 
-def posterior(posterior: pd.DataFrame, factors: list, path: Path) -> Path:
+def posterior(posterior: pd.DataFrame, factors: list, path: Path,
+              provenance: Provenance | None = None) -> Path:
     """Weighted histograms of an ABC posterior over each factor's prior range."""
     fig, axes = plt.subplots(1, len(factors), figsize=(3.6 * len(factors), 2.8), squeeze=False)
     for ax, f in zip(axes.flat, factors, strict=True):
@@ -271,10 +321,11 @@ def posterior(posterior: pd.DataFrame, factors: list, path: Path) -> Path:
         ax.set_title(f.name, fontsize=9)
     axes.flat[0].legend(fontsize=7)
     fig.suptitle("Posterior (ABC-SMC, final population)")
-    return save(fig, path, dpi=110)
+    return save(fig, path, dpi=110, provenance=provenance)
 
 
-def predictive(yearly: pd.DataFrame, path: Path) -> Path:
+def predictive(yearly: pd.DataFrame, path: Path,
+               provenance: Provenance | None = None) -> Path:
     """Posterior-predictive national expulsion rates by calendar year against the record."""
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     band = yearly.groupby("year")["expulsion_rate_pct"].quantile([0.05, 0.5, 0.95]).unstack()
@@ -285,10 +336,11 @@ def predictive(yearly: pd.DataFrame, path: Path) -> Path:
     ax.set_xlabel("calendar year")
     ax.set_ylabel(f"% expelled ({CALENDAR_YEAR})", fontsize=8)
     ax.legend(fontsize=8)
-    return save(fig, path, dpi=110)
+    return save(fig, path, dpi=110, provenance=provenance, source=sources(2066))
 
 
-def sensitivity_indices(indices: pd.DataFrame, method: str, path: Path) -> Path:
+def sensitivity_indices(indices: pd.DataFrame, method: str, path: Path,
+                        provenance: Provenance | None = None) -> Path:
     """Bar charts of Sobol or Morris indices, one panel per output."""
     outputs = list(dict.fromkeys(indices["output"]))
     cols = min(4, len(outputs))
@@ -313,4 +365,4 @@ def sensitivity_indices(indices: pd.DataFrame, method: str, path: Path) -> Path:
     if axes.flat[0].get_legend_handles_labels()[0]:
         axes.flat[0].legend(fontsize=7)
     fig.suptitle(f"Sensitivity of the outputs to the factors ({method})")
-    return save(fig, path, dpi=110)
+    return save(fig, path, dpi=110, provenance=provenance)

@@ -3,8 +3,11 @@
 The data live in ``experiments/data/historical_figures.csv``, one row per figure:
 ``figure_id``, the book's table (or ``text``), the line of
 ``shared/seed/getty-origins-of-the-great-purges.txt`` where it stands, what it measures,
-where and when, its value (with a range where the book gives one), and the source the
-book cites for it. Figures the book's copy withholds for out-of-sample validation are
+where and when, its value (with a range where the book gives one), the source the
+book cites for it, and, for a figure in the running text, a short quotation of the
+words that give it (checked against the line by the tests). :func:`citation` turns a
+figure's table, line and quotation into the citation shown to users
+(:mod:`experiments.citations`). Figures the book's copy withholds for out-of-sample validation are
 rows with status ``withheld`` and no value.
 """
 
@@ -16,9 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+import experiments.citations as citations
+
 COLUMNS = ("figure_id", "source_table", "book_line", "quantity", "region", "year", "period",
            "operation", "category", "value", "value_low", "value_high", "unit", "status",
-           "cited_source", "note")
+           "cited_source", "quote", "note")
 STATUSES = ("reported", "derived", "withheld", "not_given")
 
 
@@ -52,7 +57,8 @@ def _load(path: Path) -> pd.DataFrame:
     name = path.name
     try:
         df = pd.read_csv(path, dtype={"figure_id": str, "source_table": str, "period": str,
-                                      "category": str, "note": str, "cited_source": str},
+                                      "category": str, "note": str, "cited_source": str,
+                                      "quote": str},
                          keep_default_na=False, na_values={"value": [""], "value_low": [""],
                                                            "value_high": [""]})
     except FileNotFoundError:
@@ -85,6 +91,21 @@ def _load(path: Path) -> pd.DataFrame:
     df["book_line"] = df["book_line"].astype(int)
     df["year"] = df["year"].astype("Int64")
     return df
+
+
+def citation(figure_id: str) -> str:
+    """How a historian cites one figure: "Getty 1985, ch. 3, Table 3.3"."""
+    cited = _citations()
+    if figure_id not in cited:
+        raise KeyError(f"no historical figure '{figure_id}'")
+    return cited[figure_id]
+
+
+@cache
+def _citations() -> dict[str, str]:
+    return {row.figure_id: citations.cite(int(row.book_line), quote=row.quote or None,
+                                          table=row.source_table)
+            for row in _load_default().itertuples()}
 
 
 def figure(figure_id: str) -> float:

@@ -542,9 +542,12 @@ DISCRIMINATING_COLUMNS = (
 
 COMPARISON_COLUMNS = (
     _c("target", "name of the visible target (experiments.targets.TARGETS)"),
-    _c("description", "what the target measures and where the book gives it"),
+    _c("description", "what the target measures"),
     _c("historical", "the book's value", "the target's unit"),
-    _c("source", "the book's table and line"),
+    _c("source", "where the book gives it, cited as a historian cites: Getty 1985, "
+       "chapter, section, table or note, and a short quotation for a figure in the text"),
+    _c("book_line", "line of the book's text in shared/seed: the machine-checked anchor "
+       "of the citation (experiments.citations)"),
     _c("simulated_mean", "mean over seeds of the simulated value", "the target's unit"),
     _c("simulated_p05", "5th percentile over seeds", "the target's unit"),
     _c("simulated_p95", "95th percentile over seeds", "the target's unit"),
@@ -588,6 +591,15 @@ TABLES: tuple[Table, ...] = (
         _c("expelled", "expelled", "count"))),
     Table("comparison.csv", "purges run; purges calibrate (predictive_comparison.csv)",
           "visible target", COMPARISON_COLUMNS),
+    Table("scenario_vs_historical.csv", "purges compare --scenario FILE", "visible target", (
+        COMPARISON_COLUMNS[0], COMPARISON_COLUMNS[1], _c("book", "the book's value",
+                                                          "the target's unit"),
+        _c("historical", "mean over seeds of the historical scenario's runs",
+           "the target's unit"),
+        _c("scenario", "mean over the same seeds of the edited scenario's runs",
+           "the target's unit"),
+        _c("difference", "scenario minus historical", "the target's unit"),
+        COMPARISON_COLUMNS[3], COMPARISON_COLUMNS[4])),
     Table("scorecard.csv", "purges compare", "variant and pattern", (
         _c("variant", "the explanation (model.variants)"),
         _c("pattern", "visible pattern of the record (experiments.scorecard.PATTERNS), or "

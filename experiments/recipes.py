@@ -116,13 +116,18 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
         frame.to_csv(folder / f"{name}.csv", index=False)
     comparison.to_csv(folder / "comparison.csv", index=False)
     if with_figures:
+        made = figures.Provenance(built.name, run.variant, run.n_members, len(seeds))
         run.figures = [
-            figures.national_rates(tables["yearly"], comparison, folder / "national_rates.png"),
-            figures.western_vs_national(comparison, folder / "western_vs_national.png"),
-            figures.denunciation_chain(tables["monthly"], folder / "denunciation_chain.png"),
+            figures.national_rates(tables["yearly"], comparison, folder / "national_rates.png",
+                                   provenance=made),
+            figures.western_vs_national(comparison, folder / "western_vs_national.png",
+                                        provenance=made),
+            figures.denunciation_chain(tables["monthly"], folder / "denunciation_chain.png",
+                                       provenance=made),
             figures.monthly_overview(tables["monthly"], folder / "monthly.png",
-                                     built.campaigns),
-            figures.leaders_share(tables["expulsions"], folder / "leaders_share.png"),
+                                     built.campaigns, provenance=made),
+            figures.leaders_share(tables["expulsions"], folder / "leaders_share.png",
+                                  provenance=made),
         ]
     source = Path(scenario) if scenario else default_scenario_path()
     shutil.copyfile(source, folder / "scenario.toml")
@@ -222,6 +227,7 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
         parameters[name] = dataclasses.asdict(built.parameters)
         yearly.append(combine(runs, "yearly").assign(variant=name))
         disc.append(scorecard.discriminating(runs, len(built.regions)).assign(variant=name))
+        scenario_name, members = built.name, built.parameters.n_members
     comparison = Comparison(results, scorecard.scorecard(results, table_3_2),
                             pd.concat(yearly, ignore_index=True),
                             pd.concat(disc, ignore_index=True), params, seeds, folder)
@@ -245,12 +251,18 @@ def compare(variants: Sequence[str] | None = None, out: str | Path | None = None
         figures.variant_curves(comparison.against_historical_yearly,
                                folder / "scenario_vs_historical.png",
                                title=f"{Path(scenario).name} against the historical scenario "
-                                     f"({names[0]})")
+                                     f"({names[0]})",
+                               provenance=figures.Provenance(
+                                   f"{Path(scenario).name} and historical", names[0],
+                                   members, len(seeds)))
     comparison.scorecard.to_csv(folder / "scorecard.csv", index=False)
     comparison.yearly.to_csv(folder / "yearly.csv", index=False)
     comparison.discriminating.to_csv(folder / "discriminating.csv", index=False)
-    figures.variant_curves(comparison.yearly, folder / "curves.png")
-    figures.discriminating_quantities(comparison.discriminating, folder / "discriminating.png")
+    made = figures.Provenance(scenario_name, f"{len(names)} compared (see legend)", members,
+                              len(seeds))
+    figures.variant_curves(comparison.yearly, folder / "curves.png", provenance=made)
+    figures.discriminating_quantities(comparison.discriminating, folder / "discriminating.png",
+                                      provenance=made)
     comparison.manifest = manifest.build(
         "purges compare", variants=names, seeds=seeds, fixed=fixed, calibrated=params,
         scenario=str(scenario) if scenario else None, engine=engine, parameters=parameters,
@@ -316,7 +328,11 @@ def calibrate(factors: Sequence[Factor | str], out: str | Path, *, population: i
         factors, folder, tool, population=population, generations=generations,
         workers=workers, scenario_path=scenario_path, fixed=fixed, engine=engine, seed=seed,
         variant=variant)
-    figures.posterior(posterior, factors, folder / "posterior.png")
+    explanation = variant or "center-periphery"
+    figures.posterior(posterior, factors, folder / "posterior.png",
+                      provenance=figures.Provenance(built.name, explanation,
+                                                    built.parameters.n_members, population,
+                                                    "particles (one seed each)"))
     best = calibration.posterior_means(stats)
     seeds = list(range(1, predictive + 1))
     results = []
@@ -325,7 +341,9 @@ def calibrate(factors: Sequence[Factor | str], out: str | Path, *, population: i
                            progress=progress, engine=engine, variant=variant)
         yearly = combine(results, "yearly")
         yearly.to_csv(folder / "predictive_yearly.csv", index=False)
-        figures.predictive(yearly, folder / "predictive.png")
+        figures.predictive(yearly, folder / "predictive.png",
+                           provenance=figures.Provenance(built.name, explanation + ", calibrated",
+                                                         built.parameters.n_members, len(seeds)))
         comparison_table(results).to_csv(folder / "predictive_comparison.csv", index=False)
     done = Calibration(posterior, stats, history, best, folder / "calibrated.toml", results,
                        folder)

@@ -8,10 +8,12 @@ it. Figures the book withholds for validation are never used here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
+import experiments.citations as citations
 import experiments.history as history
 import experiments.outputs as outputs
 from experiments.runner import RunResult
@@ -34,59 +36,60 @@ class Target:
 
 TARGETS: tuple[Target, ...] = (
     Target("chistka_national", "t3_4_chistka_1933_national",
-           "1933 chistka, % of party expelled (Table 3.4)", "chistka_national"),
+           "1933 chistka, % of party expelled", "chistka_national"),
     Target("proverka_national", "t3_4_proverka_1935_national",
-           "1935 proverka, % expelled (Table 3.4)", "proverka_national"),
-    Target("expelled_1937", "t7_1_1937_pct", "1937, % of party expelled (Table 7.1)", "rate_1937"),
-    Target("expelled_1938", "t7_1_1938_pct", "1938, % of party expelled (Table 7.1)", "rate_1938"),
+           "1935 proverka, % expelled", "proverka_national"),
+    Target("expelled_1937", "t7_1_1937_pct", "1937, % of party expelled", "rate_1937"),
+    Target("expelled_1938", "t7_1_1938_pct", "1938, % of party expelled", "rate_1938"),
     Target("chistka_first_month", "text_chistka_first_month_rate",
-           "chistka, % expelled of those screened in June 1933 ('over one-third', L672)",
+           "chistka, % expelled of those screened in June 1933 ('over one-third')",
            "chistka_first_month"),
     Target("chistka_1933_cumulative", "text_chistka_rate_end_1933",
-           "chistka, % expelled of those screened by end-1933 ('cut in half', L672)",
+           "chistka, % expelled of those screened by end-1933 ('cut in half')",
            "chistka_1933_cumulative"),
     Target("western_chistka", "t3_4_chistka_1933_smolensk",
-           "chistka, Western Region vs Smolensk (Table 3.4)", "western_chistka"),
+           "chistka, % expelled, Western Region (the book: Smolensk)", "western_chistka"),
     Target("western_proverka", "t3_4_proverka_1935_smolensk",
-           "proverka, Western Region vs Smolensk (Table 3.4)", "western_proverka"),
+           "proverka, % expelled, Western Region (the book: Smolensk)", "western_proverka"),
     Target("chain_checked_share", "derived_t3_2_checked_share",
-           "proverka statements checked / made (Table 3.2: 492/712)", "chain_checked_share"),
+           "proverka statements checked / made (492 of 712)", "chain_checked_share"),
     Target("chain_supported_share", "derived_t3_2_supported_share",
-           "supported / checked (Table 3.2: 323/492)", "chain_supported_share"),
+           "supported / checked (323 of 492)", "chain_supported_share"),
     Target("chain_expelled_share", "derived_t3_2_expelled_share",
-           "expelled / supported (Table 3.2: 134/323)", "chain_expelled_share"),
+           "expelled / supported (134 of 323)", "chain_expelled_share"),
     # Table 3.2's 71 checked statements without a result (492 - 323 - 98), two readings
     # (experiments.scorecard.TABLE_3_2_READINGS): outside the 323 supported (L861) ...
     Target("chain_no_result_share", "derived_t3_2_no_result_share",
-           "checked without a result / checked (Table 3.2 read as L861: 71/492)",
+           "checked without a result / checked (71 of 492; the 71 read as outside the supported)",
            "chain_no_result_share"),
     # ... or inside them, disregarded as matters of record (L874).
     Target("chain_upheld_share", "derived_t3_2_upheld_share",
-           "upheld, disregarded included / checked (Table 3.2 read as L874: 323/492)",
+           "upheld, disregarded included / checked (323 of 492; the 71 read as disregarded "
+           "among the supported)",
            "chain_upheld_share"),
     Target("chain_disregarded_share", "derived_t3_2_disregarded_share",
-           "disregarded / upheld (L874: 71 of 323)", "chain_disregarded_share"),
+           "disregarded / upheld (71 of 323)", "chain_disregarded_share"),
     Target("chain_expelled_of_upheld", "derived_t3_2_expelled_share",
-           "expelled / upheld, disregarded included (Table 3.2 read as L874: 134/323)",
+           "expelled / upheld, disregarded included (134 of 323)",
            "chain_expelled_of_upheld"),
     Target("rolls_shrink_1933_34", "text_party_shrank_one_third",
-           "% fall of the rolls 1933-34 ('decreased in size by one-third', L697)",
+           "% fall of the rolls 1933-34 ('decreased in size by one-third')",
            "rolls_shrink_1933_34"),
     Target("obmen_rate", "text_obmen_smolensk_pct",
-           "1936 obmen, % expelled (about 2 %, L1109-1111)", "obmen_rate"),
+           "1936 obmen, % expelled (about 2 %)", "obmen_rate"),
     Target("chistka_passivity_share", "t2_3_passivity_pct",
-           "chistka expellees expelled for passivity, % (Table 2.3)", "chistka_passivity_share"),
+           "chistka expellees expelled for passivity, %", "chistka_passivity_share"),
     Target("chistka_joined_since_1929", "text_chistka_joined_since_1929_pct",
-           "chistka expellees who joined in 1929 or later, % (L678)", "chistka_joined_since_1929"),
+           "chistka expellees who joined in 1929 or later, %", "chistka_joined_since_1929"),
     Target("proverka_joined_1929_32", "derived_proverka_joined_1929_32_pct",
-           "proverka expellees who joined 1929-32, % (235 of 455, L1038)", "proverka_joined_1929_32"),
+           "proverka expellees who joined 1929-32, % (235 of 455)", "proverka_joined_1929_32"),
     Target("proverka_leading_work_share", "derived_proverka_leading_work_pct",
-           "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described, L1057)",
+           "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described)",
            "proverka_leading_work_share"),
     Target("proverka_candidate_member_ratio", "derived_proverka_candidate_member_ratio",
-           "proverka rate of candidates / members (13.1 / 10.1, L976)", "proverka_candidate_member_ratio"),
+           "proverka rate of candidates / members (13.1 / 10.1)", "proverka_candidate_member_ratio"),
     Target("readmitted_share_1938", "text_1938_readmitted_pct",
-           "% of appeals examined Jan-Aug 1938 that readmitted (L2203)", "readmitted_share_1938"),
+           "% of appeals examined Jan-Aug 1938 that readmitted", "readmitted_share_1938"),
 )
 
 
@@ -119,7 +122,8 @@ def by_operation(runs: dict[str, list[RunResult]]) -> pd.DataFrame:
     """Expelled per operation: the book beside each set of runs (operation with operation).
 
     ``runs``: a label (a variant, "simulated") -> its runs. Index: the operations'
-    labels (:data:`OPERATIONS`); columns ``book`` (%), ``source``, then one per label:
+    labels (:data:`OPERATIONS`); columns ``book`` (%), ``source`` (a historian's citation),
+    ``book_line`` (its anchor in the repository's copy), then one per label:
     the mean over its runs of the operation's rate (% of the rolls when it began).
     """
     hist = historical_values()
@@ -128,7 +132,7 @@ def by_operation(runs: dict[str, list[RunResult]]) -> pd.DataFrame:
     for op in OPERATIONS:
         t = by_name[op.target]
         value, source, line = hist[t.figure_id]
-        row = {"book": value * t.scale, "source": f"{source}, L{line}"}
+        row = {"book": value * t.scale, "source": source, "book_line": line}
         for label, results in runs.items():
             values = [t.simulated(r) for r in results]
             row[label] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
@@ -137,28 +141,48 @@ def by_operation(runs: dict[str, list[RunResult]]) -> pd.DataFrame:
 
 
 def historical_values() -> dict[str, tuple[float, str, int]]:
-    """figure_id -> (value, source table, book line), derived chain ratios included."""
+    """figure_id -> (value, citation, book line), derived chain ratios included.
+
+    The citation is a historian's (:func:`experiments.citations.cite`: "Getty 1985,
+    ch. 3, Table 3.2"); the line is the anchor in the repository's copy of the book.
+    """
+    return dict(_historical_values())
+
+
+@cache
+def _historical_values() -> dict[str, tuple[float, str, int]]:
     figures = history.load_figures().set_index("figure_id")
-    out = {fid: (float(row["value"]), str(row["source_table"]), int(row["book_line"]))
+    out = {fid: (float(row["value"]), history.citation(fid), int(row["book_line"]))
            for fid, row in figures.iterrows() if row["status"] != "withheld"
            and pd.notna(row["value"])}
+
+    def derived(value: float, line: int, table: str = "text", quote: str | None = None):
+        return float(value), citations.cite(line, table=table, quote=quote), line
+
     chain = history.proverka_denunciation_chain().set_index("stage")["n"]
-    line = out.get("t3_2_statements", (0, "Table 3.2", 859))[2]
-    out["derived_t3_2_checked_share"] = (chain["checked"] / chain["statements"], "Table 3.2", line)
-    out["derived_t3_2_supported_share"] = (chain["supported"] / chain["checked"], "Table 3.2", line)
-    out["derived_t3_2_expelled_share"] = (chain["expelled"] / chain["supported"], "Table 3.2", line)
+    line = out.get("t3_2_statements", (0, "", 859))[2]
+    out["derived_t3_2_checked_share"] = derived(chain["checked"] / chain["statements"], line,
+                                                "Table 3.2")
+    out["derived_t3_2_supported_share"] = derived(chain["supported"] / chain["checked"], line,
+                                                  "Table 3.2")
+    out["derived_t3_2_expelled_share"] = derived(chain["expelled"] / chain["supported"], line,
+                                                 "Table 3.2")
     no_result = chain["checked"] - chain["supported"] - chain["unsupported"]  # the 71
-    out["derived_t3_2_no_result_share"] = (no_result / chain["checked"], "Table 3.2", line)
-    out["derived_t3_2_upheld_share"] = (chain["supported"] / chain["checked"], "Table 3.2", line)
-    out["derived_t3_2_disregarded_share"] = (no_result / chain["supported"], "text", 874)
-    out["derived_proverka_joined_1929_32_pct"] = (
+    out["derived_t3_2_no_result_share"] = derived(no_result / chain["checked"], line,
+                                                  "Table 3.2")
+    out["derived_t3_2_upheld_share"] = derived(chain["supported"] / chain["checked"], line,
+                                               "Table 3.2")
+    out["derived_t3_2_disregarded_share"] = derived(no_result / chain["supported"], 874)
+    out["derived_proverka_joined_1929_32_pct"] = derived(
         100.0 * figures.loc["text_proverka_smolensk_joined_1929_32", "value"]
-        / figures.loc["t3_5_total_n", "value"], "text", 1038)
-    out["derived_proverka_leading_work_pct"] = (
-        100.0 * figures.loc["text_proverka_leading_work", "value"] / 1068, "text", 1057)
-    out["derived_proverka_candidate_member_ratio"] = (
+        / figures.loc["t3_5_total_n", "value"], 1038,
+        quote=figures.loc["text_proverka_smolensk_joined_1929_32", "quote"])
+    out["derived_proverka_leading_work_pct"] = derived(
+        100.0 * figures.loc["text_proverka_leading_work", "value"] / 1068, 1057,
+        quote=figures.loc["text_proverka_leading_work", "quote"])
+    out["derived_proverka_candidate_member_ratio"] = derived(
         figures.loc["text_proverka_western_candidates_pct", "value"]
-        / figures.loc["text_proverka_western_members_pct", "value"], "text", 976)
+        / figures.loc["text_proverka_western_members_pct", "value"], 976)
     return out
 
 
@@ -173,7 +197,8 @@ def comparison_table(results: list[RunResult]) -> pd.DataFrame:
         rows.append({
             "target": t.name, "description": t.description,
             "historical": h[0] * t.scale if h else np.nan,
-            "source": f"{h[1]}, L{h[2]}" if h else "missing in data file",
+            "source": h[1] if h else "missing in data file",
+            "book_line": h[2] if h else np.nan,
             "simulated_mean": mean,
             "simulated_p05": float(np.nanpercentile(values, 5)) if np.isfinite(values).any() else np.nan,
             "simulated_p95": float(np.nanpercentile(values, 95)) if np.isfinite(values).any() else np.nan,
@@ -201,5 +226,5 @@ def scenario_difference(mine: list[RunResult], historical: list[RunResult]) -> p
         rows.append({"target": t.name, "description": t.description,
                      "book": h[0] * t.scale if h else np.nan,
                      "historical": mean_a, "scenario": mean_b, "difference": mean_b - mean_a,
-                     "source": f"{h[1]}, L{h[2]}" if h else ""})
+                     "source": h[1] if h else "", "book_line": h[2] if h else np.nan})
     return pd.DataFrame(rows)

@@ -3,11 +3,13 @@
 #   bash scripts/setup.sh        # the model and its command `purges`
 #   bash scripts/setup.sh app    # ... plus the seminar app (Solara, via mesa[rec])
 #   bash scripts/setup.sh dev    # ... plus the app and the test tools (pytest, hypothesis, playwright)
+#   bash scripts/setup.sh notebooks  # ... plus JupyterLab and nbconvert, for notebooks/
 # Mesa 3.5 needs Python >= 3.12. The machine's default python3 may be 3.11,
 # so look for a 3.12+ interpreter: python3.12/3.13 on PATH, then pyenv's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra="${1:-}"
+case "$extra" in ""|app|dev|notebooks) ;; *) echo "error: unknown set-up '$extra' (use: app, dev or notebooks)" >&2; exit 2 ;; esac
 
 is_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; }
 
@@ -37,5 +39,8 @@ fi
 target="."
 [ "$extra" = "dev" ] && target=".[dev]"
 [ "$extra" = "app" ] && target=".[app]"
+[ "$extra" = "notebooks" ] && target=".[notebooks]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 echo "installed into .venv ($(.venv/bin/python --version))"
+[ "$extra" = "notebooks" ] && echo "notebooks: .venv/bin/jupyter lab notebooks/"
+exit 0

@@ -6,6 +6,13 @@ the expulsion curves move against the historical ones.
 Run with ``purges app`` (binds to 127.0.0.1) or ``solara run seminar/app.py``. Each browser
 session gets its own model (``Page`` builds one per session; a module-level model would
 be shared by every student, Mesa notes, pitfall 6).
+
+The page is built from Mesa's pieces for a classroom rather than with ``SolaraViz``:
+students see the controls with their values, a note to press RESET when a control has
+changed, the numbered exercises (:mod:`seminar.exercises`) and the glossary, and not
+Mesa's developer controls (play and render interval, threads). Play redraws the plots
+every :data:`REDRAW_EVERY` months, so the run reaches 1939 in seconds; STEP advances
+one month.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+import markdown  # noqa: E402  (Solara's own dependency)
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from mesa.visualization import SolaraViz  # noqa: E402
+from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
 from experiments import history, targets  # noqa: E402
 from experiments.runner import result_of  # noqa: E402
@@ -29,6 +37,10 @@ from model.reporters import expulsions_table, yearly_table  # noqa: E402
 from model.scenario import month_index  # noqa: E402
 from model.variants import VARIANTS  # noqa: E402
 from seminar.classroom import SeminarModel  # noqa: E402
+from seminar.exercises import EXERCISES  # noqa: E402
+
+TITLE = "The party purges, 1933-1939"
+REDRAW_EVERY = 6  # months simulated between redraws while playing (a redraw takes ~1 s)
 
 DEFAULTS = Parameters()
 LEVEL_LABELS = {"rank_and_file": "rank and file", "ppo_secretary": "cell (PPO) secretary",
@@ -57,20 +69,16 @@ MODEL_PARAMS = {
 }
 
 GLOSSARY = """
-**Month:** {month} &nbsp; **Campaigns now:** {campaigns}
-
-<details><summary><b>Glossary</b> (Russian terms)</summary>
-
 - **chistka** - purge: the 1933 screening of every member by purge commissions
 - **proverka** - verification of party documents (1935)
 - **obmen** - exchange of party documents (1936)
 - **obkom / kraikom** - regional party committee; **raikom** - district committee
 - **PPO** - primary party organization ("cell"), led by its secretary
 - **Ezhovshchina** - the NKVD terror of 1937-38 under Ezhov
-- **family circle** (*semeistvennost'*) - a secretary and the clients he appointed and protects
+- **family circle** (*semeistvennost'*) - a secretary and the clients he appointed and
+  protects
 - **ballast** - passive members, expelled to show vigilance
 - **dead souls** - members on the rolls who had long left
-</details>
 """
 
 
@@ -183,6 +191,28 @@ def WhoIsExpelled(model: SeminarModel):
     return solara.FigureMatplotlib(_who_figure(model), format="png")
 
 
+NODE_COLORS = {"expelled or arrested": "#c44e52", "left / lost from the rolls": "#9aa5b1",
+               "protected by a patron in office": "#55a868",
+               "has denounced someone": "#dd8452", "other members": "#4c72b0"}
+
+
+def node_color(member) -> str:
+    """A member's colour in the network: the first of :data:`NODE_COLORS` that applies.
+
+    Green means exactly "protected by a patron": a client whose patron is in the party
+    and in office (:attr:`model.agents.Member.protected_now`).
+    """
+    if member.state in (EXPELLED, ARRESTED):
+        return NODE_COLORS["expelled or arrested"]
+    if not member.in_party:
+        return NODE_COLORS["left / lost from the rolls"]
+    if member.protected_now:
+        return NODE_COLORS["protected by a patron in office"]
+    if member.denunciations_made:
+        return NODE_COLORS["has denounced someone"]
+    return NODE_COLORS["other members"]
+
+
 def district_graph(model: SeminarModel) -> nx.DiGraph:
     """The patron-client network of the first district of the first region."""
     district = model.regions[0].districts[0]
@@ -205,18 +235,11 @@ def _network_figure(model: SeminarModel) -> Figure:
     pos = nx.spring_layout(g, seed=7, k=0.3)
     fig = Figure(figsize=(6, 4.2))
     ax = fig.subplots()
-    colors, sizes = [], []
-    for n in g.nodes:
-        m = g.nodes[n]["member"]
-        colors.append("#c44e52" if m.state in (EXPELLED, ARRESTED) else "#55a868"
-                      if m.protected else "#dd8452" if m.denunciations_made else "#9aa5b1"
-                      if not m.in_party else "#4c72b0")
-        sizes.append(20 + 40 * m.office)
-    nx.draw_networkx(g, pos, ax=ax, node_color=colors, node_size=sizes, with_labels=False,
+    members = [g.nodes[n]["member"] for n in g.nodes]
+    nx.draw_networkx(g, pos, ax=ax, node_color=[node_color(m) for m in members],
+                     node_size=[20 + 40 * m.office for m in members], with_labels=False,
                      arrows=False, width=0.5, edge_color="#bbbbbb")
-    for label, color in (("expelled or arrested", "#c44e52"), ("protected by a patron", "#55a868"),
-                         ("has denounced someone", "#dd8452"), ("in the party", "#4c72b0"),
-                         ("left / lost from the rolls", "#9aa5b1")):
+    for label, color in NODE_COLORS.items():
         ax.scatter([], [], color=color, label=label, s=25)
     ax.legend(fontsize=7, loc="lower left")
     ax.set_title("One raikom's family circles (bigger = higher office; lines: patron-client)",
@@ -231,30 +254,142 @@ def DistrictNetwork(model: SeminarModel):
     return solara.FigureMatplotlib(_network_figure(model), format="png")
 
 
-def Status(model: SeminarModel):
-    """The month, the campaigns running and a glossary of Russian terms."""
-    active = [c.russian or c.name for c in model.calendar.active_campaigns(model.month)]
-    return solara.Markdown(GLOSSARY.format(month=model.month_label if model.steps else "-",
-                                           campaigns=", ".join(active) or "none"))
+def Text(markdown_text: str):
+    """Markdown drawn as HTML on the server.
 
-
-def make_page(model: SeminarModel | None = None):
-    """The SolaraViz page for one model.
-
-    The components are plain functions of the model: SolaraViz wraps them so that they
-    are drawn again after every step (a ``@solara.component`` would not be).
+    ``solara.Markdown`` loads KaTeX for formulas from the CDN, which a classroom without
+    internet cannot reach; our texts have no formulas and are our own (not students').
     """
-    model = model or SeminarModel()
-    return SolaraViz(model, components=[Status, ExpulsionCurves, WhoIsExpelled,
-                                        DistrictNetwork],
-                     model_params=MODEL_PARAMS, name="The party purges, 1933-1939")
+    return solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(markdown_text))
+
+
+def Status(model: SeminarModel):
+    """The month and the campaigns running."""
+    active = [c.russian or c.name for c in model.calendar.active_campaigns(model.month)]
+    return Text(f"**Month:** {model.month_label if model.steps else '-'} &nbsp; "
+                           f"**Campaigns now:** {', '.join(active) or 'none'} &nbsp; "
+                           f"**Explanation:** {model.variant}")
+
+
+COMPONENTS = (Status, ExpulsionCurves, WhoIsExpelled, DistrictNetwork)
+
+
+def control_values(model: SeminarModel) -> dict:
+    """The controls a model was built with (to tell whether a control has changed)."""
+    return {name: model.controls.get(name, spec["value"]) for name, spec in MODEL_PARAMS.items()}
+
+
+def changed_controls(chosen: dict, model: SeminarModel) -> list[str]:
+    """The labels of the controls set differently from the running model's."""
+    built = control_values(model)
+    return [MODEL_PARAMS[k]["label"] for k in MODEL_PARAMS
+            if str(chosen.get(k)) != str(built[k])]
+
+
+@solara.component
+def Controls(chosen: solara.Reactive, model: SeminarModel):
+    """The controls, each showing its value; a note to press RESET when one has changed."""
+    def setter(name):
+        return lambda value: chosen.set({**chosen.value, name: value})
+
+    for name, spec in MODEL_PARAMS.items():
+        value = chosen.value[name]
+        label = spec["label"]
+        if spec["type"] == "Select":
+            solara.Select(label, value=value, values=spec["values"], on_value=setter(name))
+        elif spec["type"] == "SliderFloat":
+            solara.SliderFloat(f"{label}: {value:g}", value=value, min=spec["min"],
+                               max=spec["max"], step=spec["step"], on_value=setter(name))
+        elif spec["type"] == "SliderInt":
+            solara.SliderInt(f"{label}: {value:,}", value=value, min=spec["min"],
+                             max=spec["max"], step=spec["step"], on_value=setter(name))
+        else:
+            solara.InputText(label, value=value, on_value=setter(name))
+    changed = changed_controls(chosen.value, model)
+    if changed:
+        solara.Warning("Press RESET to apply: " + ", ".join(changed) + " changed; the model "
+                       "shown still runs with the old values.", dense=True)
+
+
+@solara.component
+def Controller(model: solara.Reactive, chosen: solara.Reactive):
+    """RESET (a new party with the chosen controls), play or pause, STEP (one month)."""
+    playing = solara.use_reactive(False)
+    error = solara.use_reactive(None)
+
+    def play():
+        try:
+            while playing.value and not model.value.finished:
+                for _ in range(REDRAW_EVERY):
+                    if model.value.finished or not playing.value:
+                        break
+                    model.value.step()
+                force_update()
+        except Exception as err:  # shown in the page, not lost in the server log
+            error.set(f"the model stopped: {err}")
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def step():
+        if not model.value.finished:
+            model.value.step()
+            force_update()
+
+    def reset():
+        playing.set(False)
+        error.set(None)
+        try:
+            model.set(SeminarModel(**chosen.value))
+        except ValueError as err:  # e.g. a seed that is not a number
+            error.set(str(err))
+
+    finished = model.value.finished
+    with solara.Row(justify="space-between"):
+        solara.Button("Reset", color="primary", on_click=reset)
+        solara.Button("Pause" if playing.value else "Play", color="primary",
+                      on_click=lambda: playing.set(not playing.value), disabled=finished)
+        solara.Button("Step", color="primary", on_click=step,
+                      disabled=playing.value or finished)
+    solara.Text("Play redraws every half year; Step advances one month.",
+                style={"font-size": "0.8em"})
+    if error.value:
+        solara.Error(error.value)
+
+
+def exercises_markdown() -> str:
+    """The numbered exercises, as in docs/teaching.md and the classroom notebook."""
+    return "\n\n".join(f"**Exercise {ex.number}. {ex.title}** ({ex.minutes} min; {ex.book}). "
+                       f"{ex.task}" for ex in EXERCISES)
+
+
+@solara.component
+def Dashboard(model: SeminarModel):
+    """The plots, drawn again after every step (update_counter)."""
+    update_counter.get()
+    with solara.Column():
+        for component in COMPONENTS:
+            component(model)
 
 
 @solara.component
 def Page():
-    """One model per browser session."""
-    model = solara.use_memo(lambda: SeminarModel(), [])
-    return make_page(model)
+    """One model per browser session, with the classroom's controls."""
+    model = solara.use_memo(lambda: solara.reactive(SeminarModel()), [])
+    chosen = solara.use_reactive({name: spec["value"] for name, spec in MODEL_PARAMS.items()})
+    solara.Title(TITLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Run"):
+            Controller(model, chosen)
+        with solara.Card("Controls"):
+            Controls(chosen, model.value)
+        with solara.Card("Exercises"):
+            Text(exercises_markdown())
+        with solara.Card("Glossary (Russian terms)"):
+            Text(GLOSSARY)
+    Dashboard(model.value)
 
 
 plt.close("all")

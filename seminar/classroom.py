@@ -35,6 +35,11 @@ class SeminarModel(PurgeModel):
         calendar = _conducted_by(calendar.with_variant(variant), "chistka", chistka_conducted_by)
         calendar = _conducted_by(calendar, "proverka", proverka_conducted_by)
         self.variant = variant
+        # the controls this model was built with (the app compares them with its controls)
+        self.controls = {"variant": variant, "chistka_conducted_by": chistka_conducted_by,
+                         "proverka_conducted_by": proverka_conducted_by,
+                         "rng": "1" if rng in ("", None) else str(rng),
+                         "n_members": int(n_members), **overrides}
         super().__init__(scenario=calendar, rng=rng if rng not in ("", None) else 1,
                          n_members=int(n_members), **overrides)
 

@@ -25,12 +25,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 def test_app_components_draw_a_stepped_model():
     from seminar.app import (
+        COMPONENTS,
         MODEL_PARAMS,
+        Page,
         _network_figure,
         _rates_figure,
         _who_figure,
         district_graph,
-        make_page,
     )
     from seminar.classroom import SeminarModel
 
@@ -42,11 +43,43 @@ def test_app_components_draw_a_stepped_model():
         assert draw(model).axes
     graph = district_graph(model)
     assert graph.number_of_edges() > 0  # family circles exist
-    assert make_page(model) is not None
+    assert Page is not None and len(COMPONENTS) == 4
     assert set(MODEL_PARAMS) >= {"variant", "protection_strength", "lateral_rate",
                                  "proverka_conducted_by",
                                  "chistka_conducted_by", "rebuke_pressure", "rng"}
 
+
+def test_a_changed_control_asks_for_reset_and_names_the_control():
+    from seminar.app import MODEL_PARAMS, changed_controls
+    from seminar.classroom import SeminarModel
+
+    chosen = {name: spec["value"] for name, spec in MODEL_PARAMS.items()}
+    model = SeminarModel(**chosen)
+    assert changed_controls(chosen, model) == []
+    chosen["protection_strength"] = 0.0
+    chosen["variant"] = "totalitarian"
+    assert changed_controls(chosen, model) == [MODEL_PARAMS["variant"]["label"],
+                                               MODEL_PARAMS["protection_strength"]["label"]]
+    assert changed_controls(chosen, SeminarModel(**chosen)) == []  # after RESET
+
+
+def test_green_in_the_network_means_protected_by_a_patron_in_office():
+    from seminar.app import NODE_COLORS, district_graph, node_color
+    from seminar.classroom import SeminarModel
+
+    model = SeminarModel(rng="2", n_members=800)
+    for _ in range(30):
+        model.step()
+    green = NODE_COLORS["protected by a patron in office"]
+    members = [graph_node["member"] for _, graph_node in district_graph(model).nodes(data=True)]
+    without_patron = [m for m in members if m.patron is None and m.in_party]
+    assert without_patron and all(node_color(m) != green for m in without_patron)
+    protected = [m for m in members if node_color(m) == green]
+    assert protected and all(m.patron is not None and m.patron.in_party
+                             and m.patron.is_official for m in protected)
+    fallen = [m for m in members if m.in_party and m.patron is not None
+              and not m.patron.in_party]
+    assert all(node_color(m) != green for m in fallen)
 
 
 def test_app_rates_compare_operations_and_do_not_draw_the_running_year_whole():
@@ -94,9 +127,11 @@ def _free_port() -> int:
 def app_url(tmp_path):
     port = _free_port()
     log = open(tmp_path / "app.log", "w")  # noqa: SIM115
+    # as in a classroom without internet: the server's CDN proxy can reach nothing
+    env = {**os.environ, "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/"}
     proc = subprocess.Popen([sys.executable, "-m", "experiments.cli", "app", "--port",
                              str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
@@ -170,16 +205,31 @@ def test_the_app_in_a_real_browser(app_url, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside, failed = [], []
+        host = app_url.split("/")[2]
+
+        def offline(route):  # the room has no internet: anything off the server fails
+            if route.request.url.split("/")[2] != host:
+                outside.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        page.route("**/*", offline)
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
         page.goto(app_url, wait_until="networkidle", timeout=90_000)
         page.wait_for_selector("img", timeout=60_000)
         page.wait_for_timeout(2000)
+        first = page.inner_text("body")
+        title = page.title()
         rates_before = _shot(page, 0)
         who_before = _shot(page, 1)
-        # change a control: the explanation, then reset the model with it
+        # change a control: the explanation; the page asks for RESET, then applies it
         page.get_by_text("center-periphery").first.click()
         page.get_by_role("option", name="totalitarian").click()
+        page.get_by_text("Press RESET to apply").wait_for(timeout=10_000)
         page.get_by_role("button", name="RESET").click()
-        page.wait_for_timeout(1000)
+        page.get_by_text("Press RESET to apply").wait_for(state="detached", timeout=10_000)
         for _ in range(8):
             page.get_by_role("button", name="STEP").click()
             page.wait_for_timeout(300)
@@ -190,9 +240,27 @@ def test_the_app_in_a_real_browser(app_url, tmp_path):
         shot = tmp_path / "app.png"
         page.screenshot(path=str(shot))
         body = page.inner_text("body")
+        # play reaches the end of 1939 well within a minute
+        started = time.monotonic()
+        page.get_by_role("button", name="PLAY").click()
+        page.get_by_text("1939-12").wait_for(timeout=60_000)
+        played = time.monotonic() - started
         browser.close()
+    assert title == "The party purges, 1933-1939"
+    assert "Page 0" not in first  # no anonymous tab
+    for developer_control in ("Play Interval", "Render Interval", "Use Threads"):
+        assert developer_control not in first
+    from model.params import Parameters
+
+    shown = f"Protection of clients by their patrons: {Parameters().protection_strength:g}"
+    assert shown in first  # values shown
+    assert "chistka - purge" in first and "**" not in first  # the glossary, rendered
+    assert "Exercise 1. Who protects whom" in first
+    assert "Exercise 6. The center's pressure" in first
     assert rates_after != rates_before, "the expulsion curves did not change"
     assert who_after != who_before, "the who-is-expelled plot did not change"
     assert "totalitarian" in body and "chistka" in body
     assert shot.stat().st_size > 50_000
-    print(f"screenshot: {shot}")
+    assert not outside, f"the page asked the internet for {outside[:3]}"
+    assert not failed, f"requests failed: {failed[:3]}"
+    print(f"screenshot: {shot}; played 1933-08 to 1939-12 in {played:.0f} s")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import experiments.outputs as outputs
 from experiments.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,8 +222,9 @@ def test_the_console_summary_says_what_was_run(tmp_path):
     text = proc.stdout
     assert "Scenario 'historical', explanation totalitarian, 400 members, 2 seeds (1-2)" in text
     assert text.index("Percentages") < text.index("Ratios and shares")
-    assert "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described, L1057)" \
-        in text
+    assert "proverka expellees in 'leading work', % (Shil'man: 485 of 1,068 described)" in text
+    assert ('Getty 1985, ch. 3, section "The speed and incidence of the proverka", "485 of '
+            'them, or nearly half"') in text  # where the book says it, as a historian cites
 
 
 def test_compare_sets_an_edited_scenario_against_the_historical_one(tmp_path):
@@ -238,6 +240,8 @@ def test_compare_sets_an_edited_scenario_against_the_historical_one(tmp_path):
     assert diff.loc["chistka_national", "difference"] > 2  # a harsher chistka
     assert diff.loc["chistka_national", "book"] == pytest.approx(18.5)
     assert (out / "scenario_vs_historical.png").stat().st_size > 0
+    documented = next(t for t in outputs.TABLES if t.file == "scenario_vs_historical.csv")
+    assert list(diff.reset_index().columns) == [c.name for c in documented.columns]
 
 
 def test_overlapping_screenings_of_an_edited_scenario_get_a_warning(tmp_path):

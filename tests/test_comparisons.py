@@ -33,7 +33,8 @@ def small_run():
 def drawn(monkeypatch):
     """The figures the drawing functions make, caught instead of saved."""
     caught = []
-    monkeypatch.setattr(figures, "save", lambda fig, path, dpi=120: caught.append(fig) or path)
+    monkeypatch.setattr(figures, "save",
+                        lambda fig, path, dpi=120, **footer: caught.append(fig) or path)
     return caught
 
 

@@ -6,6 +6,7 @@ And the scorecard can tell a broken variant from a working one.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -117,7 +118,9 @@ def test_compare_and_report_end_to_end(tmp_path):
     assert main(["report", "--from", str(out), "--quiet"]) == 0
     page = (out / "report.html").read_text()
     assert "Totalitarian / intentionalist" in page and "data:image/png;base64" in page
-    assert "L145" in page and "Table 3.2" in page
+    assert "Table 3.2" in page and "Getty 1985, Introduction" in page  # cited as historians do
+    text = re.sub(r"base64,[^\"]+", "", page)  # the embedded figures are not text
+    assert not re.search(r"\bL\d{3,4}\b", text), "a bare line anchor in the report"
     assert main(["report", "--from", str(tmp_path / "nowhere")]) == 2
 
 

@@ -15,6 +15,7 @@ module of :mod:`experiments.cli`, and the work is done by the recipes
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from experiments.cli import calibrate, compare, run, sweep
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("purges: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `purges parameters | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+import experiments.citations as citations
 import experiments.outputs as outputs
 from experiments.cli.common import (
     UsageError,
@@ -106,7 +107,7 @@ def print_summary(run, out: Path, figures_written: list[Path]) -> None:
         for _, r in part.iterrows():
             print(f"  {r['description']}\n      book {fmt.format(r['historical'])}   model "
                   f"{fmt.format(r['simulated_mean'])} [{fmt.format(r['simulated_p05']).strip()}, "
-                  f"{fmt.format(r['simulated_p95']).strip()}]")
+                  f"{fmt.format(r['simulated_p95']).strip()}]\n      {r['source']}")
     print(f"\nResults in {out.resolve()}{os.sep}: tables (.csv), manifest.json"
           + (", figures: " + ", ".join(p.name for p in figures_written) if figures_written else ""))
 
@@ -131,7 +132,7 @@ def cmd_parameters(args: argparse.Namespace) -> int:
     del args
     for row in Parameters.describe():
         print(f"{row['name']} = {row['default']}  [{row['min']}, {row['max']}]\n"
-              f"    {row['source']}")
+              f"    {citations.humanize(row['source'])}")
         if row["inert"]:
             print(f"    NO EFFECT on the historical calendar: {row['inert']}")
     return 0
@@ -148,10 +149,15 @@ def cmd_app(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be a port number from 1 to 65535, got {args.port}")
     try:  # a busy or forbidden address ends here, before anything says the app is starting
         with socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET) as probe:
+            # as the server binds: a port left in TIME_WAIT by a stopped app is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((args.host, args.port))
     except OSError as err:
         raise UsageError(f"cannot serve the app on {args.host}:{args.port}: "
                          f"{err.strerror or err}") from None
+    # a classroom may have no internet: no telemetry calls home, and the JavaScript comes
+    # from the installed solara-assets (the server's CDN proxy serves its cache)
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     app = ROOT / "seminar" / "app.py"
     solara_cli = Path(sys.executable).with_name("solara")
     print(f"The seminar app: http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)

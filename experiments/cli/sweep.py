@@ -12,6 +12,7 @@ import pandas as pd
 import experiments.figures as figures
 import experiments.sensitivity as sensitivity
 from experiments.cli.common import output_folder, parse_overrides
+from experiments.runner import build_scenario
 from experiments.sweep import DESIGNS, Store, SweepError, load_results, prepare, run_tasks
 
 
@@ -112,7 +113,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     indices = sensitivity.analyze(args.method, manifest["salib_problem"], design, runs, outputs,
                                   mapping)
     indices.to_csv(out / "indices.csv", index=False)
-    path = figures.sensitivity_indices(indices, args.method, out / "sensitivity.png")
+    built = build_scenario(args.scenario, None, parse_overrides(args.set))
+    path = figures.sensitivity_indices(
+        indices, args.method, out / "sensitivity.png",
+        provenance=figures.Provenance(built.name, "center-periphery, factors varied",
+                                      built.parameters.n_members, len(runs),
+                                      f"runs ({args.replicates} seed(s) per design point)"))
     (out / "sensitivity.json").write_text(json.dumps({"method": args.method,
                                                       "outputs": outputs}, indent=2) + "\n")
     if not args.quiet:
