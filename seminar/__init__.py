@@ -1,1 +1,1 @@
-"""The seminar: a browser app on Mesa's SolaraViz for teaching structural explanations."""
+"""The seminar: a browser app on Mesa and Solara for teaching structural explanations."""

@@ -125,6 +125,14 @@ def calendar_years(model: SeminarModel) -> pd.DataFrame:
                                  for y in yearly["year"]])
 
 
+def _footer(fig: Figure, model: SeminarModel) -> None:
+    """Lay out ``fig`` with a footer naming what it shows runs of (as every figure does)."""
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.text(0.01, 0.01, f"Scenario '{model.calendar.name}' · explanation: {model.variant} · "
+             f"{model.p.n_members:,} members simulated · seed {model.controls['rng']}",
+             fontsize=6, color="#555555")
+
+
 def _rates_figure(model: SeminarModel) -> Figure:
     fig = Figure(figsize=(7.5, 3.6))
     ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
@@ -159,7 +167,7 @@ def _rates_figure(model: SeminarModel) -> Figure:
     ax2.set_title("By calendar year", fontsize=9)
     ax2.tick_params(labelsize=7)
     ax2.legend(fontsize=6)
-    fig.tight_layout()
+    _footer(fig, model)
     return fig
 
 
@@ -182,7 +190,7 @@ def _who_figure(model: SeminarModel) -> Figure:
     ax2.set_title("expelled, by reason", fontsize=9)
     ax1.tick_params(labelsize=7)
     ax2.tick_params(labelsize=7)
-    fig.tight_layout()
+    _footer(fig, model)
     return fig
 
 
@@ -245,7 +253,7 @@ def _network_figure(model: SeminarModel) -> Figure:
     ax.set_title("One raikom's family circles (bigger = higher office; lines: patron-client)",
                  fontsize=9)
     ax.axis("off")
-    fig.tight_layout()
+    _footer(fig, model)
     return fig
 
 
@@ -260,7 +268,8 @@ def Text(markdown_text: str):
     ``solara.Markdown`` loads KaTeX for formulas from the CDN, which a classroom without
     internet cannot reach; our texts have no formulas and are our own (not students').
     """
-    return solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(markdown_text))
+    html = markdown.markdown(markdown_text).replace("<strong>", '<strong style="font-weight:600">')
+    return solara.HTML(tag="div", unsafe_innerHTML=html)
 
 
 def Status(model: SeminarModel):
@@ -283,7 +292,7 @@ def changed_controls(chosen: dict, model: SeminarModel) -> list[str]:
     """The labels of the controls set differently from the running model's."""
     built = control_values(model)
     return [MODEL_PARAMS[k]["label"] for k in MODEL_PARAMS
-            if str(chosen.get(k)) != str(built[k])]
+            if str(chosen.get(k)).strip() != str(built[k]).strip()]
 
 
 @solara.component

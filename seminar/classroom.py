@@ -21,7 +21,7 @@ class SeminarModel(PurgeModel):
         proverka_conducted_by: Who ran the 1935 verification: ``secretaries`` (as it was,
             L1075), ``commission`` or ``rank_and_file``.
         rng: Seed (text is accepted: the app's seed box gives text).
-        scenario: Ignored unless it is one of this project's scenarios (SolaraViz passes
+        scenario: Ignored unless it is one of this project's scenarios (Mesa's controllers pass
             Mesa's own scenario object on reset).
         **overrides: Parameters of :class:`model.params.Parameters` (validated).
     """
@@ -34,13 +34,18 @@ class SeminarModel(PurgeModel):
         calendar = scenario if isinstance(scenario, Scenario) else load_scenario()
         calendar = _conducted_by(calendar.with_variant(variant), "chistka", chistka_conducted_by)
         calendar = _conducted_by(calendar, "proverka", proverka_conducted_by)
+        seed = 1 if rng in ("", None) else rng
+        try:
+            seed = int(str(seed).strip())
+        except ValueError:
+            raise ValueError(f"the random seed must be a whole number, got {rng!r}") from None
         self.variant = variant
         # the controls this model was built with (the app compares them with its controls)
         self.controls = {"variant": variant, "chistka_conducted_by": chistka_conducted_by,
                          "proverka_conducted_by": proverka_conducted_by,
-                         "rng": "1" if rng in ("", None) else str(rng),
+                         "rng": str(seed),
                          "n_members": int(n_members), **overrides}
-        super().__init__(scenario=calendar, rng=rng if rng not in ("", None) else 1,
+        super().__init__(scenario=calendar, rng=seed,
                          n_members=int(n_members), **overrides)
 
 

@@ -264,3 +264,11 @@ def test_the_app_in_a_real_browser(app_url, tmp_path):
     assert not outside, f"the page asked the internet for {outside[:3]}"
     assert not failed, f"requests failed: {failed[:3]}"
     print(f"screenshot: {shot}; played 1933-08 to 1939-12 in {played:.0f} s")
+
+
+def test_a_seed_that_is_not_a_number_gets_one_clear_line():
+    from seminar.classroom import SeminarModel
+
+    with pytest.raises(ValueError, match="the random seed must be a whole number, got 'x1'"):
+        SeminarModel(rng="x1", n_members=200)
+    assert SeminarModel(rng=" 7 ", n_members=200).controls["rng"] == "7"

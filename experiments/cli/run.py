@@ -60,7 +60,7 @@ def add_parsers(sub) -> None:
 
 def add_app_parsers(sub) -> None:
     """Register ``app`` and ``parameters`` (listed after the other commands)."""
-    app = sub.add_parser("app", help="the seminar app in the browser (Mesa SolaraViz)")
+    app = sub.add_parser("app", help="the seminar app in the browser (Mesa and Solara)")
     app.add_argument("--host", default="127.0.0.1",
                      help="address to bind (default 127.0.0.1: this computer only)")
     app.add_argument("--port", type=int, default=8765)
