@@ -1,0 +1,108 @@
+"""Throughput of the fast path for inference: runs per core-second, against a pinned baseline.
+
+    .venv/bin/python benchmarks/bench_throughput.py             # ~2 minutes
+    .venv/bin/python benchmarks/bench_throughput.py --runs 40 --baseline 1ca5066
+
+Prints, on this machine, in one run (issue 13):
+
+* runs per core-second of the array engine at the default scale (4,000 members), whole
+  1933-1939 runs with their tables, one process (``time.process_time``);
+* the same for the engine of a pinned earlier commit (``--baseline``, default
+  :data:`BASELINE`: the array engine before issue 13), checked out with ``git archive``
+  into a temporary folder and run by the same interpreter, and the ratio of the two;
+* the limit of this machine: member-months per second of one plain numpy pass (an
+  element-wise multiply-add over float arrays of the default size), measured in the same
+  run, the floor of an engine making sixty such passes a month, and the engine's share of
+  each.
+
+Figures are measured, never asserted; the README quotes them with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "1ca5066"  # the array engine as issue 13 found it (README: 0.13-0.23 s a run)
+MONTHS = 84  # January 1933 to December 1939
+PASSES_A_MONTH = 60  # numpy calls a month of the array engine before issue 13 (issue 13 text)
+
+MEASURE = """
+import sys, time
+from experiments.runner import build_scenario, result_of, simulate
+n, runs = int(sys.argv[1]), int(sys.argv[2])
+scenario = build_scenario(None, None, {"n_members": n})
+simulate(scenario, 10_000, "arrays")  # warm-up: imports, caches
+start = time.process_time()
+for seed in range(1, runs + 1):
+    result_of(simulate(scenario, seed, "arrays"), seed)
+print(runs / (time.process_time() - start))
+"""
+
+
+def runs_per_core_second(source: Path, n_members: int, runs: int) -> float:
+    """Whole runs with tables per second of CPU time, using the code in ``source``."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(n_members), str(runs)],
+                          cwd=source, env=env, capture_output=True, text=True, check=True)
+    return float(done.stdout.split()[-1])
+
+
+def numpy_pass_rate(n: int, repeats: int = 20_000) -> float:
+    """Member-months per second of one plain numpy pass over ``n`` elements (a month each)."""
+    a, b, c = (np.random.default_rng(0).random(n) for _ in range(3))
+    out = np.empty(n)
+    start = time.process_time()
+    for _ in range(repeats):
+        np.multiply(a, b, out=out)
+        np.add(out, c, out=out)
+    return n * repeats / ((time.process_time() - start) / 2)
+
+
+def checkout(commit: str, into: Path) -> Path:
+    """The files of ``commit`` (``git archive``) in ``into``."""
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="runs per measurement")
+    parser.add_argument("--members", type=int, default=4000)
+    parser.add_argument("--baseline", default=BASELINE, help="commit to compare with")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.platform()}")
+    n, months = args.members, MONTHS
+    now = runs_per_core_second(ROOT, n, args.runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        before = runs_per_core_second(checkout(args.baseline, Path(tmp)), n, args.runs)
+    print(f"\narray engine at {n:,} members, whole runs with their tables, one process:")
+    print(f"  this code:            {now:7.2f} runs per core-second ({1000 / now:6.1f} ms a run)")
+    print(f"  baseline {args.baseline}:   {before:7.2f} runs per core-second "
+          f"({1000 / before:6.1f} ms a run)")
+    print(f"  ratio:                {now / before:7.2f}x (goal: 10x)")
+    limit = numpy_pass_rate(n)
+    engine = now * n * months
+    floor = limit / PASSES_A_MONTH
+    print(f"\nthe machine's limit, measured now: one numpy pass over {n:,} elements runs at "
+          f"{limit / 1e6:,.0f} million member-months per core-second")
+    print(f"  the engine:           {engine / 1e6:10.2f} million member-months per core-second "
+          f"= {100 * engine / limit:.2f} % of one pass a month")
+    print(f"  sixty passes a month: {floor / 1e6:10.2f} million member-months per core-second "
+          f"(the engine is at {100 * engine / floor:.0f} % of that floor)")
+
+
+if __name__ == "__main__":
+    main()
