@@ -25,7 +25,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from model import census, rules
+from model import census, kernels, rules
 from model.agents import RegionalCommittee
 from model.base import BasePurgeModel
 from model.census import (
@@ -250,49 +250,23 @@ class ArrayPurgeModel(BasePurgeModel):
         """Ranges into ``self.order`` of the members of organizations [first, last)."""
         return self.starts[first_ppo], self.starts[last_ppo]
 
-    def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible, exclude: np.ndarray | None = None,
-                 rounds: int = 48, distinct: bool = True, exhaustive: bool = True) -> np.ndarray:
+    def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible: int,
+                 exclude: np.ndarray | None = None, rounds: int = 48, distinct: bool = True,
+                 exhaustive: bool = True) -> np.ndarray:
         """Per range of ``self.order``, a uniformly chosen member passing ``eligible``.
 
+        ``eligible``: :data:`kernels.RANK_AND_FILE_PRESENT` or :data:`kernels.IN_PARTY`.
         Rejection sampling over ``rounds``; with ``distinct`` each member is chosen at most
         once per call (a member cannot succeed to two offices at once); with ``exhaustive``
         a range where sampling found nobody is searched member by member. Ranges with
-        nobody found get :data:`NONE`.
+        nobody found get :data:`NONE`. The loop is compiled (:func:`kernels.pick_in`).
         """
-        chosen = np.full(len(lo), NONE, dtype=np.int64)
-        pending = np.flatnonzero(hi > lo)
-        taken = self._taken  # scratch mask over rows, all False between calls
-        for _ in range(rounds):
-            if len(pending) == 0:
-                break
-            pos = lo[pending] + (self.rng.random(len(pending)) * (hi - lo)[pending]).astype(np.int64)
-            cand = self.order[pos]
-            ok = eligible(cand)
-            if exclude is not None:
-                ok &= cand != exclude[pending]
-            if distinct:
-                ok &= ~taken[cand]
-                hit = np.flatnonzero(ok)
-                _, first = np.unique(cand[hit], return_index=True)  # one office per member
-                hit = hit[first]
-                taken[cand[hit]] = True
-            else:
-                hit = np.flatnonzero(ok)
-            chosen[pending[hit]] = cand[hit]
-            pending = pending[chosen[pending] == NONE]
-        if not exhaustive:
-            pending = pending[:0]
-        for j in pending:  # nobody found by sampling: look at every member of the range
-            members = self.order[lo[j]:hi[j]]
-            ok = eligible(members) & ~taken[members]
-            if exclude is not None:
-                ok &= members != exclude[j]
-            members = members[ok]
-            if len(members):
-                chosen[j] = members[int(self.rng.integers(len(members)))]
-                taken[chosen[j]] = True
-        taken[chosen[chosen != NONE]] = False
-        return chosen
+        if exclude is None:
+            exclude = np.full(len(lo), NONE, dtype=np.int64)
+        return kernels.pick_in(self.rng, self.order, lo.astype(np.int64), hi.astype(np.int64),
+                               eligible, self.m.state, self.m.office, IN_PARTY_MAX,
+                               exclude.astype(np.int64), rounds, distinct, exhaustive,
+                               self._taken)
 
     def _rank_and_file_present(self, idx: np.ndarray) -> np.ndarray:
         return (self.m.state[idx] <= IN_PARTY_MAX) & (self.m.office[idx] == 0)
@@ -402,57 +376,17 @@ class ArrayPurgeModel(BasePurgeModel):
         L1994; a soft landing for those voted out or removed, L1773, L1799).
         """
         m = self.m
-        holders = holders[m.office[holders] != 0]
-        if len(holders) == 0:
-            return
-        level = m.office[holders].astype(np.int64)
-        self._count_by("removed", level, LEVELS)
-        m.office[holders] = 0
-        # expose the clients: look only at members who have ever had a patron
-        self._fallen[holders] = True
-        clients = self._clients[self._fallen[m.patron[self._clients]]]
-        self._fallen[holders] = False
-        m.patron_fell[clients] = True
-        ppo = m.ppo[holders]
-        district = self.ppo_district[ppo]
-        region = self.ppo_region[ppo]
-        # which organization each holder headed, and the range of members to pick from
-        first, last, patron_of = ppo.copy(), ppo + 1, np.full(len(holders), NONE, dtype=np.int64)
-        heads = np.ones(len(holders), dtype=bool)
-        is_ppo = level == PPO_SECRETARY
-        heads[is_ppo] = self.ppo_secretary[ppo[is_ppo]] == holders[is_ppo]
-        is_dist = level == DISTRICT_SECRETARY
-        heads[is_dist] = self.district_secretary[district[is_dist]] == holders[is_dist]
-        first[is_dist] = self.district_ppo_start[district[is_dist]]
-        last[is_dist] = self.district_ppo_start[district[is_dist] + 1]
-        is_reg = level == REGIONAL_SECRETARY
-        regional = self.regional_secretary
-        heads[is_reg] = regional[region[is_reg]] == holders[is_reg]
-        first[is_reg] = self.region_ppo_start[region[is_reg]]
-        last[is_reg] = self.region_ppo_start[region[is_reg] + 1]
-        if not elected_successor:  # the regional secretary is the center's man (L2000)
-            below = (level == census.OFFICIAL) | is_ppo
-            patron_of[below] = self.district_secretary[district[below]]
-            patron_of[is_dist] = regional[region[is_dist]]
-        lo, hi = self._members_of(first[heads], last[heads])
-        successor = self._pick_in(lo, hi, self._rank_and_file_present)
-        linked: list[int] = []
-        for s, lvl, pat, q, d, r in zip(successor, level[heads], patron_of[heads], ppo[heads],
-                                        district[heads], region[heads], strict=True):
-            if lvl == PPO_SECRETARY:
-                self.ppo_secretary[q] = s
-            elif lvl == DISTRICT_SECRETARY:
-                self.district_secretary[d] = s
-            elif lvl == REGIONAL_SECRETARY:
-                self.regional_secretary[r] = s
-            if s == NONE:
-                continue
-            m.office[s] = lvl
-            m.patron[s] = pat
-            m.patron_fell[s] = False
-            if pat != NONE:
-                linked.append(s)
-        if linked:
+        removed = np.zeros(len(LEVELS), dtype=np.int64)
+        linked = kernels.vacate(
+            self.rng, holders.astype(np.int64), elected_successor, m.office, m.patron,
+            m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
+            self.ppo_secretary, self.district_secretary, self.regional_secretary,
+            self.district_ppo_start, self.region_ppo_start, self.starts, self.order,
+            self._fallen, self._clients, self._taken, IN_PARTY_MAX, removed)
+        for code, k in enumerate(removed):
+            if k:
+                self.count(f"removed_{LEVELS[code]}", int(k))
+        if len(linked):
             self._clients = np.concatenate([self._clients, linked])
 
     # ------------------------------------------------------------------ stages
@@ -609,7 +543,7 @@ class ArrayPurgeModel(BasePurgeModel):
             denouncer = self.ppo_secretary[ppo].astype(np.int64)
         else:  # a peer present in the organization
             lo, hi = self._members_of(ppo, ppo + 1)
-            denouncer = self._pick_in(lo, hi, self._in_party, exclude=target, rounds=32,
+            denouncer = self._pick_in(lo, hi, kernels.IN_PARTY, exclude=target, rounds=32,
                                       distinct=False, exhaustive=False)
         denouncer = denouncer[denouncer != NONE]
         np.add.at(m.denunciations_made, denouncer, 1)

@@ -1,0 +1,181 @@
+"""Compiled kernels of the array engine (numba): the per-member loops of its stages.
+
+Each kernel does exactly what the numpy code it replaces did, draw for draw: it takes
+the run's own ``numpy.random.Generator`` and makes the same calls in the same order, so
+a seeded run gives the same outputs with or without it (``scripts/fingerprint.py``
+checks that). The rules of behaviour stay in :mod:`model.rules`; kernels only pick,
+count and loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+NONE = -1
+RANK_AND_FILE_PRESENT = 0  # eligible: in the party and holding no office
+IN_PARTY = 1  # eligible: in the party
+
+
+@njit(cache=True)
+def _eligible(member: int, kind: int, state: np.ndarray, office: np.ndarray,
+              in_party_max: int) -> bool:
+    if state[member] > in_party_max:
+        return False
+    return kind == IN_PARTY or office[member] == 0
+
+
+@njit(cache=True)
+def pick_in(rng, order, lo, hi, kind, state, office, in_party_max, exclude, rounds, distinct,
+            exhaustive, taken):  # pragma: no cover  (compiled)
+    """Per range [lo, hi) of ``order``, a uniformly chosen eligible member, or NONE.
+
+    As ``ArrayPurgeModel._pick_in``: rejection sampling over ``rounds`` (one
+    ``rng.random(pending)`` a round); with ``distinct`` a member is chosen at most once
+    (the first range, in order, to draw him gets him); with ``exhaustive`` a range where
+    sampling found nobody is searched member by member (one ``rng.integers`` each).
+    ``exclude``: per range, a member not to choose (NONE for none); ``taken``: scratch
+    mask over members, all False on entry and on return.
+    """
+    n = len(lo)
+    chosen = np.full(n, NONE, dtype=np.int64)
+    pending = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(n):
+        if hi[j] > lo[j]:
+            pending[k] = j
+            k += 1
+    for _ in range(rounds):
+        if k == 0:
+            break
+        u = rng.random(k)
+        cands = np.empty(k, dtype=np.int64)
+        for i in range(k):
+            j = pending[i]
+            cands[i] = order[lo[j] + np.int64(u[i] * (hi[j] - lo[j]))]
+        for i in range(k):
+            j = pending[i]
+            c = cands[i]
+            if not _eligible(c, kind, state, office, in_party_max):
+                continue
+            if exclude[j] != NONE and c == exclude[j]:
+                continue
+            if distinct:
+                if taken[c]:
+                    continue
+                taken[c] = True
+            chosen[j] = c
+        left = 0
+        for i in range(k):
+            if chosen[pending[i]] == NONE:
+                pending[left] = pending[i]
+                left += 1
+        k = left
+    if exhaustive:
+        for i in range(k):
+            j = pending[i]
+            m = 0
+            members = np.empty(hi[j] - lo[j], dtype=np.int64)
+            for pos in range(lo[j], hi[j]):
+                c = order[pos]
+                if (_eligible(c, kind, state, office, in_party_max) and not taken[c]
+                        and not (exclude[j] != NONE and c == exclude[j])):
+                    members[m] = c
+                    m += 1
+            if m:
+                chosen[j] = members[rng.integers(0, m)]
+                taken[chosen[j]] = True
+    for j in range(n):
+        if chosen[j] != NONE:
+            taken[chosen[j]] = False
+    return chosen
+
+
+PPO_SECRETARY, OFFICIAL, DISTRICT_SECRETARY, REGIONAL_SECRETARY = 1, 2, 3, 4  # census codes
+
+
+@njit(cache=True)
+def vacate(rng, holders, elected_successor, office, patron, patron_fell, ppo_of, state,
+           ppo_district, ppo_region, ppo_secretary, district_secretary, regional_secretary,
+           district_ppo_start, region_ppo_start, starts, order, fallen, clients, taken,
+           in_party_max, removed):  # pragma: no cover  (compiled)
+    """Remove officeholders; expose their clients; appoint successors (draw for draw).
+
+    As ``ArrayPurgeModel._vacate`` did in numpy: ``removed`` (per level) counts the
+    holders removed; returns the successors who got a patron (to add to the clients).
+    """
+    keep = np.empty(len(holders), dtype=np.int64)
+    n = 0
+    for h in holders:
+        if office[h] != 0:
+            keep[n] = h
+            n += 1
+    holders = keep[:n]
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    level = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        level[i] = office[holders[i]]
+        removed[level[i]] += 1
+        office[holders[i]] = 0
+    # expose the clients: look only at members who have ever had a patron
+    for h in holders:
+        fallen[h] = True
+    for c in clients:
+        if fallen[patron[c]]:
+            patron_fell[c] = True
+    for h in holders:
+        fallen[h] = False
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    head_of = np.empty(n, dtype=np.int64)  # which holder each range is for
+    patron_of = np.full(n, NONE, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        h = holders[i]
+        q = ppo_of[h]
+        d = ppo_district[q]
+        r = ppo_region[q]
+        first, last, heads = q, q + 1, True
+        if level[i] == PPO_SECRETARY:
+            heads = ppo_secretary[q] == h
+        elif level[i] == DISTRICT_SECRETARY:
+            heads = district_secretary[d] == h
+            first, last = district_ppo_start[d], district_ppo_start[d + 1]
+        elif level[i] == REGIONAL_SECRETARY:
+            heads = regional_secretary[r] == h
+            first, last = region_ppo_start[r], region_ppo_start[r + 1]
+        if not elected_successor:  # the regional secretary is the center's man (L2000)
+            if level[i] == OFFICIAL or level[i] == PPO_SECRETARY:
+                patron_of[i] = district_secretary[d]
+            elif level[i] == DISTRICT_SECRETARY:
+                patron_of[i] = regional_secretary[r]
+        if heads:
+            lo[k] = starts[first]
+            hi[k] = starts[last]
+            head_of[k] = i
+            k += 1
+    successor = pick_in(rng, order, lo[:k], hi[:k], RANK_AND_FILE_PRESENT, state, office,
+                        in_party_max, np.full(k, NONE, dtype=np.int64), 48, True, True, taken)
+    linked = np.empty(k, dtype=np.int64)
+    m = 0
+    for j in range(k):
+        i = head_of[j]
+        s = successor[j]
+        h = holders[i]
+        q = ppo_of[h]
+        if level[i] == PPO_SECRETARY:
+            ppo_secretary[q] = s
+        elif level[i] == DISTRICT_SECRETARY:
+            district_secretary[ppo_district[q]] = s
+        elif level[i] == REGIONAL_SECRETARY:
+            regional_secretary[ppo_region[q]] = s
+        if s == NONE:
+            continue
+        office[s] = level[i]
+        patron[s] = patron_of[i]
+        patron_fell[s] = False
+        if patron_of[i] != NONE:
+            linked[m] = s
+            m += 1
+    return linked[:m]
