@@ -314,15 +314,11 @@ class ArrayPurgeModel(BasePurgeModel):
         if len(idx) == 0:
             return
         m = self.m
-        old = m.state[idx]
-        self._state_counts -= np.bincount(old, minlength=len(STATES))
-        self._state_counts[S[new]] += len(idx)
-        leaving = idx[(old <= IN_PARTY_MAX) & (S[new] > IN_PARTY_MAX)]
-        m.state_before_exit[leaving] = m.state[leaving]
-        m.left_month[leaving] = self.month
-        m.state[idx] = S[new]
-        officials = leaving[m.office[leaving] != 0]
-        self._vacate(officials, elected_successor=False)
+        officials = kernels.set_state(idx.astype(np.int64), S[new], m.state, self._state_counts,
+                                      m.state_before_exit, m.left_month, self.month, m.office,
+                                      IN_PARTY_MAX)
+        if len(officials):
+            self._vacate(officials, elected_successor=False)
 
     def _expel(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
         """Expel members ``idx`` (*iskliuchenie*), record it, expose their clients."""
@@ -375,6 +371,8 @@ class ArrayPurgeModel(BasePurgeModel):
         As :meth:`model.model.PurgeModel.vacate` ("When Rumiantsev fell, Kovalev fell",
         L1994; a soft landing for those voted out or removed, L1773, L1799).
         """
+        if len(holders) == 0:
+            return
         m = self.m
         removed = np.zeros(len(LEVELS), dtype=np.int64)
         linked = kernels.vacate(

@@ -179,3 +179,27 @@ def vacate(rng, holders, elected_successor, office, patron, patron_fell, ppo_of,
             linked[m] = s
             m += 1
     return linked[:m]
+
+
+@njit(cache=True)
+def set_state(idx, new, state, state_counts, state_before_exit, left_month, month, office,
+              in_party_max):  # pragma: no cover  (compiled)
+    """Move members ``idx`` to state ``new`` (as ``ArrayPurgeModel._set_state`` did).
+
+    Keeps ``state_counts`` in step; members leaving the party get their exit state and
+    month recorded. Returns those of them who held an office (to vacate).
+    """
+    officials = np.empty(len(idx), dtype=np.int64)
+    k = 0
+    for i in idx:
+        old = state[i]
+        state_counts[old] -= 1
+        state_counts[new] += 1
+        if old <= in_party_max < new:
+            state_before_exit[i] = old
+            left_month[i] = month
+            if office[i] != 0:
+                officials[k] = i
+                k += 1
+        state[i] = new
+    return officials[:k]

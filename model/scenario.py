@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ class ScenarioError(ValueError):
     """A scenario file is malformed; the message is one line naming the problem."""
 
 
+@lru_cache(maxsize=4096)  # called for every campaign every month: parse each label once
 def month_index(text: str, start_year: int = 1933) -> int:
     """Month number of ``"YYYY-MM"`` counted from January of ``start_year`` (0-based)."""
     year, month = text.split("-")
