@@ -27,8 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 
 BOOK = "Getty 1985"
-REFERENCE = ("J. Arch Getty, Origins of the Great Purges: The Soviet Communist Party "
-             "Reconsidered, 1933-1938. Cambridge: Cambridge University Press, 1985.")
 CONCORDANCE = Path(__file__).with_name("data") / "book_concordance.csv"
 LINE_REF = re.compile(r"(?:\bnotes? \d+ (?:at|in) )?\bL(\d{2,4})(?:\s*[-–]\s*L?(\d{2,4}))?\b")
 

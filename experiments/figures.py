@@ -56,6 +56,17 @@ def sources(*lines: int) -> str:
         citations.cite(line, author=i == 0) for i, line in enumerate(lines))
 
 
+def footer(fig, lines: list[str], fontsize: float = 7) -> None:
+    """Lay out ``fig`` leaving room at the bottom for ``lines``, and write them there."""
+    if not lines:
+        fig.tight_layout()
+        return
+    height = fig.get_figheight()  # inches: a line takes about 0.16 in at 7 pt
+    fig.tight_layout(rect=(0, (0.16 * len(lines) + 0.08) / height, 1, 1))
+    fig.text(0.01, 0.048 / height, "\n".join(lines), fontsize=fontsize, color="#555555",
+             ha="left", va="bottom", wrap=True)
+
+
 def save(fig, path: str | Path, dpi: int = 120, provenance: Provenance | None = None,
          source: str | None = None) -> Path:
     """Lay out ``fig`` with its footer, write it as a PNG at ``path`` and close it.
@@ -65,15 +76,7 @@ def save(fig, path: str | Path, dpi: int = 120, provenance: Provenance | None = 
     Returns the path.
     """
     path = Path(path)
-    footer = [t for t in (provenance.line() if provenance else None, source) if t]
-    if footer:
-        height = fig.get_figheight()
-        room = (0.16 * len(footer) + 0.08) / height
-        fig.tight_layout(rect=(0, room, 1, 1))
-        fig.text(0.01, 0.012 / height * 4, "\n".join(footer), fontsize=7, color="#555555",
-                 ha="left", va="bottom", wrap=True)
-    else:
-        fig.tight_layout()
+    footer(fig, [t for t in (provenance.line() if provenance else None, source) if t])
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path

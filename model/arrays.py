@@ -242,7 +242,11 @@ class ArrayPurgeModel(BasePurgeModel):
                                      p.protection_strength, p.skill_protection)
 
     def _count_by(self, key: str, codes: np.ndarray, names) -> None:
-        for code, k in enumerate(np.bincount(codes, minlength=len(names))):
+        self._count_each(key, np.bincount(codes, minlength=len(names)), names)
+
+    def _count_each(self, key: str, counts: np.ndarray, names) -> None:
+        """Count ``counts[i]`` under ``key_names[i]`` (categories with none are skipped)."""
+        for code, k in enumerate(counts):
             if k:
                 self.count(f"{key}_{names[code]}", int(k))
 
@@ -381,9 +385,7 @@ class ArrayPurgeModel(BasePurgeModel):
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
             self.district_ppo_start, self.region_ppo_start, self.starts, self.order,
             self._fallen, self._clients, self._taken, IN_PARTY_MAX, removed)
-        for code, k in enumerate(removed):
-            if k:
-                self.count(f"removed_{LEVELS[code]}", int(k))
+        self._count_each("removed", removed, LEVELS)
         if len(linked):
             self._clients = np.concatenate([self._clients, linked])
 

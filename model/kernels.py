@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-NONE = -1
+from model.census import DISTRICT_SECRETARY, NONE, OFFICIAL, PPO_SECRETARY, REGIONAL_SECRETARY
+
 RANK_AND_FILE_PRESENT = 0  # eligible: in the party and holding no office
 IN_PARTY = 1  # eligible: in the party
 
@@ -89,9 +90,6 @@ def pick_in(rng, order, lo, hi, kind, state, office, in_party_max, exclude, roun
         if chosen[j] != NONE:
             taken[chosen[j]] = False
     return chosen
-
-
-PPO_SECRETARY, OFFICIAL, DISTRICT_SECRETARY, REGIONAL_SECRETARY = 1, 2, 3, 4  # census codes
 
 
 @njit(cache=True)

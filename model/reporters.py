@@ -78,8 +78,12 @@ def model_vars(model) -> pd.DataFrame:
 
 def monthly_table(model) -> pd.DataFrame:
     """One row per simulated month (the t=0 row is dropped), all reports as columns."""
-    df = model_vars(model)
-    df = df.iloc[1:].reset_index(drop=True)
+    return _months(model_vars(model))
+
+
+def _months(reports: pd.DataFrame) -> pd.DataFrame:
+    """The simulated months of :func:`model_vars` (without t=0), with their year."""
+    df = reports.iloc[1:].reset_index(drop=True)
     df.insert(1, "year", df["month"].str.slice(0, 4).astype(int))
     return df
 
@@ -96,8 +100,7 @@ def expulsions_table(model) -> pd.DataFrame:
 def yearly_table(model) -> pd.DataFrame:
     """Per calendar year: rolls at the start, expelled, rate, and the other flows."""
     start = model_vars(model)
-    monthly = start.iloc[1:].reset_index(drop=True)
-    monthly.insert(1, "year", monthly["month"].str.slice(0, 4).astype(int))
+    monthly = _months(start)
     rolls = pd.concat([start["on_rolls"].iloc[:1], monthly["on_rolls"]], ignore_index=True)
     monthly = monthly.assign(rolls_before=rolls.iloc[:-1].to_numpy(),
                              party_before=pd.concat([start["in_party"].iloc[:1],

@@ -16,7 +16,7 @@ import sys
 
 import pandas as pd
 
-from experiments.runner import build_scenario, result_of, simulate
+from experiments.runner import build_scenario, run_once
 
 CASES = ((4000, (1, 2, 3)), (800, (4, 5)))
 
@@ -27,7 +27,7 @@ def fingerprint(engine: str) -> str:
     for n_members, seeds in CASES:
         scenario = build_scenario(None, None, {"n_members": n_members})
         for seed in seeds:
-            result = result_of(simulate(scenario, seed, engine), seed)
+            result = run_once(scenario, seed, engine)
             for name in ("monthly", "yearly", "expulsions", "operations", "regions"):
                 table: pd.DataFrame = getattr(result, name)
                 digest.update(table.to_csv(index=False, float_format="%.12g").encode())

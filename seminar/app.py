@@ -29,7 +29,7 @@ import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from experiments import history, targets  # noqa: E402
+from experiments import figures, history, targets  # noqa: E402
 from experiments.runner import result_of  # noqa: E402
 from model.census import ARRESTED, EXPELLED, LEVELS  # noqa: E402
 from model.params import Parameters  # noqa: E402
@@ -127,10 +127,9 @@ def calendar_years(model: SeminarModel) -> pd.DataFrame:
 
 def _footer(fig: Figure, model: SeminarModel) -> None:
     """Lay out ``fig`` with a footer naming what it shows runs of (as every figure does)."""
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    fig.text(0.01, 0.01, f"Scenario '{model.calendar.name}' · explanation: {model.variant} · "
-             f"{model.p.n_members:,} members simulated · seed {model.controls['rng']}",
-             fontsize=6, color="#555555")
+    made = figures.Provenance(model.calendar.name, model.variant, model.p.n_members, 1,
+                              f"run, seed {model.controls['rng']}")
+    figures.footer(fig, [made.line()], fontsize=6)
 
 
 def _rates_figure(model: SeminarModel) -> Figure:
