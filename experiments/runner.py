@@ -7,8 +7,9 @@ files. A run returns plain pandas DataFrames that the comparison and the CLI use
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,15 @@ class RunResult:
     expulsions: pd.DataFrame
     operations: pd.DataFrame
     regions: pd.DataFrame
+    # quantities derived from the tables, kept once computed (experiments.outputs reads
+    # its outputs through them: forty outputs need a few columns as numpy arrays)
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: str, compute: Callable[[RunResult], object]) -> object:
+        """``compute(self)``, computed once per result and kept under ``key``."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]
 
 
 def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeModel:

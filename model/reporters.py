@@ -67,25 +67,37 @@ def model_reporters() -> dict[str, object]:
             "counts": partial(counts)}
 
 
+def _collected(model) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The collected reports: month labels, records_chaos and the count vectors (t=0 first)."""
+    reports = model.datacollector.model_vars
+    return (reports["month"], np.asarray(reports["records_chaos"], dtype=float),
+            np.vstack(reports["counts"]))
+
+
 def model_vars(model) -> pd.DataFrame:
     """The collected reports with one column per count (t=0 included)."""
-    raw = model.datacollector.get_model_vars_dataframe()
-    values = pd.DataFrame(np.vstack(raw["counts"].to_list()), columns=[*COUNTS, *FLOWS])
-    return pd.concat([raw[["month"]].reset_index(drop=True), values[list(COUNTS)],
-                      raw[["records_chaos"]].reset_index(drop=True), values[list(FLOWS)]],
-                     axis=1)
+    months, chaos, counts_ = _collected(model)
+    return _frame(months, chaos, counts_)
+
+
+def _frame(months, chaos: np.ndarray, counts_: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(counts_, columns=[*COUNTS, *FLOWS])
+    frame.insert(0, "month", pd.Series(list(months)))
+    frame.insert(1 + len(COUNTS), "records_chaos", chaos)
+    return frame
 
 
 def monthly_table(model) -> pd.DataFrame:
     """One row per simulated month (the t=0 row is dropped), all reports as columns."""
-    return _months(model_vars(model))
+    months, chaos, counts_ = _collected(model)
+    frame = _frame(months[1:], chaos[1:], counts_[1:])
+    frame.insert(1, "year", _years(months[1:]))
+    return frame
 
 
-def _months(reports: pd.DataFrame) -> pd.DataFrame:
-    """The simulated months of :func:`model_vars` (without t=0), with their year."""
-    df = reports.iloc[1:].reset_index(drop=True)
-    df.insert(1, "year", df["month"].str.slice(0, 4).astype(int))
-    return df
+def _years(months) -> np.ndarray:
+    """The calendar year of each month label ``"YYYY-MM"``."""
+    return np.fromiter((int(m[:4]) for m in months), dtype=np.int64, count=len(months))
 
 
 def expulsions_table(model) -> pd.DataFrame:
@@ -93,28 +105,29 @@ def expulsions_table(model) -> pd.DataFrame:
     df = model.expulsion_records()
     if df.empty:
         df = pd.DataFrame(columns=list(EXPULSION_COLUMNS))
-    df["year"] = df["month"].str.slice(0, 4).astype(int) if len(df) else pd.Series(dtype=int)
+        df["year"] = pd.Series(dtype=int)
+        return df
+    codes, labels = pd.factorize(df["month"])
+    df["year"] = _years(labels)[codes]
     return df
 
 
 def yearly_table(model) -> pd.DataFrame:
     """Per calendar year: rolls at the start, expelled, rate, and the other flows."""
-    start = model_vars(model)
-    monthly = _months(start)
-    rolls = pd.concat([start["on_rolls"].iloc[:1], monthly["on_rolls"]], ignore_index=True)
-    monthly = monthly.assign(rolls_before=rolls.iloc[:-1].to_numpy(),
-                             party_before=pd.concat([start["in_party"].iloc[:1],
-                                                     monthly["in_party"]],
-                                                    ignore_index=True).iloc[:-1].to_numpy())
-    flows = [c for c in FLOWS if c in monthly]
-    yearly = monthly.groupby("year")[flows].sum()
-    first = monthly.groupby("year")[["rolls_before", "party_before"]].first()
-    yearly.insert(0, "members_start", first["rolls_before"])
-    yearly.insert(1, "in_party_start", first["party_before"])
-    yearly.insert(3, "expulsion_rate_pct", 100.0 * yearly["expelled"] / yearly["members_start"])
-    yearly["regional_secretaries_original_end"] = monthly.groupby("year")[
-        "regional_secretaries_original"].last()
-    return yearly.reset_index()
+    months, _, counts_ = _collected(model)
+    years = _years(months[1:])
+    first = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])  # first month of each year
+    flows = counts_[1:, len(COUNTS):]
+    rolls, party, original = (counts_[:, COUNTS.index(c)] for c in (
+        "on_rolls", "in_party", "regional_secretaries_original"))
+    last = np.r_[first[1:], len(years)] - 1
+    yearly = pd.DataFrame(np.add.reduceat(flows, first, axis=0), columns=list(FLOWS))
+    yearly.insert(0, "year", years[first])
+    yearly.insert(1, "members_start", rolls[first])  # the month before each year's first
+    yearly.insert(2, "in_party_start", party[first])
+    yearly.insert(4, "expulsion_rate_pct", 100.0 * yearly["expelled"] / yearly["members_start"])
+    yearly["regional_secretaries_original_end"] = original[1:][last]
+    return yearly
 
 
 def operations_table(model, monthly: pd.DataFrame, expulsions: pd.DataFrame) -> pd.DataFrame:
@@ -127,8 +140,7 @@ def operations_table(model, monthly: pd.DataFrame, expulsions: pd.DataFrame) -> 
     """
     rows = []
     rolls = monthly.set_index("month")["on_rolls"]
-    first_rolls = int(model.datacollector.get_model_vars_dataframe()["counts"].iloc[0][
-        COUNTS.index("on_rolls")])
+    first_rolls = int(_collected(model)[2][0, COUNTS.index("on_rolls")])
     for c in model.calendar.campaigns:
         if c.pace <= 0:
             continue
