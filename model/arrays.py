@@ -1,13 +1,24 @@
 """The vectorized engine: member state as numpy arrays, the center and obkoms as Mesa agents.
 
 The same model as the reference engine (:mod:`model.model`): the same scenario files,
-parameters, month stages (:class:`model.base.BasePurgeModel`), rule functions
+parameters, month stages (:func:`model.base.month_stages`), rule functions
 (:mod:`model.rules`, called here on whole arrays instead of one member at a time) and
 outputs. Members and candidates are rows of a structure of arrays (:class:`MemberArrays`);
 primary organizations and *raikoms* are index ranges; the center and the regional
 committees (*obkoms*), whose decisions are taken one region at a time, remain Mesa agents
 and run the very same code (:class:`model.agents.Center`,
 :class:`model.agents.RegionalCommittee`).
+
+**Many runs in one state.** The engine state (:class:`ArrayBatch`) holds one run or many
+runs of the same scenario with different seeds: each run's members are a block of rows,
+its organizations, districts and regions blocks of their own, and a month's stage is one
+pass over all of them, so its fixed cost is paid once for the whole batch (issue 13).
+Every run keeps its own :class:`ArrayPurgeModel` (a Mesa model: its generators, center,
+regional committees, monthly flows and data collector). At every draw each run draws the
+numbers of its own members from its own generator, in the order it would alone
+(:meth:`ArrayBatch.uniform`), so a run gives the same results alone or in any batch
+(tests/test_arrays.py checks it), and a run alone is the engine as it always was
+(``scripts/fingerprint.py``).
 
 What differs from the reference engine is only the order of events inside a stage of a
 month. There each case is settled before the next is drawn, so a secretary expelled early
@@ -22,12 +33,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numba
 import numpy as np
 import pandas as pd
 
 from model import census, kernels, rules
 from model.agents import RegionalCommittee
-from model.base import BasePurgeModel
+from model.base import BasePurgeModel, month_stages
 from model.census import (
     CANDIDATE,
     DISTRICT_SECRETARY,
@@ -39,13 +51,16 @@ from model.census import (
     REGIONAL_SECRETARY,
     STATES,
 )
-from model.reporters import EXPULSION_COLUMNS
-from model.scenario import Campaign, month_index, month_label
+from model.reporters import EXPULSION_COLUMNS, FLOW_INDEX
+from model.scenario import Campaign, Scenario, month_index, month_label
 
 # Integer codes of the categorical member attributes.
 S = {name: code for code, name in enumerate(STATES)}
 IN_PARTY_MAX = max(S[MEMBER], S[CANDIDATE])  # member and candidate have the lowest codes
 assert {S[MEMBER], S[CANDIDATE]} == {0, 1}
+# The state of a spare row at the end of a run's block in a batch (room for its recruits):
+# above every real state, so no stage ever selects it.
+SPARE = len(STATES)
 REASONS = rules.REASONS
 R = rules.REASON_CODE
 CHANNELS = rules.CHANNELS
@@ -59,6 +74,30 @@ FIELDS: dict[str, type] = {
     "appeals": np.int8, "expel_reason": np.int8, "left_month": np.int16,
     "state_before_exit": np.int8,
 }
+# Fields whose values are rows (moved with the rows when blocks are moved).
+ROW_FIELDS = ("patron",)
+# A batch's run's block leaves room for this many recruits per member and this many more
+# (blocks are moved to make more room when one is full).
+SPARE_SHARE, SPARE_ROWS = 0.25, 16
+
+
+def ground_values(get) -> list[np.ndarray]:
+    """Ground indicators in :data:`model.rules.GROUNDS` order; ``get(name)`` reads a column.
+
+    Two grounds are derived: bureaucratism (holding an office) and old Bolshevik (joined
+    by 1920).
+    """
+    derived = {"bureaucratism": lambda: get("office") != 0,
+               "old_bolshevik": lambda: get("joined") <= 1920}
+    return [derived[g]() if g in derived else get(g) for g in rules.GROUNDS]
+
+
+def originals_in_office(secretary: np.ndarray, original: np.ndarray, state: np.ndarray,
+                        office: np.ndarray) -> int:
+    """Regional first secretaries of January 1933 still in office."""
+    same = (secretary != NONE) & (secretary == original)
+    return int(np.sum(same & (state[original] <= IN_PARTY_MAX)
+                      & (office[original] == REGIONAL_SECRETARY)))
 
 
 class MemberArrays:
@@ -66,142 +105,457 @@ class MemberArrays:
 
     Attributes are those of :class:`model.agents.Member` (``passivity`` is its
     ``passive``); categorical ones are integer codes (:data:`S`, :data:`REASONS`,
-    :data:`model.agents.ORIGINS`, office levels). Capacity grows by doubling as
-    candidates are admitted.
+    :data:`model.agents.ORIGINS`, office levels). ``n`` rows are in use; rows beyond are
+    room to grow.
     """
 
-    def __init__(self, columns: dict[str, np.ndarray]):
+    def __init__(self, columns: dict[str, np.ndarray], state_before_exit: bool = True):
         """Rows with the given attributes (adopted, not copied); the others start empty."""
         self.n = len(columns["state"])
         for name, dtype in FIELDS.items():
             values = columns.get(name)
             setattr(self, name, values if values is not None and values.dtype == dtype
                     else np.zeros(self.n, dtype=dtype))
-        self.left_month[:] = -1
-        self.state_before_exit[:] = self.state
+        if "left_month" not in columns:
+            self.left_month[:] = -1
+        if state_before_exit and "state_before_exit" not in columns:
+            self.state_before_exit[:] = self.state
 
-    def append(self, k: int) -> np.ndarray:
-        """Add ``k`` zeroed rows; returns their indices."""
-        first = self.n
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` rows in all (new rows: no patron, never left)."""
         capacity = len(self.state)
-        if first + k > capacity:
-            new_capacity = max(first + k, int(capacity * 1.25) + 16)
-            for name, dtype in FIELDS.items():
-                old = getattr(self, name)
-                grown = np.zeros(new_capacity, dtype=dtype)
-                grown[:capacity] = old
-                if name == "patron":
-                    grown[capacity:] = NONE
-                elif name == "left_month":
-                    grown[capacity:] = -1
-                setattr(self, name, grown)
-        self.n = first + k
-        return np.arange(first, first + k)
+        if n <= capacity:
+            return
+        new_capacity = max(n, int(capacity * 1.25) + 16)
+        for name, dtype in FIELDS.items():
+            grown = np.zeros(new_capacity, dtype=dtype)
+            grown[:capacity] = getattr(self, name)
+            if name == "patron":
+                grown[capacity:] = NONE
+            elif name == "left_month":
+                grown[capacity:] = -1
+            setattr(self, name, grown)
 
     def view(self, name: str) -> np.ndarray:
-        """The live rows of one attribute (a view, writes go through)."""
+        """The rows in use of one attribute (a view, writes go through)."""
         return getattr(self, name)[: self.n]
 
-    def extend(self, columns: dict[str, np.ndarray]) -> np.ndarray:
-        """Add rows with the given attributes (the others zero); returns their indices."""
-        k = len(next(iter(columns.values())))
-        new = self.append(k)
-        for name, values in columns.items():
-            getattr(self, name)[new] = values
-        self.state_before_exit[new] = columns["state"]
-        return new
+    def put(self, rows: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+        """Fill ``rows`` (within capacity) with new members' attributes (the others zero)."""
+        for name in FIELDS:
+            values = columns.get(name)
+            column = getattr(self, name)
+            if values is not None:
+                column[rows] = values
+            elif name == "patron":
+                column[rows] = NONE
+            elif name == "left_month":
+                column[rows] = -1
+            else:
+                column[rows] = 0
+        self.state_before_exit[rows] = columns["state"]
 
 
 class ArrayPurgeModel(BasePurgeModel):
     """The purge model with members as numpy arrays, for full historical scale.
 
-    Same arguments, stages, rules and outputs as :class:`model.model.PurgeModel`.
+    Same arguments, stages, rules and outputs as :class:`model.model.PurgeModel`. A run
+    made alone (the default) holds its own engine state; ``alone=False`` leaves it to be
+    joined with other runs in one :class:`ArrayBatch` (:func:`simulate_batch`). A run
+    alone also answers for its engine state (``model.m``, ``model.order``, ...), as
+    tests and notebooks inspect it.
     """
 
     engine = "arrays"
 
+    def __init__(self, *, scenario: Scenario | str | None = None, rng=None, alone: bool = True,
+                 **overrides):
+        """Draw the census (with this run's own generator); alone: build its engine state."""
+        self.batch: ArrayBatch | None = None
+        self.run_index = 0
+        super().__init__(scenario=scenario, rng=rng, **overrides)
+        if alone:
+            ArrayBatch([self])
+
+    def __getattr__(self, name: str):
+        """A run alone answers for its engine state (``m``, ``order``, ``_vacate``, ...)."""
+        batch = self.__dict__.get("batch")
+        if batch is None or len(batch.runs) != 1 or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(batch, name)
+
     # ------------------------------------------------------------------ structure
     def build(self, party: census.Census) -> None:
-        """Keep the census's arrays as the member table; organizations are index ranges."""
-        self.district_region = party.district_region
-        self.ppo_district = party.ppo_district
-        self.ppo_region = party.ppo_region
-        self.n_ppos = len(party.ppo_district)
+        """Keep the census; the engine state is built from it by :class:`ArrayBatch`."""
+        self.census = party
+
+    def initial_grounds(self) -> np.ndarray:
+        """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
+        columns = self.census.members
+        present = columns["state"] <= IN_PARTY_MAX
+        return np.array(ground_values(lambda name: columns[name][present]), dtype=float)
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """Simulate one month of this run (with every run of its batch).
+
+        The batch's first run steps the whole batch; the others only follow (a run in a
+        batch is stepped with it, :func:`simulate_batch`).
+        """
+        if self.run_index == 0:
+            self.batch.step()
+        elif self.month != self.batch.month:
+            raise RuntimeError("a run in a batch is stepped by stepping the batch's first run")
+
+    # ------------------------------------------------------------------ flows and states
+    def reset_flows(self) -> None:
+        """Start a month's flows at zero (they live in the batch, one row per run)."""
+        if self.batch is not None:
+            self.batch.flows[self.run_index] = 0
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add ``n`` to this month's flow ``key`` (one of :data:`model.reporters.FLOWS`)."""
+        self.batch.flows[self.run_index, FLOW_INDEX[key]] += n
+
+    def flow_counts(self) -> np.ndarray:
+        """This month's flows in :data:`model.reporters.FLOWS` order."""
+        if self.batch is None:
+            return np.zeros(len(FLOW_INDEX), dtype=np.int64)
+        return self.batch.flows[self.run_index].copy()
+
+    @property
+    def flows(self) -> dict[str, int]:
+        """This month's flows by name."""
+        return dict(zip(FLOW_INDEX, self.flow_counts().tolist(), strict=True))
+
+    def state_vector(self) -> np.ndarray:
+        """Members in each state, in :data:`model.census.STATES` order."""
+        if self.batch is None:
+            return np.bincount(self.census.members["state"], minlength=len(STATES))
+        return self.batch.state_counts[self.run_index].copy()
+
+    # ------------------------------------------------------------------ reporters
+    @property
+    def state_counts(self) -> dict[str, int]:
+        """Members in each membership state."""
+        return {s: int(c) for s, c in zip(STATES, self.state_vector(), strict=True)}
+
+    @property
+    def regional_secretaries_original(self) -> int:
+        """Regional first secretaries of January 1933 still in office."""
+        if self.batch is None:
+            c = self.census
+            return originals_in_office(c.regional_secretary, c.regional_secretary,
+                                       c.members["state"], c.members["office"])
+        return self.batch.originals_in_office(self.run_index)
+
+    def expulsion_records(self) -> pd.DataFrame:
+        """One row per expulsion, same columns as the reference engine's table."""
+        return self.batch.expulsion_records(self.run_index)
+
+    def membership_table(self) -> pd.DataFrame:
+        """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
+        return self.batch.membership_table(self.run_index)
+
+    # ------------------------------------------------------------------ the center
+    def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
+        """True share of the region's organizations screened, and expulsion rate so far."""
+        return self.batch.region_progress(self.run_index, region, campaign)
+
+    def forget_screening(self, region: RegionalCommittee, campaign: Campaign) -> None:
+        """Mark every organization of ``region`` as not yet screened by ``campaign``."""
+        self.batch.forget_screening(self.run_index, region, campaign)
+
+
+def simulate_batch(scenario: Scenario, seeds: list[int]) -> list[ArrayPurgeModel]:
+    """Run ``seeds`` of ``scenario`` over its whole calendar together, in one engine state.
+
+    Returns one finished model per seed, each with the outputs it would have alone.
+    """
+    runs = [ArrayPurgeModel(scenario=scenario, rng=seed, alone=False) for seed in seeds]
+    ArrayBatch(runs)
+    while not runs[0].finished:
+        for run in runs:
+            run.step()
+    return runs
+
+
+# The month's conditions, the same for every run of a batch (one scenario): read from its
+# first run (model.base.BasePurgeModel._set_context and the parameter tables).
+CONTEXT = frozenset({
+    "admissions_frozen", "admissions_rate", "restraint", "reinstatement", "from_above_rate",
+    "deflection", "leniency", "vigilance", "criticism", "fused", "arrest_rate",
+    "targeted_hazards", "leader_removal_rate", "removal_is_arrest", "meeting_independence",
+    "records_chaos", "defence_by_office", "apparatus_by_office", "inaccessibility_by_office",
+    "exposure_by_office", "severity_by_reason", "independence", "campaign_weights",
+    "electorate_grievance"})
+
+
+class ArrayBatch:
+    """The engine state of one or more runs of one scenario: every member of every run.
+
+    Run ``r``'s members are rows ``block_start[r]`` to ``block_start[r] + block_n[r]``
+    (then room for its recruits, rows in the :data:`SPARE` state); its organizations,
+    districts and regions are consecutive blocks too (``ppo_offset[r]``, ...). The stages
+    below run once a month for all runs; at each draw every run draws from its own
+    generator (:meth:`uniform`), and every count goes to its own run's flows
+    (:meth:`tally`).
+    """
+
+    def __init__(self, runs: list[ArrayPurgeModel]):
+        """Lay out the censuses of ``runs`` (made with ``alone=False``) and join them."""
+        first = runs[0]
+        for i, run in enumerate(runs):
+            if run.batch is not None:
+                raise ValueError("a run can join only one batch")
+            if run.p != first.p or run.calendar != first.calendar:
+                raise ValueError("the runs of a batch share one scenario and its parameters")
+            run.batch, run.run_index = self, i
+        self.runs = runs
+        self.n_runs = len(runs)
+        self._gens = None
+        self.p = first.p
+        self.calendar = first.calendar
+        self.month = first.month
+        censuses = [run.census for run in runs]
+        self.regions: list[RegionalCommittee] = [reg for run in runs for reg in run.regions]
+        self._layout(censuses)
+        self.screened: dict[str, np.ndarray] = {
+            c.name: np.zeros(self.n_ppos, dtype=bool) for c in self.calendar.campaigns
+            if c.pace > 0}
+        self.original_regional_secretaries = self.regional_secretary.copy()
+        # rows that have (or once had) a patron, to find a fallen patron's clients fast;
+        # scratch masks over all rows (the patron of nobody, row NONE = -1, is kept out of
+        # them by an extra last element)
+        self._clients = np.flatnonzero(self.m.view("patron") != NONE)
+        self._fallen = np.zeros(len(self.m.state) + 1, dtype=bool)
+        self._taken = np.zeros(len(self.m.state) + 1, dtype=bool)
+        # the first month someone in each organization was arrested (-1: never)
+        self.ppo_arrest_month = np.full(self.n_ppos, -1, dtype=np.int64)
+        self.state_counts = np.array([np.bincount(c.members["state"], minlength=len(STATES))
+                                      for c in censuses], dtype=np.int64)
+        self.flows = np.zeros((self.n_runs, len(FLOW_INDEX)), dtype=np.int64)
+        self._flow_codes: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self._records: list[dict[str, np.ndarray]] = []
+        self._campaign_codes: dict[str, int] = {}
+        self._norms = {name: np.array([run._norms[name] for run in runs])
+                       for name in first._norms}
+        for run in runs:
+            del run.census  # the batch holds the members now
+
+    def _layout(self, censuses: list[census.Census]) -> None:
+        """Members, organizations, districts and regions of every run, block after block."""
+        sizes = np.array([c.n_members for c in censuses], dtype=np.int64)
+        n_ppos = [len(c.ppo_district) for c in censuses]
+        n_districts = [len(c.district_region) for c in censuses]
+        n_regions = [len(self.runs[r].regions) for r in range(self.n_runs)]
+        self.ppo_offset = np.r_[0, np.cumsum(n_ppos)[:-1]].astype(np.int64)
+        self.district_offset = np.r_[0, np.cumsum(n_districts)[:-1]].astype(np.int64)
+        self.region_offset = np.r_[0, np.cumsum(n_regions)[:-1]].astype(np.int64)
+        self.run_of_ppo = np.repeat(np.arange(self.n_runs), n_ppos)
+        self.run_of_region = np.repeat(np.arange(self.n_runs), n_regions)
+        self.ppo_district = np.concatenate([c.ppo_district + self.district_offset[r]
+                                            for r, c in enumerate(censuses)])
+        self.district_region = np.concatenate([c.district_region + self.region_offset[r]
+                                               for r, c in enumerate(censuses)])
+        self.ppo_region = self.district_region[self.ppo_district]
+        self.n_ppos = len(self.ppo_district)
         # organizations of a district (and districts of a region) have consecutive ids
         self.district_ppo_start = np.searchsorted(self.ppo_district,
                                                   np.arange(len(self.district_region) + 1))
         self.region_ppo_start = np.searchsorted(self.ppo_region,
                                                 np.arange(len(self.regions) + 1))
-        self.regional_secretary = party.regional_secretary.copy()
-        self.district_secretary = party.district_secretary.copy()
-        self.ppo_secretary = party.ppo_secretary.copy()
-        self.screened: dict[str, np.ndarray] = {
-            c.name: np.zeros(self.n_ppos, dtype=bool) for c in self.calendar.campaigns
-            if c.pace > 0}
-        self.m = MemberArrays(party.members)
-        # members of organization q are order[starts[q]:starts[q + 1]]
-        self.order = np.arange(self.m.n, dtype=np.int64)
-        self.starts = party.starts.copy()
-        self.original_regional_secretaries = self.regional_secretary.copy()
-        # rows that have (or once had) a patron, to find a fallen patron's clients fast;
-        # a scratch mask over all rows, and the patron of nobody (row NONE = -1) is kept
-        # out of it by an extra last element
-        self._clients = np.flatnonzero(self.m.view("patron") != NONE)
-        self._fallen = np.zeros(self.m.n + 1, dtype=bool)
-        # the first month someone in each organization was arrested (-1: never)
-        self.ppo_arrest_month = np.full(self.n_ppos, -1, dtype=np.int64)
-        self._taken = np.zeros(self.m.n + 1, dtype=bool)
-        self._state_counts = np.bincount(self.m.view("state"), minlength=len(STATES))
-        self._records: list[dict[str, np.ndarray]] = []
-        self._campaign_codes: dict[str, int] = {}
+        self.block_n = sizes.copy()
+        if self.n_runs == 1:  # the census's own arrays; room grows as recruits come
+            capacity = sizes
+            columns = censuses[0].members
+        else:
+            capacity = sizes + (sizes * SPARE_SHARE).astype(np.int64) + SPARE_ROWS
+            columns = self._concatenate([c.members for c in censuses], sizes, capacity)
+        self.block_start = np.r_[0, np.cumsum(capacity)[:-1]].astype(np.int64)
+        self.block_capacity = capacity
+        self.m = MemberArrays(columns)
+        self.m.n = int(self.block_start[-1] + sizes[-1])
+        self.run_of_row = np.repeat(np.arange(self.n_runs), capacity)
 
-    def membership_table(self) -> pd.DataFrame:
-        """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
-        m, n = self.m, self.m.n
-        ppo = m.ppo[:n]
-        columns = {"row": np.arange(n), "ppo": ppo, "district": self.ppo_district[ppo],
-                   "region": self.ppo_region[ppo]}
-        columns.update({c: getattr(m, c)[:n] for c in census.MEMBERSHIP_COLUMNS if c not in columns})
+        def rows(values: np.ndarray, r: int) -> np.ndarray:
+            return np.where(values != NONE, values + self.block_start[r], NONE)
+        for level in ("regional_secretary", "district_secretary", "ppo_secretary"):
+            setattr(self, level, np.concatenate([rows(getattr(c, level), r)
+                                                 for r, c in enumerate(censuses)]))
+        # members of organization q are order[starts[q]:starts[q + 1]]
+        self.order = np.concatenate([self._block(r) for r in range(self.n_runs)])
+        order_offset = np.r_[0, np.cumsum(sizes)[:-1]]
+        self.starts = np.concatenate([c.starts[:-1] + order_offset[r]
+                                      for r, c in enumerate(censuses)] + [[sizes.sum()]])
+
+    def _concatenate(self, members: list[dict[str, np.ndarray]], sizes: np.ndarray,
+                     capacity: np.ndarray) -> dict[str, np.ndarray]:
+        """The runs' census columns in blocks of ``capacity`` rows (spare rows after each)."""
+        start = np.r_[0, np.cumsum(capacity)[:-1]]
+        columns = {}
+        for name, dtype in census.ATTRIBUTES.items():
+            column = np.zeros(int(capacity.sum()), dtype=dtype)
+            for r, m in enumerate(members):
+                values = m[name]
+                if name == "ppo":
+                    values = values + self.ppo_offset[r]
+                elif name in ROW_FIELDS:
+                    values = np.where(values != NONE, values + start[r], NONE)
+                column[start[r]:start[r] + sizes[r]] = values
+                self._fill_spare(name, column, r, start[r] + sizes[r], start[r] + capacity[r])
+            columns[name] = column
+        columns["left_month"] = np.full(int(capacity.sum()), -1, dtype=np.int16)
+        columns["state_before_exit"] = columns["state"].copy()
+        return columns
+
+    def _fill_spare(self, name: str, column: np.ndarray, r: int, lo: int, hi: int) -> None:
+        """The values of spare rows: a state no stage selects, no patron, a valid ppo."""
+        if name == "state":
+            column[lo:hi] = SPARE
+        elif name in ROW_FIELDS:
+            column[lo:hi] = NONE
+        elif name == "ppo":
+            column[lo:hi] = self.ppo_offset[r]
+        elif name == "left_month":
+            column[lo:hi] = -1
+
+    @property
+    def gens(self):
+        """The runs' generators, as the compiled kernels take them.
+
+        A numba typed list: passed in microseconds, where a tuple of generators is typed
+        anew at every call.
+        """
+        if self._gens is None:
+            self._gens = numba.typed.List([run.rng for run in self.runs])
+        return self._gens
+
+    def __getstate__(self) -> dict:
+        """Pickled without the kernels' list of generators (made again when needed)."""
+        return {**self.__dict__, "_gens": None}
+
+    def _block(self, r: int) -> np.ndarray:
+        """The rows of run ``r``'s members."""
+        return np.arange(self.block_start[r], self.block_start[r] + self.block_n[r])
+
+    def __getattr__(self, name: str):
+        """The month's conditions (:data:`CONTEXT`) are those of the batch's first run."""
+        if name in CONTEXT:
+            return getattr(self.runs[0], name)
+        raise AttributeError(name)
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month of every run: the same stages (model.base.month_stages) for all."""
+        first = self.runs[0]
+        active = first.begin_month()
+        for run in self.runs[1:]:
+            run.begin_month(like=first)
+        self.month = first.month
+        month_stages(self, self.runs[0], active)
+        for run in self.runs:
+            run.finish_month(active)
+
+    # ------------------------------------------------------------------ runs' own draws
+    def uniform(self, idx: np.ndarray | None, of: np.ndarray | None = None,
+                lead: tuple[int, ...] = ()) -> np.ndarray:
+        """Uniform numbers for elements ``idx`` (rows, or of ``of``'s kind), shape (*lead, k).
+
+        ``of`` gives the run of each row (default), organization or region; ``idx`` None
+        means every element of that kind. Each run draws the numbers of its own elements
+        from its own generator, as ``random((*lead, k_r))``, in their order in ``idx``: so
+        a run draws the same numbers alone or in a batch (:func:`kernels.uniform`).
+        """
+        if self.n_runs == 1:
+            k = len(of) if idx is None else len(idx)
+            rng = self.runs[0].rng
+            return rng.random((*lead, k)) if lead else rng.random(k)
+        of = self.run_of_row if of is None else of
+        runs = of if idx is None else of[idx]
+        out = kernels.uniform(self.gens, runs, lead[0] if lead else 1)
+        return out if lead else out[0]
+
+    # ------------------------------------------------------------------ runs' own counts
+    def tally(self, key: str, idx: np.ndarray, of: np.ndarray | None = None) -> None:
+        """Add the elements ``idx`` (rows by default) to their runs' flow ``key``."""
+        if self.n_runs == 1:
+            self.flows[0, FLOW_INDEX[key]] += len(idx)
+            return
+        of = self.run_of_row if of is None else of
+        self.flows[:, FLOW_INDEX[key]] += np.bincount(of[idx], minlength=self.n_runs)
+
+    def _codes(self, key: str, names) -> np.ndarray:
+        """Positions in the flows of ``key_name`` for each of ``names``."""
+        codes = self._flow_codes.get((key, tuple(names)))
+        if codes is None:
+            codes = np.array([FLOW_INDEX.get(f"{key}_{name}", -1) for name in names])
+            self._flow_codes[(key, tuple(names))] = codes
+        return codes
+
+    def _count_by(self, key: str, codes: np.ndarray, names, rows: np.ndarray) -> None:
+        """Count rows ``rows`` under ``key_names[codes]`` in their runs' flows."""
+        k = len(names)
+        if self.n_runs == 1:
+            self._count_each(0, key, np.bincount(codes, minlength=k), names)
+            return
+        counts = np.bincount(self.run_of_row[rows] * k + codes, minlength=self.n_runs * k)
+        self._count_each(slice(None), key, counts.reshape(self.n_runs, k), names)
+
+    def _count_each(self, r: int | slice, key: str, counts: np.ndarray, names) -> None:
+        """Add ``counts[..., i]`` to flow ``key_names[i]`` of run(s) ``r``."""
+        flows = self._codes(key, names)
+        if (flows < 0).any() and counts[..., flows < 0].any():
+            missing = [n for n, f in zip(names, flows, strict=True) if f < 0]
+            raise KeyError(f"flows {key}_{missing} are not in model.reporters.FLOWS")
+        self.flows[r, flows[flows >= 0]] += counts[..., flows >= 0]
+
+    def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
+        for g, k in enumerate(np.bincount(regions, minlength=len(self.regions))):
+            run = self.runs[self.run_of_region[g]]
+            run.operation_stats[(campaign.name, self.regions[g].name)][key] += int(k)
+
+    # ------------------------------------------------------------------ reporters
+    def originals_in_office(self, r: int) -> int:
+        """Run ``r``'s regional first secretaries of January 1933 still in office."""
+        lo, hi = self.region_offset[r], self.region_offset[r] + len(self.runs[r].regions)
+        return originals_in_office(self.regional_secretary[lo:hi],
+                                   self.original_regional_secretaries[lo:hi],
+                                   self.m.state, self.m.office)
+
+    def membership_table(self, r: int) -> pd.DataFrame:
+        """Run ``r``'s members, one row each, numbered as in the run alone."""
+        m, rows = self.m, self._block(r)
+        ppo = m.ppo[rows]
+        patron = m.patron[rows].astype(np.int64)
+        columns = {"row": np.arange(len(rows)), "ppo": (ppo - self.ppo_offset[r]).astype(ppo.dtype),
+                   "district": self.ppo_district[ppo] - self.district_offset[r],
+                   "region": self.ppo_region[ppo] - self.region_offset[r],
+                   "patron": np.where(patron != NONE, patron - self.block_start[r], NONE
+                                      ).astype(m.patron.dtype)}
+        columns.update({c: getattr(m, c)[rows] for c in census.MEMBERSHIP_COLUMNS
+                        if c not in columns})
         return pd.DataFrame(columns)[list(census.MEMBERSHIP_COLUMNS)]
 
-    # ------------------------------------------------------------------ engine hooks
-    def initial_grounds(self) -> np.ndarray:
-        """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
-        idx = np.flatnonzero(self.m.view("state") <= IN_PARTY_MAX)
-        return np.array(self._grounds(idx), dtype=float)
-
-    def _grounds(self, idx: np.ndarray) -> list[np.ndarray]:
-        """Ground indicators of members ``idx`` in GROUNDS order (two derived: office, joined)."""
-        m = self.m
-        derived = {"bureaucratism": lambda: m.office[idx] != 0,
-                   "old_bolshevik": lambda: m.joined[idx] <= 1920}
-        return [derived[g]() if g in derived else getattr(m, g)[idx] for g in rules.GROUNDS]
-
-    @property
-    def state_counts(self) -> dict[str, int]:
-        """Members in each membership state."""
-        return {s: int(c) for s, c in zip(STATES, self._state_counts, strict=True)}
-
-    @property
-    def regional_secretaries_original(self) -> int:
-        """Regional first secretaries of January 1933 still in office."""
-        m = self.m
-        sec, orig = self.regional_secretary, self.original_regional_secretaries
-        same = (sec != NONE) & (sec == orig)
-        return int(np.sum(same & (m.state[orig] <= IN_PARTY_MAX)
-                          & (m.office[orig] == REGIONAL_SECRETARY)))
-
-    def expulsion_records(self) -> pd.DataFrame:
-        """One row per expulsion, same columns as the reference engine's table."""
+    def expulsion_records(self, r: int) -> pd.DataFrame:
+        """Run ``r``'s expulsions, one row each (the reference engine's columns)."""
         if not self._records:
             return pd.DataFrame(columns=list(EXPULSION_COLUMNS))
-        cols = {k: np.concatenate([rec[k] for rec in self._records]) for k in self._records[0]}
+        if len(self._records) > 1:  # one array per column from now on
+            self._records = [{k: np.concatenate([rec[k] for rec in self._records])
+                              for k in self._records[0]}]
+        records = self._records[0]
+        mine = records["run"] == r
+        if not mine.any():
+            return pd.DataFrame(columns=list(EXPULSION_COLUMNS))
+        cols = {k: v[mine] for k, v in records.items()} if self.n_runs > 1 else records
         campaigns = np.array(list(self._campaign_codes), dtype=object)
         months, month_code = np.unique(cols["month"], return_inverse=True)
         df = pd.DataFrame({
             "month": np.array([month_label(int(i)) for i in months], dtype=object)[month_code],
             "member_id": cols["member_id"],
-            "region": np.array([r.name for r in self.regions], dtype=object)[cols["region"]],
+            "region": np.array([g.name for g in self.runs[r].regions],
+                               dtype=object)[cols["region"]],
             "district_id": cols["district_id"],
             "level": np.array(LEVELS, dtype=object)[cols["level"]],
             "reason": np.array(REASONS, dtype=object)[cols["reason"]],
@@ -214,7 +568,32 @@ class ArrayPurgeModel(BasePurgeModel):
         })
         return df[list(EXPULSION_COLUMNS)]
 
+    # ------------------------------------------------------------------ the center
+    def region_progress(self, r: int, region: RegionalCommittee,
+                        campaign: Campaign) -> tuple[float, float]:
+        """True share of the region's organizations screened, and expulsion rate so far."""
+        g = self.region_offset[r] + region.index
+        done = self.screened[campaign.name][self.region_ppo_start[g]:self.region_ppo_start[g + 1]]
+        stats = self.runs[r].operation_stats.get((campaign.name, region.name), Counter())
+        rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
+        return float(done.mean()) if len(done) else 0.0, rate
+
+    def forget_screening(self, r: int, region: RegionalCommittee, campaign: Campaign) -> None:
+        """Mark every organization of run ``r``'s ``region`` as not yet screened."""
+        g = self.region_offset[r] + region.index
+        self.screened[campaign.name][self.region_ppo_start[g]:self.region_ppo_start[g + 1]] = False
+
     # ------------------------------------------------------------------ helpers
+    def _grounds(self, idx: np.ndarray) -> list[np.ndarray]:
+        """Ground indicators of members ``idx`` in GROUNDS order (:func:`ground_values`)."""
+        m = self.m
+        return ground_values(lambda name: getattr(m, name)[idx])
+
+    def _norm(self, campaign: str, idx: np.ndarray) -> float | np.ndarray:
+        """The campaign's risk norm of each member's run (one number for a run alone)."""
+        norms = self._norms[campaign]
+        return float(norms[0]) if self.n_runs == 1 else norms[self.run_of_row[idx]]
+
     def _in_party(self, idx: np.ndarray) -> np.ndarray:
         return self.m.state[idx] <= IN_PARTY_MAX
 
@@ -241,36 +620,28 @@ class ArrayPurgeModel(BasePurgeModel):
                                      office != 0, self.defence_by_office[office], independence,
                                      p.protection_strength, p.skill_protection)
 
-    def _count_by(self, key: str, codes: np.ndarray, names) -> None:
-        self._count_each(key, np.bincount(codes, minlength=len(names)), names)
-
-    def _count_each(self, key: str, counts: np.ndarray, names) -> None:
-        """Count ``counts[i]`` under ``key_names[i]`` (categories with none are skipped)."""
-        for code, k in enumerate(counts):
-            if k:
-                self.count(f"{key}_{names[code]}", int(k))
-
     def _members_of(self, first_ppo: np.ndarray, last_ppo: np.ndarray):
         """Ranges into ``self.order`` of the members of organizations [first, last)."""
         return self.starts[first_ppo], self.starts[last_ppo]
 
-    def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible: int,
+    def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible: int, rows: np.ndarray,
                  exclude: np.ndarray | None = None, rounds: int = 48, distinct: bool = True,
                  exhaustive: bool = True) -> np.ndarray:
         """Per range of ``self.order``, a uniformly chosen member passing ``eligible``.
 
-        ``eligible``: :data:`kernels.RANK_AND_FILE_PRESENT` or :data:`kernels.IN_PARTY`.
-        Rejection sampling over ``rounds``; with ``distinct`` each member is chosen at most
-        once per call (a member cannot succeed to two offices at once); with ``exhaustive``
-        a range where sampling found nobody is searched member by member. Ranges with
-        nobody found get :data:`NONE`. The loop is compiled (:func:`kernels.pick_in`).
+        ``eligible``: :data:`kernels.RANK_AND_FILE_PRESENT` or :data:`kernels.IN_PARTY`;
+        ``rows``: a member of each range's run. Rejection sampling over ``rounds``; with
+        ``distinct`` each member is chosen at most once per call (a member cannot succeed
+        to two offices at once); with ``exhaustive`` a range where sampling found nobody
+        is searched member by member. Ranges with nobody found get :data:`NONE`. The
+        loop is compiled (:func:`kernels.pick_in`), run by run with each run's generator.
         """
         if exclude is None:
             exclude = np.full(len(lo), NONE, dtype=np.int64)
-        return kernels.pick_in(self.rng, self.order, lo.astype(np.int64), hi.astype(np.int64),
-                               eligible, self.m.state, self.m.office, IN_PARTY_MAX,
-                               exclude.astype(np.int64), rounds, distinct, exhaustive,
-                               self._taken)
+        return kernels.pick_in(self.gens, self.run_of_row[rows], self.order,
+                               lo.astype(np.int64), hi.astype(np.int64), eligible, self.m.state,
+                               self.m.office, IN_PARTY_MAX, exclude.astype(np.int64), rounds,
+                               distinct, exhaustive, self._taken)
 
     def _rank_and_file_present(self, idx: np.ndarray) -> np.ndarray:
         return (self.m.state[idx] <= IN_PARTY_MAX) & (self.m.office[idx] == 0)
@@ -318,9 +689,9 @@ class ArrayPurgeModel(BasePurgeModel):
         if len(idx) == 0:
             return
         m = self.m
-        officials = kernels.set_state(idx.astype(np.int64), S[new], m.state, self._state_counts,
-                                      m.state_before_exit, m.left_month, self.month, m.office,
-                                      IN_PARTY_MAX)
+        officials = kernels.set_state(idx.astype(np.int64), S[new], self.run_of_row, m.state,
+                                      self.state_counts, m.state_before_exit, m.left_month,
+                                      self.month, m.office, IN_PARTY_MAX)
         if len(officials):
             self._vacate(officials, elected_successor=False)
 
@@ -341,30 +712,34 @@ class ArrayPurgeModel(BasePurgeModel):
         self.ppo_arrest_month[ppo[self.ppo_arrest_month[ppo] < 0]] = self.month
         self._record(idx, reasons, "nkvd", campaign)
         self.m.expel_reason[idx] = reasons
-        self.count("arrested", len(idx))
+        self.tally("arrested", idx)
         self._set_state(idx, census.ARRESTED)
 
     def _record(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
+        """Each expulsion on the record, with its run and the ids the run has alone."""
         m = self.m
         office = m.office[idx].astype(np.int64)
-        self.count("expelled", len(idx))
-        self._count_by("expelled", office, LEVELS)
+        self.tally("expelled", idx)
+        self._count_by("expelled", office, LEVELS, idx)
         code = self._campaign_codes.setdefault(campaign, len(self._campaign_codes))
         k = len(idx)
+        run = self.run_of_row[idx]
+        ppo = m.ppo[idx]
         self._records.append({
-            "month": np.full(k, self.month, dtype=np.int64),
-            "member_id": idx.astype(np.int64), "region": self._region_of(idx),
-            "district_id": self.ppo_district[m.ppo[idx]], "level": office,
-            "reason": reasons.astype(np.int64), "channel": np.full(k, CHANNELS.index(channel)),
-            "campaign": np.full(k, code), "joined": m.joined[idx].copy(),
-            "origin": m.origin[idx].astype(np.int64),
+            "run": run, "month": np.full(k, self.month, dtype=np.int64),
+            "member_id": idx.astype(np.int64) - self.block_start[run],
+            "region": self.ppo_region[ppo] - self.region_offset[run],
+            "district_id": self.ppo_district[ppo] - self.district_offset[run],
+            "level": office, "reason": reasons.astype(np.int64),
+            "channel": np.full(k, CHANNELS.index(channel)), "campaign": np.full(k, code),
+            "joined": m.joined[idx].copy(), "origin": m.origin[idx].astype(np.int64),
             "was_candidate": m.state[idx] == S[CANDIDATE], "client": m.patron[idx] != NONE})
 
     def _demote(self, idx: np.ndarray) -> None:
         """Member to candidate, candidate to sympathizer (L646)."""
         if len(idx) == 0:
             return
-        self.count("demoted", len(idx))
+        self.tally("demoted", idx)
         is_member = self.m.state[idx] == S[MEMBER]
         self._set_state(idx[is_member], CANDIDATE)
         self._set_state(idx[~is_member], census.SYMPATHIZER)
@@ -373,21 +748,30 @@ class ArrayPurgeModel(BasePurgeModel):
         """Remove officeholders; their clients lose their protector; successors appointed.
 
         As :meth:`model.model.PurgeModel.vacate` ("When Rumiantsev fell, Kovalev fell",
-        L1994; a soft landing for those voted out or removed, L1773, L1799).
+        L1994; a soft landing for those voted out or removed, L1773, L1799). Run by run,
+        each with its own generator and clients.
         """
         if len(holders) == 0:
             return
         m = self.m
-        removed = np.zeros(len(LEVELS), dtype=np.int64)
+        removed = np.zeros((self.n_runs, len(LEVELS)), dtype=np.int64)
         linked = kernels.vacate(
-            self.rng, holders.astype(np.int64), elected_successor, m.office, m.patron,
-            m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
+            self.gens, self.run_of_row, holders.astype(np.int64), elected_successor, m.office,
+            m.patron, m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
             self.district_ppo_start, self.region_ppo_start, self.starts, self.order,
             self._fallen, self._clients, self._taken, IN_PARTY_MAX, removed)
-        self._count_each("removed", removed, LEVELS)
+        self._count_each(slice(None), "removed", removed, LEVELS)
         if len(linked):
             self._clients = np.concatenate([self._clients, linked])
+
+    def _rows_of(self, ppos: np.ndarray) -> np.ndarray:
+        """Rows of the members (any state) of the organizations marked in ``ppos``."""
+        n = self.m.n
+        mask = ppos[self.m.ppo[:n]]
+        if self.n_runs > 1:
+            mask &= self.m.state[:n] != SPARE
+        return np.flatnonzero(mask)
 
     # ------------------------------------------------------------------ stages
     def drift(self) -> None:
@@ -397,86 +781,83 @@ class ArrayPurgeModel(BasePurgeModel):
         prob = rules.disappear_from_rolls(p.drift_rate, m.passivity[idx], m.joined[idx] >= 1929,
                                           self.records_chaos, p.drift_weight_passive,
                                           p.drift_weight_recent)
-        u = self.rng.random((2, len(idx)))
+        u = self.uniform(idx, lead=(2,))
         drifted = u[0] < prob
         withdrew = ~drifted & (u[1] < p.withdrawal_rate)
-        self.count("drifted", int(drifted.sum()))
-        self.count("withdrew", int(withdrew.sum()))
+        self.tally("drifted", idx[drifted])
+        self.tally("withdrew", idx[withdrew])
         self._set_state(idx[drifted], census.DEAD_SOUL)
         self._set_state(idx[withdrew], census.STRUCK_OFF)
 
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations (*chistka* etc.)."""
-        m, p, rng = self.m, self.p, self.rng
+        m, p = self.m, self.p
         traits = self._region_traits()
         n = m.n
         rolls = np.bincount(self.ppo_region[m.ppo[:n]], weights=m.state[:n] <= S[census.DEAD_SOUL],
                             minlength=len(self.regions))
-        for r, region in enumerate(self.regions):
-            stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())
+        for g, region in enumerate(self.regions):
+            run = self.runs[self.run_of_region[g]]
+            stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
             if "base" not in stats:
-                stats["base"] = int(rolls[r])
+                stats["base"] = int(rolls[g])
         p_screen = rules.screening_pace(campaign.pace, traits["obstruction"], traits["formalism"],
                                         traits["pressure"])
         done = self.screened[campaign.name]
-        chosen = ~done & (rng.random(self.n_ppos) < p_screen[self.ppo_region])
+        chosen = ~done & (self.uniform(None, self.run_of_ppo) < p_screen[self.ppo_region])
         done |= chosen
         if not chosen.any():
             return
         zeal = float(rules.campaign_zeal(campaign.months_since_start(self.month),
                                          campaign.zeal_decay_months, campaign.zeal_floor))
         independence = self.independence(campaign.conducted_by)
-        idx = np.flatnonzero(chosen[m.ppo[:n]])
+        idx = self._rows_of(chosen)
         region = self.ppo_region[m.ppo[idx]]
         formalism = traits["formalism"][region]
         # the records check: dead souls found and struck off (L697-703)
         dead = m.state[idx] == S[census.DEAD_SOUL]
-        found = dead & (rng.random(len(idx)) < rules.discover_dead_soul(
+        found = dead & (self.uniform(idx) < rules.discover_dead_soul(
             campaign.records_check, formalism, p.formalism_blindness))
         self._per_region(campaign, "lost", region[found])
-        self.count("lost_from_rolls", int(found.sum()))
+        self.tally("lost_from_rolls", idx[found])
         self._set_state(idx[found], census.STRUCK_OFF)
         # the review of every member present
         present = m.state[idx] <= IN_PARTY_MAX
         idx, region, formalism = idx[present], region[present], formalism[present]
-        self.count("screened", len(idx))
+        self.tally("screened", idx)
         self._per_region(campaign, "screened", region)
         weights = self.campaign_weights(campaign, self.restraint)
         grounds = self._grounds(idx)
         relative_risk = ((p.baseline_risk + rules.grounds_hazard(grounds, weights))
-                         / self._norms[campaign.name])
+                         / self._norm(campaign.name, idx))
         protection = self._protection(idx, traits["machine"][region], independence)
         official = m.office[idx] != 0
         deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
                                                  self.deflection, self.vigilance,
                                                  independence)
         case, deflected, shielded = rules.screening_verdict(
-            rng.random(len(idx)), campaign.intensity, zeal, relative_risk, protection,
+            self.uniform(idx), campaign.intensity, zeal, relative_risk, protection,
             deflection, formalism, p.formalism_blindness)
-        self.count("deflected", int(deflected.sum()))
-        self.count("shielded", int(shielded.sum()))
+        self.tally("deflected", idx[deflected])
+        self.tally("shielded", idx[shielded])
         m.protected[idx[shielded]] += 1
-        reason = rules.case_reason(rng.random(int(case.sum())), [g[case] for g in grounds],
-                                   weights, p.baseline_risk)
         cases = idx[case]
-        expel = rng.random(len(cases)) < rules.screening_expels(
+        reason = rules.case_reason(self.uniform(cases), [g[case] for g in grounds],
+                                   weights, p.baseline_risk)
+        expel = self.uniform(cases) < rules.screening_expels(
             self.severity_by_reason[reason], official[case], self.leniency, p.outcome_weights)
         self._per_region(campaign, "expelled", region[case][expel])
         injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
         attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
-        removed = ~expel & official[case] & (rng.random(len(cases)) < rules.screening_removes(
+        removed = ~expel & official[case] & (self.uniform(cases) < rules.screening_removes(
             self.severity_by_reason[reason], official[case], self.leniency, p.outcome_weights))
         self._expel(cases[expel], reason[expel], "screening", campaign.name)
-        self.count("removed_by_screening", int(removed.sum()))
+        self.tally("removed_by_screening", cases[removed])
         self._vacate(cases[removed], elected_successor=False)
         self._demote(cases[~expel & ~removed])
         if campaign.vigilance > 0 or campaign.criticism > 0:
             self._meetings(chosen, campaign.vigilance, campaign.criticism, independence)
         self._grieve(injustice, attended)
-
-    def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
-        for r, k in enumerate(np.bincount(regions, minlength=len(self.regions))):
-            self.operation_stats[(campaign.name, self.regions[r].name)][key] += int(k)
 
     def _grieve(self, injustice: np.ndarray, attended: np.ndarray) -> None:
         """Members who saw clients spared and ballast expelled resent their leaders (L1912)."""
@@ -517,7 +898,7 @@ class ArrayPurgeModel(BasePurgeModel):
                                against, office != 0, self.from_above_rate,
                                self.vigilance, m.passivity[idx],
                                m.patron[idx] != NONE, m.critic[idx], p.retaliation)
-        u = self.rng.random((3, len(idx)))
+        u = self.uniform(idx, lead=(3,))
         silenced = np.zeros(self.n_ppos, dtype=np.int64)  # "suppression of criticism" (L1749)
         for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
                                        strict=True):
@@ -533,32 +914,31 @@ class ArrayPurgeModel(BasePurgeModel):
 
         Returns, per organization, the critics expelled from above (criticism suppressed).
         """
-        m, p, rng = self.m, self.p, self.rng
-        k = len(target)
-        self.count("denunciations_made", k)
-        self.count(f"denunciations_{channel}", k)
+        m, p = self.m, self.p
+        self.tally("denunciations_made", target)
+        self.tally(f"denunciations_{channel}", target)
         m.denounced[target] += 1
         ppo = m.ppo[target]
         if channel == "from_above":
             denouncer = self.ppo_secretary[ppo].astype(np.int64)
         else:  # a peer present in the organization
             lo, hi = self._members_of(ppo, ppo + 1)
-            denouncer = self._pick_in(lo, hi, kernels.IN_PARTY, exclude=target, rounds=32,
-                                      distinct=False, exhaustive=False)
+            denouncer = self._pick_in(lo, hi, kernels.IN_PARTY, target, exclude=target,
+                                      rounds=32, distinct=False, exhaustive=False)
         denouncer = denouncer[denouncer != NONE]
         np.add.at(m.denunciations_made, denouncer, 1)
         if channel == "from_below":
             m.critic[denouncer] = True
-        checked = rng.random(k) < p.check_probability
+        checked = self.uniform(target) < p.check_probability
         target = target[checked]
-        self.count("denunciations_checked", len(target))
-        pending = rng.random(len(target)) < p.pending_share
-        self.count("denunciations_pending", int(pending.sum()))
+        self.tally("denunciations_checked", target)
+        pending = self.uniform(target) < p.pending_share
+        self.tally("denunciations_pending", target[pending])
         target = target[~pending]
         silenced = np.zeros(self.n_ppos, dtype=np.int64)
         if len(target) == 0:
             return silenced
-        visible = rules.visible_reason(rng.random(len(target)),
+        visible = rules.visible_reason(self.uniform(target),
                                        m.alien_past[target] | m.alien_declared[target],
                                        m.misconduct[target], m.indiscipline[target],
                                        m.opposition[target], m.passivity[target])
@@ -566,22 +946,22 @@ class ArrayPurgeModel(BasePurgeModel):
                                             visible, p.poor_leadership_grounded)
         machine = self._region_traits()["machine"][self._region_of(target)]
         protection = self._protection(target, machine, independence)
-        supported = rng.random(len(target)) < rules.investigate(grounded, protection,
-                                                                p.true_support, p.false_support)
-        self.count("denunciations_unsupported", int((~supported).sum()))
+        supported = self.uniform(target) < rules.investigate(grounded, protection,
+                                                             p.true_support, p.false_support)
+        self.tally("denunciations_unsupported", target[~supported])
         m.protected[target[~supported & (protection < 1.0)]] += 1
         target, reason = target[supported], reason[supported]
         disregarded = rules.disregard_declared_origin(reason, m.alien_past[target]) == 1
-        self.count("denunciations_disregarded", int(disregarded.sum()))
+        self.tally("denunciations_disregarded", target[disregarded])
         target, reason = target[~disregarded], reason[~disregarded]
-        self.count("denunciations_supported", len(target))
+        self.tally("denunciations_supported", target)
         official = m.office[target] != 0
         probs = rules.choose_outcome(self.severity_by_reason[reason], official, self.leniency,
                                      p.outcome_weights)
-        outcome = rules.pick(rng.random(len(target)), probs)
-        self._count_by("outcome", outcome, rules.OUTCOMES)
-        police = rng.random(len(target)) < rules.handed_to_police(self.fused, channel, outcome,
-                                                                  p.fused_arrest_share)
+        outcome = rules.pick(self.uniform(target), probs)
+        self._count_by("outcome", outcome, rules.OUTCOMES, target)
+        police = self.uniform(target) < rules.handed_to_police(self.fused, channel, outcome,
+                                                               p.fused_arrest_share)
         is_outcome = {name: (outcome == i) & ~police for i, name in enumerate(rules.OUTCOMES)}
         self._arrest(target[police], campaign="fused_criticism")
         expelled = target[is_outcome["expel"]]
@@ -626,18 +1006,19 @@ class ArrayPurgeModel(BasePurgeModel):
         holders_office = m.office[holders].astype(np.int64)
         keep = holders_office != 0
         holders, holders_office = holders[keep], holders_office[keep]
-        self._count_by("election_holders", holders_office, LEVELS)
+        self._count_by("election_holders", holders_office, LEVELS, holders)
         grievance = self.electorate_grievance(holders_office, rank_and_file[keep], apparatus[keep])
         prob = rules.secret_ballot_turnover(grievance, self.criticism, self.p.election_base)
-        out = self.rng.random(len(holders)) < prob
-        self._count_by("voted_out", holders_office[out], LEVELS)
+        out = self.uniform(holders) < prob
+        self._count_by("voted_out", holders_office[out], LEVELS, holders[out])
         self._vacate(holders[out], elected_successor=True)
 
     def police(self) -> None:
         """NKVD arrests, and removal of regional leaderships from above."""
         m, p = self.m, self.p
-        for region, sec in zip(self.regions, self.regional_secretary, strict=True):
-            if sec != NONE and m.state[sec] <= IN_PARTY_MAX and self.random.random() < (
+        for g, (region, sec) in enumerate(zip(self.regions, self.regional_secretary, strict=True)):
+            run = self.runs[self.run_of_region[g]]
+            if sec != NONE and m.state[sec] <= IN_PARTY_MAX and run.random.random() < (
                     rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
                 if self.removal_is_arrest:
                     self._arrest(np.array([sec]), campaign="removed_from_above")
@@ -653,7 +1034,7 @@ class ArrayPurgeModel(BasePurgeModel):
                                    m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
                                    p.cascade, self._implicated(idx), p.arrest_chain, targeted,
                                    shield, p.arrest_weight_opposition, p.arrest_weight_alien_past)
-        self._arrest(idx[self.rng.random(len(idx)) < prob],
+        self._arrest(idx[self.uniform(idx) < prob],
                      campaign="nkvd" if self.arrest_rate > 0 else "targeted")
         self._expel_connections()
 
@@ -670,7 +1051,7 @@ class ArrayPurgeModel(BasePurgeModel):
         idx = idx[self._implicated(idx)]
         prob = rules.expel_for_connections(self.p.connections_rate, self.vigilance, 1,
                                            self.restraint)
-        out = idx[self.rng.random(len(idx)) < prob]
+        out = idx[self.uniform(idx) < prob]
         self._expel(out, np.full(len(out), R["connections_with_enemies"]), "from_above",
                     "connections")
 
@@ -678,55 +1059,109 @@ class ArrayPurgeModel(BasePurgeModel):
         """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""
         m, p = self.m, self.p
         idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
-        u = self.rng.random((2, len(idx)))
+        u = self.uniform(idx, lead=(2,))
         appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.reinstatement, m.appeals[idx],
                                                  p.appeal_restraint_boost, p.max_appeals)
         idx, u = idx[appeal], u[1][appeal]
         m.appeals[idx] += 1
-        self.count("appeals", len(idx))
+        self.tally("appeals", idx)
         prob = rules.reinstate_on_appeal(self.severity_by_reason[m.expel_reason[idx]],
                                          m.origin[idx] == WORKER, self.reinstatement,
                                          p.reinstatement_base)
         back = idx[u < prob]
-        self.count("reinstated", len(back))
+        self.tally("reinstated", back)
         for state in (MEMBER, CANDIDATE):
             self._set_state(back[m.state_before_exit[back] == S[state]], state)
 
     def admit_and_promote(self) -> None:
         """New candidates (when admissions are open) and promotion of candidates."""
-        m, p, rng = self.m, self.p, self.rng
+        m, p = self.m, self.p
         frozen = self.admissions_frozen
-        expected = rules.admit_candidates(self.admissions_rate, self.in_party, frozen)
-        n_new = int(rng.poisson(expected)) if expected > 0 else 0
-        if n_new:
-            recruits = census.draw_recruits(p, rng, n_new, self.n_ppos, 1933 + self.month // 12)
-            new = m.extend(recruits)
-            self._fallen = np.zeros(m.n + 1, dtype=bool)
-            self._taken = np.zeros(m.n + 1, dtype=bool)
-            self._state_counts[S[CANDIDATE]] += n_new
-            self.count("admitted", n_new)
-            # each recruit joins the end of his organization's block in ``order``
-            ppo = recruits["ppo"]
-            sort = np.argsort(ppo, kind="stable")
-            self.order = np.insert(self.order, self.starts[ppo[sort] + 1], new[sort])
-            self.starts[1:] += np.cumsum(np.bincount(ppo, minlength=self.n_ppos))
+        year = 1933 + self.month // 12
+        recruits = []
+        for r, run in enumerate(self.runs):
+            in_party = int(self.state_counts[r, S[MEMBER]] + self.state_counts[r, S[CANDIDATE]])
+            expected = rules.admit_candidates(self.admissions_rate, in_party, frozen)
+            n_new = int(run.rng.poisson(expected)) if expected > 0 else 0
+            if n_new:
+                n_ppos = (self.ppo_offset[r + 1] if r + 1 < self.n_runs else self.n_ppos
+                          ) - self.ppo_offset[r]
+                recruits.append((r, census.draw_recruits(p, run.rng, n_new, int(n_ppos), year)))
+        if recruits:
+            self._admit(recruits)
         promote = rules.promote_candidate(frozen, p.promotion_months)
         if promote > 0:
             idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
-            up = idx[rng.random(len(idx)) < promote]
-            self.count("promoted", len(up))
+            up = idx[self.uniform(idx) < promote]
+            self.tally("promoted", up)
             self._set_state(up, MEMBER)
 
-    # ------------------------------------------------------------------ the center
-    def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
-        """True share of the region's organizations screened, and expulsion rate so far."""
-        r = region.index
-        done = self.screened[campaign.name][self.region_ppo_start[r]:self.region_ppo_start[r + 1]]
-        stats = self.operation_stats.get((campaign.name, region.name), Counter())
-        rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
-        return float(done.mean()) if len(done) else 0.0, rate
+    def _admit(self, recruits: list[tuple[int, dict[str, np.ndarray]]]) -> None:
+        """New candidates join the end of their run's block and of their organization."""
+        m = self.m
+        need = self.block_n.copy()
+        for r, columns in recruits:
+            need[r] += len(columns["state"])
+        if (need > self.block_capacity).any():
+            self._grow(need)
+        ppos, rows = [], []
+        for r, columns in recruits:
+            k = len(columns["state"])
+            new = np.arange(k) + self.block_start[r] + self.block_n[r]
+            columns["ppo"] = columns["ppo"] + np.int32(self.ppo_offset[r])
+            m.put(new, columns)
+            self.block_n[r] += k
+            self.state_counts[r, S[CANDIDATE]] += k
+            self.runs[r].count("admitted", k)
+            ppos.append(columns["ppo"])
+            rows.append(new)
+        m.n = int(self.block_start[-1] + self.block_n[-1])
+        # each recruit joins the end of his organization's block in ``order``
+        ppo, new = np.concatenate(ppos), np.concatenate(rows)
+        sort = np.argsort(ppo, kind="stable")
+        self.order = np.insert(self.order, self.starts[ppo[sort] + 1], new[sort])
+        self.starts[1:] += np.cumsum(np.bincount(ppo, minlength=self.n_ppos))
 
-    def forget_screening(self, region: RegionalCommittee, campaign: Campaign) -> None:
-        """Mark every organization of ``region`` as not yet screened by ``campaign``."""
-        r = region.index
-        self.screened[campaign.name][self.region_ppo_start[r]:self.region_ppo_start[r + 1]] = False
+    def _grow(self, need: np.ndarray) -> None:
+        """Room for ``need[r]`` members in every run's block (blocks moved if need be)."""
+        capacity = np.where(need > self.block_capacity,
+                            np.maximum(need, (self.block_capacity * 1.25).astype(np.int64) + 16),
+                            self.block_capacity)
+        if self.n_runs == 1:
+            self.m.reserve(int(capacity[0]))
+        else:
+            self._move_blocks(capacity)
+        self.block_capacity = capacity
+        total = len(self.m.state)  # a run alone may have more room than it asked for
+        self.run_of_row = (np.zeros(total, dtype=np.int64) if self.n_runs == 1
+                           else np.repeat(np.arange(self.n_runs), capacity))
+        self._fallen = np.zeros(total + 1, dtype=bool)
+        self._taken = np.zeros(total + 1, dtype=bool)
+
+    def _move_blocks(self, capacity: np.ndarray) -> None:
+        """Copy every run's block to a new layout with ``capacity`` rows each; rows renumbered."""
+        m = self.m
+        old_start = self.block_start
+        start = np.r_[0, np.cumsum(capacity)[:-1]].astype(np.int64)
+        shift = start - old_start
+        run_of_old = self.run_of_row
+
+        def moved(rows: np.ndarray) -> np.ndarray:
+            return np.where(rows != NONE, rows + shift[run_of_old[rows]], NONE).astype(rows.dtype)
+
+        for name, dtype in FIELDS.items():
+            old = getattr(m, name)
+            column = np.zeros(int(capacity.sum()), dtype=dtype)
+            for r in range(self.n_runs):
+                n = self.block_n[r]
+                column[start[r]:start[r] + n] = old[old_start[r]:old_start[r] + n]
+                self._fill_spare(name, column, r, start[r] + n, start[r] + capacity[r])
+            if name in ROW_FIELDS:
+                column = moved(column)
+            setattr(m, name, column)
+        for level in ("regional_secretary", "district_secretary", "ppo_secretary",
+                      "original_regional_secretaries"):
+            setattr(self, level, moved(getattr(self, level)))
+        self.order = moved(self.order)
+        self._clients = moved(self._clients)
+        self.block_start = start

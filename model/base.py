@@ -35,9 +35,16 @@ import numpy as np
 
 from model import rules
 from model.agents import Center, RegionalCommittee
-from model.census import IN_PARTY, ON_ROLLS, Census, take_census
-from model.reporters import EXPULSION_COLUMNS, model_reporters
+from model.census import IN_PARTY, ON_ROLLS, STATES, Census, take_census
+from model.reporters import EXPULSION_COLUMNS, FLOWS, model_reporters
 from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
+
+# The month's conditions set by BasePurgeModel._set_context (the same for every run of a
+# scenario in a month).
+MONTH_CONDITIONS = (
+    "admissions_frozen", "admissions_rate", "restraint", "reinstatement", "from_above_rate",
+    "deflection", "leniency", "vigilance", "criticism", "fused", "arrest_rate",
+    "targeted_hazards", "leader_removal_rate", "removal_is_arrest", "meeting_independence")
 
 
 class BasePurgeModel(mesa.Model):
@@ -72,7 +79,7 @@ class BasePurgeModel(mesa.Model):
         self.severity_by_reason = np.asarray(self.p.severity)  # rules.REASONS order
         self.month = calendar.first_month - 1
         self.records_chaos = 1.0
-        self.flows: Counter[str] = Counter()
+        self.reset_flows()
         self.regions = [RegionalCommittee(self, spec, r)
                         for r, spec in enumerate(calendar.regions)]
         self.operation_stats: dict[tuple[str, str], Counter] = {}
@@ -134,30 +141,50 @@ class BasePurgeModel(mesa.Model):
     @property
     def finished(self) -> bool:
         """True once the scenario's last month has been simulated."""
-        return self.steps >= self.calendar.n_months
+        return self.month - self.calendar.first_month + 1 >= self.calendar.n_months
 
     def count(self, key: str, n: int = 1) -> None:
         """Add ``n`` to this month's flow ``key``."""
         self.flows[key] += n
 
+    def reset_flows(self) -> None:
+        """Start a month's flows at zero."""
+        self.flows: Counter[str] = Counter()
+
+    def flow_counts(self) -> np.ndarray:
+        """This month's flows in :data:`model.reporters.FLOWS` order."""
+        return np.array([self.flows.get(k, 0) for k in FLOWS], dtype=np.int64)
+
+    def state_vector(self) -> np.ndarray:
+        """Members in each state, in :data:`model.census.STATES` order."""
+        counts = self.state_counts
+        return np.array([counts.get(s, 0) for s in STATES], dtype=np.int64)
+
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         """Simulate one month (see the module docstring for the order of stages)."""
+        active = self.begin_month()
+        month_stages(self, self, active)
+        self.finish_month(active)
+
+    def begin_month(self, like: BasePurgeModel | None = None) -> list[Campaign]:
+        """Advance the calendar a month; returns the campaigns running in it.
+
+        ``like``: a model of the same scenario that has begun the month already, whose
+        conditions are copied rather than worked out again (the runs of a batch).
+        """
         self.month += 1
-        self.flows = Counter()
-        active = self.calendar.active_campaigns(self.month)
-        self._set_context(active)
-        self.drift()
-        for campaign in (c for c in active if c.pace > 0):
-            self.run_screening(campaign)
-        if self.vigilance > 0 or self.criticism > 0:
-            self.hold_meetings()
-        for campaign in (c for c in active if c.elections):
-            self.hold_elections(campaign)
-        if self.arrest_rate > 0 or self.leader_removal_rate > 0 or any(self.targeted_hazards):
-            self.police()
-        self.appeals()
-        self.admit_and_promote()
+        self.reset_flows()
+        if like is not None:
+            for name in MONTH_CONDITIONS:
+                setattr(self, name, getattr(like, name))
+            return like.active
+        self.active = self.calendar.active_campaigns(self.month)
+        self._set_context(self.active)
+        return self.active
+
+    def finish_month(self, active: list[Campaign]) -> None:
+        """The center reads the regions' reports; the month's end; data collection."""
         for campaign in (c for c in active if c.pace > 0):
             if reports_read(campaign, self.month, self.p.report_delay_months):
                 self.center.monitor(campaign, self.month, self.regions)
@@ -230,6 +257,27 @@ class BasePurgeModel(mesa.Model):
         for c in self.calendar.campaigns:
             if c.records_reform and month_index(c.end) == self.month:
                 self.records_chaos = self.p.records_chaos_after_exchange
+
+
+def month_stages(engine, context: BasePurgeModel, active: list[Campaign]) -> None:
+    """The stages of a month in their documented order (docs/ODD.md), for either engine.
+
+    ``engine`` runs the stages: the reference model itself, or the array engine's state
+    for one or more runs (:class:`model.arrays.ArrayBatch`); ``context`` holds the
+    month's conditions (:meth:`BasePurgeModel._set_context`).
+    """
+    engine.drift()
+    for campaign in (c for c in active if c.pace > 0):
+        engine.run_screening(campaign)
+    if context.vigilance > 0 or context.criticism > 0:
+        engine.hold_meetings()
+    for campaign in (c for c in active if c.elections):
+        engine.hold_elections(campaign)
+    if (context.arrest_rate > 0 or context.leader_removal_rate > 0
+            or any(context.targeted_hazards)):
+        engine.police()
+    engine.appeals()
+    engine.admit_and_promote()
 
 
 def monitor_until(campaign: Campaign) -> int:

@@ -1,10 +1,13 @@
 """Compiled kernels of the array engine (numba): the per-member loops of its stages.
 
 Each kernel does exactly what the numpy code it replaces did, draw for draw: it takes
-the run's own ``numpy.random.Generator`` and makes the same calls in the same order, so
-a seeded run gives the same outputs with or without it (``scripts/fingerprint.py``
-checks that). The rules of behaviour stay in :mod:`model.rules`; kernels only pick,
-count and loop.
+the runs' own ``numpy.random.Generator`` objects (``gens``, a tuple: one per run of a
+batch, :class:`model.arrays.ArrayBatch`) and makes, for each run, the same calls in the
+same order, so a seeded run gives the same outputs with or without it, alone or in a
+batch (``scripts/fingerprint.py`` and tests/test_arrays.py check that). A run's draws of
+``random(k)`` are its ``k`` next numbers, so drawing them one at a time from its own
+generator, element by element, gives each run exactly its own stream. The rules of
+behaviour stay in :mod:`model.rules`; kernels only draw, pick, count and loop.
 """
 
 from __future__ import annotations
@@ -27,16 +30,38 @@ def _eligible(member: int, kind: int, state: np.ndarray, office: np.ndarray,
 
 
 @njit(cache=True)
-def pick_in(rng, order, lo, hi, kind, state, office, in_party_max, exclude, rounds, distinct,
-            exhaustive, taken):  # pragma: no cover  (compiled)
+def uniform(gens, runs, lead):  # pragma: no cover  (compiled)
+    """``lead`` x ``len(runs)`` uniform numbers; element ``i``'s from ``gens[runs[i]]``.
+
+    Each run gets the numbers ``random((lead, k))`` would give it alone for its ``k``
+    elements, in their order (row by row).
+    """
+    out = np.empty((lead, len(runs)))
+    for row in range(lead):
+        i = 0
+        while i < len(runs):  # a stretch of elements of one run
+            j = i + 1
+            while j < len(runs) and runs[j] == runs[i]:
+                j += 1
+            gen = gens[runs[i]]
+            for e in range(i, j):
+                out[row, e] = gen.random()
+            i = j
+    return out
+
+
+@njit(cache=True)
+def pick_in(gens, range_run, order, lo, hi, kind, state, office, in_party_max, exclude, rounds,
+            distinct, exhaustive, taken):  # pragma: no cover  (compiled)
     """Per range [lo, hi) of ``order``, a uniformly chosen eligible member, or NONE.
 
-    As ``ArrayPurgeModel._pick_in``: rejection sampling over ``rounds`` (one
-    ``rng.random(pending)`` a round); with ``distinct`` a member is chosen at most once
-    (the first range, in order, to draw him gets him); with ``exhaustive`` a range where
-    sampling found nobody is searched member by member (one ``rng.integers`` each).
-    ``exclude``: per range, a member not to choose (NONE for none); ``taken``: scratch
-    mask over members, all False on entry and on return.
+    As ``ArrayPurgeModel._pick_in``: rejection sampling over ``rounds`` (in each round
+    one number per range still pending, from its run's generator ``gens[range_run[j]]``);
+    with ``distinct`` a member is chosen at most once (the first range, in order, to draw
+    him gets him); with ``exhaustive`` a range where sampling found nobody is searched
+    member by member (one ``integers`` each). ``exclude``: per range, a member not to
+    choose (NONE for none); ``taken``: scratch mask over members, all False on entry and
+    on return.
     """
     n = len(lo)
     chosen = np.full(n, NONE, dtype=np.int64)
@@ -49,11 +74,11 @@ def pick_in(rng, order, lo, hi, kind, state, office, in_party_max, exclude, roun
     for _ in range(rounds):
         if k == 0:
             break
-        u = rng.random(k)
         cands = np.empty(k, dtype=np.int64)
         for i in range(k):
             j = pending[i]
-            cands[i] = order[lo[j] + np.int64(u[i] * (hi[j] - lo[j]))]
+            u = gens[range_run[j]].random()
+            cands[i] = order[lo[j] + np.int64(u * (hi[j] - lo[j]))]
         for i in range(k):
             j = pending[i]
             c = cands[i]
@@ -84,7 +109,7 @@ def pick_in(rng, order, lo, hi, kind, state, office, in_party_max, exclude, roun
                     members[m] = c
                     m += 1
             if m:
-                chosen[j] = members[rng.integers(0, m)]
+                chosen[j] = members[gens[range_run[j]].integers(0, m)]
                 taken[chosen[j]] = True
     for j in range(n):
         if chosen[j] != NONE:
@@ -93,14 +118,15 @@ def pick_in(rng, order, lo, hi, kind, state, office, in_party_max, exclude, roun
 
 
 @njit(cache=True)
-def vacate(rng, holders, elected_successor, office, patron, patron_fell, ppo_of, state,
-           ppo_district, ppo_region, ppo_secretary, district_secretary, regional_secretary,
-           district_ppo_start, region_ppo_start, starts, order, fallen, clients, taken,
-           in_party_max, removed):  # pragma: no cover  (compiled)
+def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell, ppo_of,
+           state, ppo_district, ppo_region, ppo_secretary, district_secretary,
+           regional_secretary, district_ppo_start, region_ppo_start, starts, order, fallen,
+           clients, taken, in_party_max, removed):  # pragma: no cover  (compiled)
     """Remove officeholders; expose their clients; appoint successors (draw for draw).
 
-    As ``ArrayPurgeModel._vacate`` did in numpy: ``removed`` (per level) counts the
-    holders removed; returns the successors who got a patron (to add to the clients).
+    As ``ArrayPurgeModel._vacate`` did in numpy: ``removed`` (per run ``run_of[holder]``
+    and level) counts the holders removed; returns the successors who got a patron (to
+    add to the clients). Successors are drawn from each holder's run's generator.
     """
     keep = np.empty(len(holders), dtype=np.int64)
     n = 0
@@ -114,7 +140,7 @@ def vacate(rng, holders, elected_successor, office, patron, patron_fell, ppo_of,
     level = np.empty(n, dtype=np.int64)
     for i in range(n):
         level[i] = office[holders[i]]
-        removed[level[i]] += 1
+        removed[run_of[holders[i]], level[i]] += 1
         office[holders[i]] = 0
     # expose the clients: look only at members who have ever had a patron
     for h in holders:
@@ -153,8 +179,12 @@ def vacate(rng, holders, elected_successor, office, patron, patron_fell, ppo_of,
             hi[k] = starts[last]
             head_of[k] = i
             k += 1
-    successor = pick_in(rng, order, lo[:k], hi[:k], RANK_AND_FILE_PRESENT, state, office,
-                        in_party_max, np.full(k, NONE, dtype=np.int64), 48, True, True, taken)
+    range_run = np.empty(k, dtype=np.int64)
+    for j in range(k):
+        range_run[j] = run_of[holders[head_of[j]]]
+    successor = pick_in(gens, range_run, order, lo[:k], hi[:k], RANK_AND_FILE_PRESENT, state,
+                        office, in_party_max, np.full(k, NONE, dtype=np.int64), 48, True, True,
+                        taken)
     linked = np.empty(k, dtype=np.int64)
     m = 0
     for j in range(k):
@@ -180,19 +210,21 @@ def vacate(rng, holders, elected_successor, office, patron, patron_fell, ppo_of,
 
 
 @njit(cache=True)
-def set_state(idx, new, state, state_counts, state_before_exit, left_month, month, office,
-              in_party_max):  # pragma: no cover  (compiled)
+def set_state(idx, new, run_of, state, state_counts, state_before_exit, left_month, month,
+              office, in_party_max):  # pragma: no cover  (compiled)
     """Move members ``idx`` to state ``new`` (as ``ArrayPurgeModel._set_state`` did).
 
-    Keeps ``state_counts`` in step; members leaving the party get their exit state and
-    month recorded. Returns those of them who held an office (to vacate).
+    Keeps ``state_counts`` (per run: row ``run_of[member]``) in step; members leaving the
+    party get their exit state and month recorded. Returns those of them who held an
+    office (to vacate).
     """
     officials = np.empty(len(idx), dtype=np.int64)
     k = 0
     for i in idx:
         old = state[i]
-        state_counts[old] -= 1
-        state_counts[new] += 1
+        r = run_of[i]
+        state_counts[r, old] -= 1
+        state_counts[r, new] += 1
         if old <= in_party_max < new:
             state_before_exit[i] = old
             left_month[i] = month

@@ -19,7 +19,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from model.census import LEVELS, STATES
+from model.census import IN_PARTY, LEVELS, ON_ROLLS, STATES
 from model.scenario import month_index, month_label
 
 # Monthly flows counted by the model (see PurgeModel.count).
@@ -46,6 +46,9 @@ EXPULSION_COLUMNS = ("month", "member_id", "region", "district_id", "level", "re
 # The integer columns reported each month, in the order of the monthly table (the month's
 # label comes first and records_chaos after these, then the flows).
 COUNTS = (*(f"n_{s}" for s in STATES), "on_rolls", "in_party", "regional_secretaries_original")
+_ON_ROLLS = [STATES.index(s) for s in ON_ROLLS]
+_IN_PARTY = [STATES.index(s) for s in IN_PARTY]
+FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
 
 
 def counts(model) -> np.ndarray:
@@ -55,10 +58,10 @@ def counts(model) -> np.ndarray:
     reporter per column: Mesa's DataCollector copies every reported value, which for
     some eighty columns cost a tenth of an array-engine run.
     """
-    states, flows = model.state_counts, model.flows
-    return np.array([*(states.get(s, 0) for s in STATES), model.on_rolls, model.in_party,
-                     model.regional_secretaries_original, *(flows.get(k, 0) for k in FLOWS)],
-                    dtype=np.int64)
+    states = model.state_vector()
+    return np.concatenate((states, [states[_ON_ROLLS].sum(), states[_IN_PARTY].sum(),
+                                    model.regional_secretaries_original],
+                           model.flow_counts()))
 
 
 def model_reporters() -> dict[str, object]:

@@ -13,34 +13,47 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import ArrayPurgeModel, PurgeModel, engine_class, load_scenario
-from model.arrays import IN_PARTY_MAX, NONE
+from experiments.runner import result_of
+from model import ArrayPurgeModel, PurgeModel, arrays, engine_class, load_scenario
+from model.arrays import IN_PARTY_MAX, NONE, SPARE, ArrayBatch, simulate_batch
 from model.census import DISTRICT_SECRETARY, PPO_SECRETARY, REGIONAL_SECRETARY, STATES
 from model.reporters import expulsions_table, monthly_table, yearly_table
 from tests.conftest import run_until
 
 
-def _check_invariants(model: ArrayPurgeModel) -> None:
-    m = model.m
+def _check_invariants(batch: ArrayBatch) -> None:
+    """The engine state of one run or a batch of runs is consistent."""
+    m = batch.m
     n = m.n
     state = m.state[:n]
-    assert state.min() >= 0 and state.max() < len(STATES)
-    assert (np.bincount(state, minlength=len(STATES)) == model._state_counts).all()
+    spare = state == SPARE
+    assert state.min() >= 0 and state.max() <= SPARE
+    for r in range(batch.n_runs):  # each run's block: its members, then spare rows
+        lo = batch.block_start[r]
+        rows = state[lo:lo + batch.block_capacity[r]][:max(0, n - lo)]
+        live = rows[: batch.block_n[r]]
+        assert not (live == SPARE).any() and (rows[batch.block_n[r]:] == SPARE).all()
+        assert (np.bincount(live, minlength=len(STATES)) == batch.state_counts[r]).all()
+        assert (batch.run_of_row[lo:lo + batch.block_n[r]] == r).all()
     officials = np.flatnonzero(m.office[:n] != 0)
     assert (state[officials] <= IN_PARTY_MAX).all(), "an officeholder left without vacating"
-    sec = model.ppo_secretary[model.ppo_secretary != NONE]
+    sec = batch.ppo_secretary[batch.ppo_secretary != NONE]
     assert (m.office[sec] == PPO_SECRETARY).all()
-    assert (m.ppo[sec] == np.flatnonzero(model.ppo_secretary != NONE)).all()
-    dist = model.district_secretary[model.district_secretary != NONE]
+    assert (m.ppo[sec] == np.flatnonzero(batch.ppo_secretary != NONE)).all()
+    dist = batch.district_secretary[batch.district_secretary != NONE]
     assert (m.office[dist] == DISTRICT_SECRETARY).all()
-    for r, sec in enumerate(model.regional_secretary):
+    for r, sec in enumerate(batch.regional_secretary):
         if sec != NONE:
             assert m.office[sec] == REGIONAL_SECRETARY
-            assert model.ppo_region[m.ppo[sec]] == r
-    # the index of members by organization covers every row exactly once
-    assert len(model.order) == n and (np.sort(model.order) == np.arange(n)).all()
-    assert (np.diff(model.starts) == np.bincount(m.ppo[:n], minlength=model.n_ppos)).all()
-    assert (m.ppo[model.order] == np.repeat(np.arange(model.n_ppos), np.diff(model.starts))).all()
+            assert batch.ppo_region[m.ppo[sec]] == r
+    patron = m.patron[:n][m.patron[:n] != NONE]  # patrons are of the client's own run
+    clients = np.flatnonzero(m.patron[:n] != NONE)
+    assert (batch.run_of_row[patron] == batch.run_of_row[clients]).all()
+    # the index of members by organization covers every member's row exactly once
+    members = np.flatnonzero(~spare)
+    assert len(batch.order) == len(members) and (np.sort(batch.order) == members).all()
+    assert (np.diff(batch.starts) == np.bincount(m.ppo[:n][~spare], minlength=batch.n_ppos)).all()
+    assert (m.ppo[batch.order] == np.repeat(np.arange(batch.n_ppos), np.diff(batch.starts))).all()
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,12 +62,68 @@ def test_every_member_is_in_exactly_one_state_every_month(seed, n_members):
     model = ArrayPurgeModel(rng=seed, n_members=n_members)
     created = model.m.n
     admitted = 0
-    _check_invariants(model)
+    _check_invariants(model.batch)
     while not model.finished:
         model.step()
         admitted += model.flows["admitted"]
-        _check_invariants(model)
+        _check_invariants(model.batch)
         assert model.m.n == created + admitted  # nobody vanishes, nobody appears
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), n_members=st.integers(60, 1200), n_runs=st.integers(2, 4))
+def test_a_batch_keeps_every_run_consistent_every_month(seed, n_members, n_runs):
+    """Runs in one engine state: blocks, counts, offices and indexes stay each run's own.
+
+    The spare rows are made scarce so that blocks must be moved as recruits come.
+    """
+    scenario = load_scenario().with_parameters(n_members=n_members)
+    runs = [ArrayPurgeModel(scenario=scenario, rng=seed + i, alone=False) for i in range(n_runs)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrays, "SPARE_SHARE", 0.0)
+        patch.setattr(arrays, "SPARE_ROWS", 0)
+        batch = ArrayBatch(runs)
+    _check_invariants(batch)
+    moved = False
+    while not runs[0].finished:
+        starts = batch.block_start.copy()
+        for run in runs:
+            run.step()
+        moved |= not (batch.block_start == starts).all()
+        _check_invariants(batch)
+    assert moved, "no block was moved: the test did not test moving"
+
+
+def _tables(model) -> dict[str, pd.DataFrame]:
+    result = result_of(model, 0)
+    return {name: getattr(result, name) for name in
+            ("monthly", "yearly", "expulsions", "operations", "regions")}
+
+
+@pytest.mark.parametrize("variant", [None, "totalitarian"])
+def test_a_run_gives_the_same_results_alone_or_in_a_batch(variant):
+    """Same seed, same results: each run of a batch draws from its own generator."""
+    scenario = load_scenario().with_parameters(n_members=1200)
+    if variant:
+        scenario = scenario.with_variant(variant)
+    seeds = [5, 11, 5, 2]  # a seed twice: the two copies must not share anything
+    batch = simulate_batch(scenario, seeds)
+    for seed, run in zip(seeds, batch, strict=True):
+        alone = run_until(ArrayPurgeModel(scenario=scenario, rng=seed), "1939-12")
+        for name, table in _tables(alone).items():
+            pd.testing.assert_frame_equal(table, _tables(run)[name], obj=f"seed {seed} {name}")
+    assert not _tables(batch[0])["monthly"].equals(_tables(batch[1])["monthly"])
+
+
+def test_a_batch_is_made_of_runs_of_one_scenario():
+    scenario = load_scenario().with_parameters(n_members=300)
+    runs = [ArrayPurgeModel(scenario=scenario, rng=1, alone=False),
+            ArrayPurgeModel(scenario=scenario.with_parameters(n_members=400), rng=2,
+                            alone=False)]
+    with pytest.raises(ValueError, match="one scenario"):
+        ArrayBatch(runs)
+    with pytest.raises(ValueError, match="only one batch"):
+        ArrayBatch([ArrayPurgeModel(scenario=scenario, rng=1)])
 
 
 def test_flows_add_up_to_the_change_in_state_counts():
