@@ -27,9 +27,9 @@ from scipy import stats
 from tqdm import tqdm
 
 import experiments.outputs as outputs
-from experiments.runner import result_of
+from experiments.runner import batch_size, result_of, simulate_seeds
 from experiments.scorecard import simulated_values
-from model import ENGINES
+from model import ENGINES, load_scenario
 
 YEARS = (1933, 1934, 1935, 1936, 1937, 1938)
 SCALE = 4000  # the default scale: docking at the scale users run
@@ -45,11 +45,8 @@ METRICS = (*OPERATIONS, *(f"rate_{y}" for y in YEARS), "leaders_share", "leaders
            "expelled_per_supported", "voted_out_pct", "regional_secretaries_original_1939")
 
 
-def run_metrics(model_class: type, seed: int, **overrides) -> dict[str, float]:
-    """Run one seed of the historical scenario and read off the docking outputs."""
-    model = model_class(rng=seed, **overrides)
-    while not model.finished:
-        model.step()
+def metrics_of(model, seed: int) -> dict[str, float]:
+    """The docking outputs of a finished run."""
     result = result_of(model, seed)
     # the operations' rates as the visible targets read them (NaN if a run cannot give one)
     out = simulated_values(result, OPERATIONS)
@@ -59,12 +56,24 @@ def run_metrics(model_class: type, seed: int, **overrides) -> dict[str, float]:
 
 def sample(engine: str | type, seeds: Iterable[int], progress: bool = False,
            **overrides) -> pd.DataFrame:
-    """One row of docking outputs per seed for one engine (a name or a model class)."""
+    """One row of docking outputs per seed for one engine (a name or a model class).
+
+    The seeds run as users run them: the array engine's in batches
+    (:func:`experiments.runner.simulate_seeds`), the fast path of sweeps and comparisons.
+    """
     model_class = ENGINES[engine] if isinstance(engine, str) else engine
     seeds = list(seeds)
     name = engine if isinstance(engine, str) else engine.__name__
-    rows = [run_metrics(model_class, s, **overrides)
-            for s in tqdm(seeds, desc=name, disable=not progress)]
+    scenario = load_scenario().with_parameters(**overrides) if overrides else load_scenario()
+    size = batch_size(scenario.parameters.n_members)
+    rows = []
+    with tqdm(total=len(seeds), desc=name, disable=not progress) as bar:
+        for first in range(0, len(seeds), size):
+            chunk = seeds[first:first + size]
+            for seed, model in zip(chunk, simulate_seeds(scenario, chunk, model_class),
+                                   strict=True):
+                rows.append(metrics_of(model, seed))
+            bar.update(len(chunk))
     return pd.DataFrame(rows, index=pd.Index(seeds, name="seed"))
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from model import engine_class
+from model import ArrayPurgeModel, engine_class
+from model.arrays import simulate_batch
 from model.base import BasePurgeModel
 from model.reporters import (
     expulsions_table,
@@ -61,6 +62,46 @@ def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeMo
 def run_once(scenario: Scenario, seed: int, engine: str = "auto") -> RunResult:
     """Run one seed and summarise it."""
     return result_of(simulate(scenario, seed, engine), seed)
+
+
+# The array engine simulates the seeds of one scenario together, up to this many runs and
+# this many members in all (a batch's memory stays well under 4 GB: at 1:1 scale, one run).
+BATCH_RUNS, BATCH_MEMBERS = 16, 200_000
+
+
+def batch_size(n_members: int) -> int:
+    """How many runs of ``n_members`` members the array engine simulates together."""
+    return max(1, min(BATCH_RUNS, BATCH_MEMBERS // max(1, n_members)))
+
+
+def simulate_seeds(scenario: Scenario, seeds: list[int], engine: str | type = "auto"
+                   ) -> list[BasePurgeModel]:
+    """Run ``seeds`` of ``scenario`` over the whole calendar; one finished model per seed.
+
+    With the array engine the seeds run together in batches (:func:`batch_size`; each run
+    gives what it gives alone, :class:`model.arrays.ArrayBatch`); ``engine`` is a name or
+    a model class.
+    """
+    n = scenario.parameters.n_members
+    model_class = engine if isinstance(engine, type) else engine_class(engine, n)
+    if not issubclass(model_class, ArrayPurgeModel):
+        models = []
+        for seed in seeds:
+            model = model_class(scenario=scenario, rng=seed)
+            while not model.finished:
+                model.step()
+            models.append(model)
+        return models
+    size = batch_size(n)
+    return [model for first in range(0, len(seeds), size)
+            for model in simulate_batch(scenario, seeds[first:first + size])]
+
+
+def run_seeds(scenario: Scenario, seeds: list[int], engine: str | type = "auto"
+              ) -> list[RunResult]:
+    """Run ``seeds`` of ``scenario`` (batched, :func:`simulate_seeds`) into their tables."""
+    return [result_of(model, seed)
+            for model, seed in zip(simulate_seeds(scenario, seeds, engine), seeds, strict=True)]
 
 
 def result_of(model: BasePurgeModel, seed: int) -> RunResult:
@@ -112,9 +153,9 @@ def build_scenario(path: str | Path | None, variant: str | None = None,
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
-def _run_seed(args: tuple[str | None, dict, int, str, str | None]) -> RunResult:
-    path, overrides, seed, engine, variant = args
-    return run_once(build_scenario(path, variant, overrides), seed, engine)
+def _run_seeds(args: tuple[str | None, dict, list[int], str, str | None]) -> list[RunResult]:
+    path, overrides, seeds, engine, variant = args
+    return run_seeds(build_scenario(path, variant, overrides), seeds, engine)
 
 
 def run_many(scenario_path: str | Path | None, seeds: list[int], overrides: dict | None = None,
@@ -123,23 +164,28 @@ def run_many(scenario_path: str | Path | None, seeds: list[int], overrides: dict
              desc: str = "runs") -> list[RunResult]:
     """Run several seeds (in parallel processes when more than one core is available).
 
-    Results come back in the order of ``seeds`` whatever the order of completion.
+    Each process runs a batch of seeds at a time (:func:`run_seeds`); results come back in
+    the order of ``seeds`` whatever the order of completion.
     """
     overrides = overrides or {}
     path = str(scenario_path) if scenario_path is not None else None
-    jobs = [(path, overrides, s, engine, variant) for s in seeds]
+    seeds = list(seeds)
     processes = processes or min(len(seeds), os.cpu_count() or 1)
+    n_members = build_scenario(path, variant, overrides).parameters.n_members
+    size = max(1, min(batch_size(n_members), -(-len(seeds) // max(1, processes))))
+    jobs = [(path, overrides, seeds[i:i + size], engine, variant)
+            for i in range(0, len(seeds), size)]
     bar = tqdm(total=len(seeds), desc=desc, unit="run", disable=not progress)
     results: list[RunResult] = []
     if processes <= 1:
         for job in jobs:
-            results.append(_run_seed(job))
-            bar.update()
+            results.extend(_run_seeds(job))
+            bar.update(len(job[2]))
     else:
         with ProcessPoolExecutor(max_workers=processes) as pool:
-            for result in pool.map(_run_seed, jobs):
-                results.append(result)
-                bar.update()
+            for batch in pool.map(_run_seeds, jobs):
+                results.extend(batch)
+                bar.update(len(batch))
     bar.close()
     return results
 

@@ -18,14 +18,18 @@ DuckDB (``SELECT * FROM 'OUT/runs/*.parquet'``):
 * ``yearly/part-*.parquet`` - the yearly series of every run (tidy: run and year);
 * ``journal.jsonl`` - runs finished since the last part was written; every finished run
   is appended and flushed to disk at once, so a sweep killed at any moment loses only
-  the runs in flight. Parts are written to a temporary file and renamed (atomic).
+  the batches of runs in flight. Parts are written to a temporary file and renamed (atomic).
 * ``manifest.json`` - the design, factors, scenario, code and package versions
   (:func:`prepare`, :mod:`experiments.manifest`).
 
 Execution is on Dask: a local cluster with one single-threaded worker process per core
 by default, or an existing cluster (``scheduler="tcp://host:8786"``); ``serial=True``
-runs in this process. Tasks lost with a worker are re-run by Dask elsewhere; every run
-is deterministic given its seed, so where it ran does not change its result.
+runs in this process. A Dask task carries a batch of runs (up to
+:data:`experiments.runner.BATCH_RUNS`; the replicates of a point are simulated together,
+:func:`execute_batch`), each journaled when its batch returns: a sweep killed mid-batch
+loses at most the batches in flight. Tasks lost with a worker are re-run by Dask
+elsewhere; every run is deterministic given its seed, alone or in a batch, so where and
+with whom it ran does not change its result.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import json
 import math
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -232,24 +237,67 @@ def make_tasks(design: pd.DataFrame, replicates: int, first_seed: int, fixed: di
 
 def execute_task(task: Task) -> dict[str, Any]:
     """Run one task (on a worker); never raises: a failure is a record with its error."""
+    return execute_batch([task])[0]
+
+
+def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
+    """Run a batch of tasks (one Dask task); never raises: a failure is a record.
+
+    The replicates of a design point (same overrides) run together in one engine state
+    (:func:`experiments.runner.simulate_seeds`), each as it would alone.
+    """
+    out: list[dict[str, Any]] = []
+    first = 0
+    while first < len(tasks):
+        last = first + 1
+        while last < len(tasks) and _same_point(tasks[last], tasks[first]):
+            last += 1
+        out.extend(_execute_point(tasks[first:last]))
+        first = last
+    return out
+
+
+def _same_point(a: Task, b: Task) -> bool:
+    return (a.overrides, a.scenario_path, a.engine) == (b.overrides, b.scenario_path, b.engine)
+
+
+def _execute_point(tasks: list[Task]) -> list[dict[str, Any]]:
+    """The runs of one point together; if that fails, each alone (a failure is one run's)."""
     start = time.perf_counter()
-    record: dict[str, Any] = {"run_id": task.run_id, "point_id": task.point_id,
-                              "replicate": task.replicate, "seed": task.seed,
-                              "engine": task.engine, **{f"x_{k}": v for k, v in
-                                                        task.overrides.items()}}
     try:
-        scenario = build_scenario(task.scenario_path, None, task.overrides)
-        result = runner.run_once(scenario, task.seed, task.engine)
-        record.update(status="ok", error="", **summarize(result))
-        yearly = yearly_series(result).to_dict(orient="list")
-    except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
-        last = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
-        where = f" ({Path(last.filename).name}:{last.lineno})" if last else ""
-        record.update(status="error", error=f"{type(err).__name__}: {err}{where}")
-        yearly = {}
-    record["wall_s"] = time.perf_counter() - start
-    record["worker_pid"] = os.getpid()
-    return {"run": record, "yearly": yearly}
+        scenario = build_scenario(tasks[0].scenario_path, None, tasks[0].overrides)
+        models = runner.simulate_seeds(scenario, [t.seed for t in tasks], tasks[0].engine)
+        results = [runner.result_of(model, task.seed)
+                   for task, model in zip(tasks, models, strict=True)]
+        done = [_record(task, {"status": "ok", "error": "", **summarize(result)},
+                        yearly_series(result).to_dict(orient="list"))
+                for task, result in zip(tasks, results, strict=True)]
+    except Exception:  # noqa: BLE001 - find the run that fails, keep the others
+        if len(tasks) == 1:
+            return [_failed(tasks[0], start)]
+        return [out for task in tasks for out in _execute_point([task])]
+    wall = (time.perf_counter() - start) / len(tasks)  # the point's runs ran together
+    for out in done:
+        out["run"]["wall_s"] = wall
+    return done
+
+
+def _record(task: Task, summary: dict[str, Any], yearly: dict[str, Any]) -> dict[str, Any]:
+    run = {"run_id": task.run_id, "point_id": task.point_id, "replicate": task.replicate,
+           "seed": task.seed, "engine": task.engine,
+           **{f"x_{k}": v for k, v in task.overrides.items()}, **summary,
+           "wall_s": 0.0, "worker_pid": os.getpid()}
+    return {"run": run, "yearly": yearly}
+
+
+def _failed(task: Task, start: float) -> dict[str, Any]:
+    """The record of a run that raised (the exception being handled)."""
+    err = sys.exc_info()[1]
+    last = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    where = f" ({Path(last.filename).name}:{last.lineno})" if last else ""
+    out = _record(task, {"status": "error", "error": f"{type(err).__name__}: {err}{where}"}, {})
+    out["run"]["wall_s"] = time.perf_counter() - start
+    return out
 
 
 class Store:
@@ -411,15 +459,20 @@ def _results(todo: list[Task], serial: bool, scheduler: str | None,
              workers: int | None) -> Iterable[dict[str, Any]]:
     if not todo:
         return
+    # a task carries a batch of runs (a Dask task costs ~50 ms); on Dask small enough that
+    # every worker gets several; killed mid-batch, a sweep loses at most the batches in flight
+    size = runner.BATCH_RUNS if serial else max(1, min(
+        runner.BATCH_RUNS, len(todo) // (4 * (workers or os.cpu_count() or 1))))
+    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     if serial:
-        for task in todo:
-            yield execute_task(task)
+        for batch in batches:
+            yield from execute_batch(batch)
         return
     from distributed import as_completed
 
     with dask_client(scheduler, workers) as client, _interrupt_flag() as interrupted:
-        futures = [client.submit(execute_task, t, key=f"run-{t.run_id}", pure=False)
-                   for t in todo]
+        futures = [client.submit(execute_batch, b, key=f"runs-{b[0].run_id}-{len(b)}",
+                                 pure=False) for b in batches]
         try:
             pending = as_completed(futures)
             while not pending.is_empty():
@@ -430,14 +483,14 @@ def _results(todo: list[Task], serial: bool, scheduler: str | None,
                     continue
                 for future in pending.next_batch(block=False):
                     try:
-                        result = future.result()
+                        results = future.result()
                     except Exception:
                         if interrupted.is_set():  # a worker stopped by the same Ctrl-C
                             raise KeyboardInterrupt from None
                         raise
                     if interrupted.is_set():
                         raise KeyboardInterrupt
-                    yield result
+                    yield from results
                     future.release()
         finally:
             for f in futures:

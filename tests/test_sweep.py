@@ -10,11 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from experiments import runner
 from experiments.cli.main import main
+from experiments.metrics import summarize
+from experiments.runner import build_scenario
 from experiments.sweep import (
     Factor,
     SweepError,
@@ -102,25 +105,26 @@ def _written(out: Path) -> pd.DataFrame:
 
 def _counting_runs(monkeypatch) -> list[int]:
     """Count the simulations a serial sweep runs (seeds, in order)."""
-    real, calls = runner.run_once, []
+    real, calls = runner.simulate_seeds, []
 
-    def counted(scenario, seed, engine="auto"):
-        calls.append(seed)
-        return real(scenario, seed, engine)
+    def counted(scenario, seeds, engine="auto"):
+        calls.extend(seeds)
+        return real(scenario, seeds, engine)
 
-    monkeypatch.setattr(runner, "run_once", counted)
+    monkeypatch.setattr(runner, "simulate_seeds", counted)
     return calls
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
-    real = runner.run_once
+    """A run that raises is an error record; the other runs of its batch are kept."""
+    real = runner.simulate_seeds
 
-    def sometimes_fails(scenario, seed, engine="auto"):
-        if seed == 2:
+    def sometimes_fails(scenario, seeds, engine="auto"):
+        if 2 in seeds:
             raise FloatingPointError("simulated failure")
-        return real(scenario, seed, engine)
+        return real(scenario, seeds, engine)
 
-    monkeypatch.setattr(runner, "run_once", sometimes_fails)
+    monkeypatch.setattr(runner, "simulate_seeds", sometimes_fails)
     assert main([*_sweep_args(tmp_path / "s"), "--serial"]) == 0
     runs = _runs(tmp_path / "s")
     assert len(runs) == 12
@@ -129,7 +133,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     assert failed["error"].str.contains("FloatingPointError: simulated failure").all()
     assert (runs.loc[runs["status"] == "ok", "rate_1933"] > 0).all()
     # restarting skips everything, failures included, unless asked to retry them
-    monkeypatch.setattr(runner, "run_once", real)
+    monkeypatch.setattr(runner, "simulate_seeds", real)
     assert main([*_sweep_args(tmp_path / "s"), "--serial"]) == 0
     assert (_runs(tmp_path / "s")["status"] == "error").sum() == 6
     assert main([*_sweep_args(tmp_path / "s"), "--serial", "--retry-failed"]) == 0
@@ -250,3 +254,18 @@ def test_results_read_with_pandas_as_a_parquet_dataset(tmp_path):
     assert {"run_id", "seed", "x_protection_strength", "rate_1933", "leaders_share_1937",
             "target_chistka_national", "records_loss_pct"} <= set(runs.columns)
     assert not os.listdir(tmp_path / "s" / "runs")[0].startswith(".")
+
+
+def test_a_run_in_a_sweeps_batch_gives_what_it_gives_alone(tmp_path):
+    """Same seed, same results: a sweep's batched runs against each run made alone."""
+    out = tmp_path / "s"
+    assert main([*_sweep_args(out, samples=2, replicates=4), "--serial"]) == 0
+    runs = _runs(out)
+    assert len(runs) == 8
+    for row in runs.to_dict(orient="records"):
+        overrides = {"protection_strength": row["x_protection_strength"],
+                     "chistka.intensity": row["x_chistka.intensity"], "n_members": 1000}
+        alone = summarize(runner.run_once(build_scenario(None, None, overrides), row["seed"],
+                                          "arrays"))
+        for name, value in alone.items():
+            assert value == row[name] or (np.isnan(value) and np.isnan(row[name])), name
