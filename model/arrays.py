@@ -39,7 +39,7 @@ import pandas as pd
 
 from model import census, kernels, rules
 from model.agents import RegionalCommittee
-from model.base import BasePurgeModel, month_stages
+from model.base import MONTH_CONDITIONS, BasePurgeModel, month_stages
 from model.census import (
     CANDIDATE,
     DISTRICT_SECRETARY,
@@ -120,21 +120,6 @@ class MemberArrays:
             self.left_month[:] = -1
         if state_before_exit and "state_before_exit" not in columns:
             self.state_before_exit[:] = self.state
-
-    def reserve(self, n: int) -> None:
-        """Make room for ``n`` rows in all (new rows: no patron, never left)."""
-        capacity = len(self.state)
-        if n <= capacity:
-            return
-        new_capacity = max(n, int(capacity * 1.25) + 16)
-        for name, dtype in FIELDS.items():
-            grown = np.zeros(new_capacity, dtype=dtype)
-            grown[:capacity] = getattr(self, name)
-            if name == "patron":
-                grown[capacity:] = NONE
-            elif name == "left_month":
-                grown[capacity:] = -1
-            setattr(self, name, grown)
 
     def view(self, name: str) -> np.ndarray:
         """The rows in use of one attribute (a view, writes go through)."""
@@ -280,15 +265,13 @@ def simulate_batch(scenario: Scenario, seeds: list[int]) -> list[ArrayPurgeModel
     return runs
 
 
-# The month's conditions, the same for every run of a batch (one scenario): read from its
-# first run (model.base.BasePurgeModel._set_context and the parameter tables).
+# What is the same for every run of a batch (one scenario), read from its first run: the
+# month's conditions (model.base.MONTH_CONDITIONS), the records' state, the parameter
+# tables and the methods that read them.
 CONTEXT = frozenset({
-    "admissions_frozen", "admissions_rate", "restraint", "reinstatement", "from_above_rate",
-    "deflection", "leniency", "vigilance", "criticism", "fused", "arrest_rate",
-    "targeted_hazards", "leader_removal_rate", "removal_is_arrest", "meeting_independence",
-    "records_chaos", "defence_by_office", "apparatus_by_office", "inaccessibility_by_office",
-    "exposure_by_office", "severity_by_reason", "independence", "campaign_weights",
-    "electorate_grievance"})
+    *MONTH_CONDITIONS, "records_chaos", "defence_by_office", "apparatus_by_office",
+    "inaccessibility_by_office", "exposure_by_office", "severity_by_reason", "independence",
+    "campaign_weights", "electorate_grievance"})
 
 
 class ArrayBatch:
@@ -477,13 +460,13 @@ class ArrayBatch:
         return out if lead else out[0]
 
     # ------------------------------------------------------------------ runs' own counts
-    def tally(self, key: str, idx: np.ndarray, of: np.ndarray | None = None) -> None:
-        """Add the elements ``idx`` (rows by default) to their runs' flow ``key``."""
+    def tally(self, key: str, idx: np.ndarray) -> None:
+        """Add the members ``idx`` to their runs' flow ``key``."""
         if self.n_runs == 1:
             self.flows[0, FLOW_INDEX[key]] += len(idx)
             return
-        of = self.run_of_row if of is None else of
-        self.flows[:, FLOW_INDEX[key]] += np.bincount(of[idx], minlength=self.n_runs)
+        self.flows[:, FLOW_INDEX[key]] += np.bincount(self.run_of_row[idx],
+                                                      minlength=self.n_runs)
 
     def _codes(self, key: str, names) -> np.ndarray:
         """Positions in the flows of ``key_name`` for each of ``names``."""
@@ -1127,14 +1110,10 @@ class ArrayBatch:
         capacity = np.where(need > self.block_capacity,
                             np.maximum(need, (self.block_capacity * 1.25).astype(np.int64) + 16),
                             self.block_capacity)
-        if self.n_runs == 1:
-            self.m.reserve(int(capacity[0]))
-        else:
-            self._move_blocks(capacity)
+        self._move_blocks(capacity)
         self.block_capacity = capacity
-        total = len(self.m.state)  # a run alone may have more room than it asked for
-        self.run_of_row = (np.zeros(total, dtype=np.int64) if self.n_runs == 1
-                           else np.repeat(np.arange(self.n_runs), capacity))
+        total = len(self.m.state)
+        self.run_of_row = np.repeat(np.arange(self.n_runs), capacity)
         self._fallen = np.zeros(total + 1, dtype=bool)
         self._taken = np.zeros(total + 1, dtype=bool)
 

@@ -1,8 +1,8 @@
 """Compiled kernels of the array engine (numba): the per-member loops of its stages.
 
 Each kernel does exactly what the numpy code it replaces did, draw for draw: it takes
-the runs' own ``numpy.random.Generator`` objects (``gens``, a tuple: one per run of a
-batch, :class:`model.arrays.ArrayBatch`) and makes, for each run, the same calls in the
+the runs' own ``numpy.random.Generator`` objects (``gens``, a numba typed list: one per
+run of a batch, :class:`model.arrays.ArrayBatch`) and makes, for each run, the same calls in the
 same order, so a seeded run gives the same outputs with or without it, alone or in a
 batch (``scripts/fingerprint.py`` and tests/test_arrays.py check that). A run's draws of
 ``random(k)`` are its ``k`` next numbers, so drawing them one at a time from its own

@@ -7,7 +7,7 @@ operation); ``experiments.runner`` collects them into a ``RunResult``.
 Model reporters are module-level functions bound with ``functools.partial`` (no
 lambdas, so models pickle for parallel runs). Monthly flows are counted in
 ``model.flows`` during a step and read at the end of it, with the state counts, as one
-integer vector a month (:func:`counts`; :func:`model_vars` spreads it into columns);
+integer vector a month (:func:`counts`; :func:`monthly_table` spreads it into columns);
 every expulsion is also a row of the DataCollector table ``expulsions`` with its level,
 reason, channel, year joined, social origin and region.
 """
@@ -77,24 +77,13 @@ def _collected(model) -> tuple[list[str], np.ndarray, np.ndarray]:
             np.vstack(reports["counts"]))
 
 
-def model_vars(model) -> pd.DataFrame:
-    """The collected reports with one column per count (t=0 included)."""
-    months, chaos, counts_ = _collected(model)
-    return _frame(months, chaos, counts_)
-
-
-def _frame(months, chaos: np.ndarray, counts_: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame(counts_, columns=[*COUNTS, *FLOWS])
-    frame.insert(0, "month", pd.Series(list(months)))
-    frame.insert(1 + len(COUNTS), "records_chaos", chaos)
-    return frame
-
-
 def monthly_table(model) -> pd.DataFrame:
     """One row per simulated month (the t=0 row is dropped), all reports as columns."""
     months, chaos, counts_ = _collected(model)
-    frame = _frame(months[1:], chaos[1:], counts_[1:])
+    frame = pd.DataFrame(counts_[1:], columns=[*COUNTS, *FLOWS])
+    frame.insert(0, "month", pd.Series(list(months[1:])))
     frame.insert(1, "year", _years(months[1:]))
+    frame.insert(2 + len(COUNTS), "records_chaos", chaos[1:])
     return frame
 
 
