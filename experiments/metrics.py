@@ -42,10 +42,7 @@ def summarize(result: RunResult) -> dict[str, float]:
 
 def yearly_series(result: RunResult) -> pd.DataFrame:
     """The yearly series kept by a sweep (columns :data:`YEARLY_COLUMNS`)."""
-    yearly = result.yearly
-    cols = [c for c in YEARLY_COLUMNS if c in yearly]
-    frame = yearly[cols].copy()
-    for c in YEARLY_COLUMNS:
-        if c not in frame:
-            frame[c] = np.nan
-    return frame[list(YEARLY_COLUMNS)]
+    yearly = result.columns["yearly"]
+    n = len(yearly["year"])
+    return pd.DataFrame({c: yearly[c] if c in yearly else np.full(n, np.nan)
+                         for c in YEARLY_COLUMNS})

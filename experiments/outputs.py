@@ -49,26 +49,23 @@ _LEVEL_WORDS = {"rank_and_file": "rank-and-file members", "ppo_secretary":
 
 # --- the quantities, read off one run ------------------------------------------------------
 #
-# Each reader takes a RunResult. The few columns they need are read once per result as
-# numpy arrays (RunResult.derived keeps them), so the forty outputs of a sweep's or a
-# calibration's summary cost well under a millisecond each instead of a pandas query each.
-
-def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    return {c: frame[c].to_numpy() for c in frame.columns}
-
+# Each reader takes a RunResult and reads the run's numpy columns (RunResult.columns), not
+# its pandas frames: the forty outputs of a sweep's or a calibration's summary cost well
+# under a millisecond each, and no frame is built for them. Quantities several outputs
+# share are computed once per result (RunResult.derived).
 
 def _yearly(r: RunResult) -> dict[str, np.ndarray]:
-    return r.derived("yearly", lambda r: _columns(r.yearly))
+    return r.columns["yearly"]
 
 
 def _monthly(r: RunResult) -> dict[str, np.ndarray]:
-    return r.derived("monthly", lambda r: _columns(r.monthly))
+    return r.columns["monthly"]
 
 
 def _expelled(r: RunResult) -> dict[str, np.ndarray]:
-    """The expulsions table as arrays, with ``office``: held an office when expelled."""
+    """The expulsions' columns, with ``office``: held an office when expelled."""
     def compute(r: RunResult) -> dict[str, np.ndarray]:
-        e = _columns(r.expulsions)
+        e = dict(r.columns["expulsions"])
         e["office"] = e["level"] != "rank_and_file"
         e["client"] = e["client"].astype(bool)
         e["was_candidate"] = e["was_candidate"].astype(bool)
@@ -103,12 +100,10 @@ def operation_rate(r: RunResult, operation: str, region: str | None = None) -> f
     """
     def compute(r: RunResult) -> dict[tuple[str, str | None], float]:
         rates: dict[tuple[str, str | None], float] = {}
-        for op, rate in zip(r.operations.get("operation", ()),
-                            r.operations.get("rate_pct_of_rolls", ()), strict=True):
-            rates.setdefault((op, None), float(rate))
-        for op, reg, rate in zip(r.regions.get("operation", ()), r.regions.get("region", ()),
-                                 r.regions.get("rate_pct_of_rolls", ()), strict=True):
-            rates.setdefault((op, reg), float(rate))
+        for row in r.columns["operations"]:
+            rates.setdefault((row["operation"], None), float(row["rate_pct_of_rolls"]))
+        for row in r.columns["regions"]:
+            rates.setdefault((row["operation"], row["region"]), float(row["rate_pct_of_rolls"]))
         return rates
     return r.derived("operation_rates", compute).get((operation, region), float("nan"))
 

@@ -19,11 +19,13 @@ from model import ArrayPurgeModel, engine_class
 from model.arrays import simulate_batch
 from model.base import BasePurgeModel
 from model.reporters import (
-    expulsions_table,
-    monthly_table,
-    operations_table,
-    regions_table,
-    yearly_table,
+    expulsion_columns,
+    expulsions_frame,
+    frame_of,
+    monthly_columns,
+    operations_rows,
+    regions_rows,
+    yearly_columns,
 )
 from model.scenario import Scenario, load_scenario
 
@@ -32,16 +34,20 @@ LEADER_LEVELS = ("ppo_secretary", "other_official", "district_secretary", "regio
 
 @dataclass
 class RunResult:
-    """The tables of one run."""
+    """The tables of one run: numpy columns kept, pandas frames made when first asked for.
+
+    ``columns`` holds the run's ``monthly``, ``yearly`` and ``expulsions`` columns and
+    its ``operations`` and ``regions`` rows (:mod:`model.reporters`); the attributes of
+    the same names are the frames (``monthly``, ``yearly`` and ``expulsions`` with a
+    ``seed`` column first). A sweep's or a calibration's summary reads the columns only
+    (:mod:`experiments.outputs`), so most runs never build a frame.
+    """
 
     seed: int
-    monthly: pd.DataFrame
-    yearly: pd.DataFrame
-    expulsions: pd.DataFrame
-    operations: pd.DataFrame
-    regions: pd.DataFrame
-    # quantities derived from the tables, kept once computed (experiments.outputs reads
-    # its outputs through them: forty outputs need a few columns as numpy arrays)
+    columns: dict[str, object] = field(repr=False)
+    # frames made so far, and quantities derived from the columns, kept once computed
+    # (experiments.outputs reads its forty outputs through them)
+    _frames: dict = field(default_factory=dict, repr=False, compare=False)
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def derived(self, key: str, compute: Callable[[RunResult], object]) -> object:
@@ -49,6 +55,26 @@ class RunResult:
         if key not in self._derived:
             self._derived[key] = compute(self)
         return self._derived[key]
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        if table not in self._frames:
+            values = self.columns[table]
+            if table in ("operations", "regions"):
+                frame = pd.DataFrame(values)
+            else:
+                frame = (expulsions_frame(values) if table == "expulsions"
+                         else frame_of(values))
+                frame.insert(0, "seed", self.seed)
+            self._frames[table] = frame
+        return self._frames[table]
+
+    monthly = property(lambda self: self._frame("monthly"), doc="One row per month.")
+    yearly = property(lambda self: self._frame("yearly"), doc="One row per calendar year.")
+    expulsions = property(lambda self: self._frame("expulsions"), doc="One row per expulsion.")
+    operations = property(lambda self: self._frame("operations"),
+                          doc="One row per screening operation.")
+    regions = property(lambda self: self._frame("regions"),
+                       doc="One row per region and screening operation.")
 
 
 def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeModel:
@@ -105,15 +131,12 @@ def run_seeds(scenario: Scenario, seeds: list[int], engine: str | type = "auto"
 
 
 def result_of(model: BasePurgeModel, seed: int) -> RunResult:
-    """The tables of a model that has been run."""
-    monthly = monthly_table(model)
-    expulsions = expulsions_table(model)
-    tables = [monthly, model_yearly := yearly_table(model), expulsions]
-    for t in tables:
-        t.insert(0, "seed", seed)
-    return RunResult(seed=seed, monthly=monthly, yearly=model_yearly, expulsions=expulsions,
-                     operations=operations_table(model, monthly, expulsions),
-                     regions=regions_table(model, expulsions))
+    """The tables of a model that has been run (as columns; frames when asked for)."""
+    monthly, expulsions = monthly_columns(model), expulsion_columns(model)
+    return RunResult(seed=seed, columns={
+        "monthly": monthly, "yearly": yearly_columns(model), "expulsions": expulsions,
+        "operations": operations_rows(model, monthly, expulsions),
+        "regions": regions_rows(model)})
 
 
 BREAKDOWNS = {"level": "level", "reason": "reason", "channel": "channel", "origin": "origin",

@@ -238,6 +238,10 @@ class ArrayPurgeModel(BasePurgeModel):
         """One row per expulsion, same columns as the reference engine's table."""
         return self.batch.expulsion_records(self.run_index)
 
+    def expulsion_columns(self) -> dict[str, np.ndarray]:
+        """This run's expulsions, one array per column."""
+        return self.batch.expulsion_columns(self.run_index)
+
     def membership_table(self) -> pd.DataFrame:
         """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
         return self.batch.membership_table(self.run_index)
@@ -522,19 +526,21 @@ class ArrayBatch:
 
     def expulsion_records(self, r: int) -> pd.DataFrame:
         """Run ``r``'s expulsions, one row each (the reference engine's columns)."""
-        if not self._records:
-            return pd.DataFrame(columns=list(EXPULSION_COLUMNS))
+        return pd.DataFrame(self.expulsion_columns(r))
+
+    def expulsion_columns(self, r: int) -> dict[str, np.ndarray]:
+        """Run ``r``'s expulsions, one array per column (:data:`EXPULSION_COLUMNS`)."""
         if len(self._records) > 1:  # one array per column from now on
             self._records = [{k: np.concatenate([rec[k] for rec in self._records])
                               for k in self._records[0]}]
-        records = self._records[0]
-        mine = records["run"] == r
-        if not mine.any():
-            return pd.DataFrame(columns=list(EXPULSION_COLUMNS))
+        records = self._records[0] if self._records else None
+        mine = None if records is None else records["run"] == r
+        if records is None or not mine.any():
+            return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
         cols = {k: v[mine] for k, v in records.items()} if self.n_runs > 1 else records
         campaigns = np.array(list(self._campaign_codes), dtype=object)
         months, month_code = np.unique(cols["month"], return_inverse=True)
-        df = pd.DataFrame({
+        return {
             "month": np.array([month_label(int(i)) for i in months], dtype=object)[month_code],
             "member_id": cols["member_id"],
             "region": np.array([g.name for g in self.runs[r].regions],
@@ -548,8 +554,7 @@ class ArrayBatch:
             "origin": np.array(ORIGINS, dtype=object)[cols["origin"]],
             "was_candidate": cols["was_candidate"],
             "client": cols["client"],
-        })
-        return df[list(EXPULSION_COLUMNS)]
+        }
 
     # ------------------------------------------------------------------ the center
     def region_progress(self, r: int, region: RegionalCommittee,

@@ -120,6 +120,11 @@ class BasePurgeModel(mesa.Model):
         """One row per expulsion, columns :data:`model.reporters.EXPULSION_COLUMNS`."""
         raise NotImplementedError
 
+    def expulsion_columns(self) -> dict[str, np.ndarray]:
+        """:meth:`expulsion_records` as one array per column."""
+        frame = self.expulsion_records()
+        return {c: frame[c].to_numpy() for c in EXPULSION_COLUMNS}
+
     # ------------------------------------------------------------------ reporters
     @property
     def month_label(self) -> str:

@@ -2,7 +2,10 @@
 
 The tables of one run are made here and only here: monthly, yearly, expulsions (one row
 per expulsion), operations (each screening operation's rate) and regions (per region and
-operation); ``experiments.runner`` collects them into a ``RunResult``.
+operation). Each is made first as numpy columns (``*_columns``) or rows (``*_rows``),
+which is all a sweep's or a calibration's summary reads; ``*_table`` makes the pandas
+frame of the same values. ``experiments.runner.RunResult`` keeps the columns and makes
+a frame only when it is asked for.
 
 Model reporters are module-level functions bound with ``functools.partial`` (no
 lambdas, so models pickle for parallel runs). Monthly flows are counted in
@@ -77,14 +80,25 @@ def _collected(model) -> tuple[list[str], np.ndarray, np.ndarray]:
             np.vstack(reports["counts"]))
 
 
+def monthly_columns(model) -> dict[str, np.ndarray]:
+    """The monthly table's columns as arrays (one element per simulated month, t=0 dropped)."""
+    months, chaos, counts_ = _collected(model)
+    labels = np.array(months[1:], dtype=object)
+    columns = {"month": labels, "year": _years(labels)}
+    columns.update(zip(COUNTS, counts_[1:, :len(COUNTS)].T, strict=True))
+    columns["records_chaos"] = chaos[1:]
+    columns.update(zip(FLOWS, counts_[1:, len(COUNTS):].T, strict=True))
+    return columns
+
+
 def monthly_table(model) -> pd.DataFrame:
     """One row per simulated month (the t=0 row is dropped), all reports as columns."""
-    months, chaos, counts_ = _collected(model)
-    frame = pd.DataFrame(counts_[1:], columns=[*COUNTS, *FLOWS])
-    frame.insert(0, "month", pd.Series(list(months[1:])))
-    frame.insert(1, "year", _years(months[1:]))
-    frame.insert(2 + len(COUNTS), "records_chaos", chaos[1:])
-    return frame
+    return frame_of(monthly_columns(model))
+
+
+def frame_of(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A table's columns (as the ``*_columns`` functions give them) as a DataFrame."""
+    return pd.DataFrame(columns)
 
 
 def _years(months) -> np.ndarray:
@@ -92,46 +106,65 @@ def _years(months) -> np.ndarray:
     return np.fromiter((int(m[:4]) for m in months), dtype=np.int64, count=len(months))
 
 
+def expulsion_columns(model) -> dict[str, np.ndarray]:
+    """One element per expulsion (arrests included): :data:`EXPULSION_COLUMNS` and ``year``."""
+    columns = model.expulsion_columns()
+    labels, codes = np.unique(columns["month"].astype(str), return_inverse=True)
+    columns["year"] = _years(labels)[codes]
+    return columns
+
+
 def expulsions_table(model) -> pd.DataFrame:
     """One row per expulsion (including arrests), with its calendar year."""
-    df = model.expulsion_records()
-    if df.empty:
+    return expulsions_frame(expulsion_columns(model))
+
+
+def expulsions_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The expulsions table from its columns (an empty table keeps its column names)."""
+    if not len(columns["year"]):
         df = pd.DataFrame(columns=list(EXPULSION_COLUMNS))
         df["year"] = pd.Series(dtype=int)
         return df
-    codes, labels = pd.factorize(df["month"])
-    df["year"] = _years(labels)[codes]
-    return df
+    return frame_of(columns)
+
+
+def yearly_columns(model) -> dict[str, np.ndarray]:
+    """The yearly table's columns: rolls at the start, expelled, rate, the other flows."""
+    months, _, counts_ = _collected(model)
+    years = _years(months[1:])
+    first = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])  # first month of each year
+    flows = np.add.reduceat(counts_[1:, len(COUNTS):], first, axis=0)
+    rolls, party, original = (counts_[:, COUNTS.index(c)] for c in (
+        "on_rolls", "in_party", "regional_secretaries_original"))
+    last = np.r_[first[1:], len(years)] - 1
+    columns = dict(zip(FLOWS, flows.T, strict=True))
+    expelled = columns.pop("expelled")
+    return {"year": years[first],
+            "members_start": rolls[first],  # the month before each year's first
+            "in_party_start": party[first],
+            "expelled": expelled,
+            "expulsion_rate_pct": 100.0 * expelled / rolls[first],
+            **columns,
+            "regional_secretaries_original_end": original[1:][last]}
 
 
 def yearly_table(model) -> pd.DataFrame:
     """Per calendar year: rolls at the start, expelled, rate, and the other flows."""
-    months, _, counts_ = _collected(model)
-    years = _years(months[1:])
-    first = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])  # first month of each year
-    flows = counts_[1:, len(COUNTS):]
-    rolls, party, original = (counts_[:, COUNTS.index(c)] for c in (
-        "on_rolls", "in_party", "regional_secretaries_original"))
-    last = np.r_[first[1:], len(years)] - 1
-    yearly = pd.DataFrame(np.add.reduceat(flows, first, axis=0), columns=list(FLOWS))
-    yearly.insert(0, "year", years[first])
-    yearly.insert(1, "members_start", rolls[first])  # the month before each year's first
-    yearly.insert(2, "in_party_start", party[first])
-    yearly.insert(4, "expulsion_rate_pct", 100.0 * yearly["expelled"] / yearly["members_start"])
-    yearly["regional_secretaries_original_end"] = original[1:][last]
-    return yearly
+    return frame_of(yearly_columns(model))
 
 
-def operations_table(model, monthly: pd.DataFrame, expulsions: pd.DataFrame) -> pd.DataFrame:
-    """Expulsion rate of each screening operation and of each calendar year.
+def operations_rows(model, monthly: dict[str, np.ndarray],
+                    expulsions: dict[str, np.ndarray]) -> list[dict]:
+    """Expulsion rate of each screening operation: one row (a dict) per operation.
 
     The book's rates are "the percentage expelled of those undergoing the operation"
     (Table 2.1, note a, L584) and, in Table 7.1, "percent of party" (L2061). The model
     reports both denominators: ``rate_pct_of_rolls`` (expelled by the operation over the
-    rolls in its first month) and ``rate_pct_of_screened``.
+    rolls in its first month) and ``rate_pct_of_screened``. ``monthly`` and ``expulsions``
+    are the run's columns (:func:`monthly_columns`, :func:`expulsion_columns`).
     """
     rows = []
-    rolls = monthly.set_index("month")["on_rolls"]
+    rolls = dict(zip(monthly["month"], monthly["on_rolls"], strict=True))
     first_rolls = int(_collected(model)[2][0, COUNTS.index("on_rolls")])
     for c in model.calendar.campaigns:
         if c.pace <= 0:
@@ -141,15 +174,20 @@ def operations_table(model, monthly: pd.DataFrame, expulsions: pd.DataFrame) -> 
             rolls.get(month_label(start), first_rolls))
         stats = [v for (name, _), v in model.operation_stats.items() if name == c.name]
         screened = sum(s["screened"] for s in stats)
-        expelled = int((expulsions["campaign"] == c.name).sum()) if len(expulsions) else 0
+        expelled = int((expulsions["campaign"] == c.name).sum())
         rows.append({"operation": c.name, "expelled": expelled, "base": base,
                      "screened": screened, "rate_pct_of_rolls": 100.0 * expelled / max(1, base),
                      "rate_pct_of_screened": 100.0 * expelled / max(1, screened)})
-    return pd.DataFrame(rows)
+    return rows
 
 
-def regions_table(model, expulsions: pd.DataFrame) -> pd.DataFrame:
-    """Per region and screening operation: expelled over members screened."""
+def operations_table(model) -> pd.DataFrame:
+    """:func:`operations_rows` of a model that has run, as a table."""
+    return pd.DataFrame(operations_rows(model, monthly_columns(model), expulsion_columns(model)))
+
+
+def regions_rows(model) -> list[dict]:
+    """Per region and screening operation: expelled over members screened (a dict a row)."""
     rows = []
     regions = {r.name: r for r in model.regions}
     for (name, region), stats in sorted(model.operation_stats.items()):
@@ -159,4 +197,9 @@ def regions_table(model, expulsions: pd.DataFrame) -> pd.DataFrame:
                      "screened": stats["screened"], "expelled": expelled,
                      "rate_pct_of_rolls": 100.0 * expelled / max(1, stats["base"]),
                      "rate_pct_of_screened": 100.0 * expelled / max(1, stats["screened"])})
-    return pd.DataFrame(rows)
+    return rows
+
+
+def regions_table(model) -> pd.DataFrame:
+    """:func:`regions_rows` as a table."""
+    return pd.DataFrame(regions_rows(model))
