@@ -6,9 +6,12 @@
 Prints, on this machine, in one run (issue 13):
 
 * runs per core-second of the array engine at the default scale (4,000 members), whole
-  1933-1939 runs with their tables, one process (``time.process_time``): seeds in batches
+  1933-1939 runs, one process (``time.process_time``): seeds in batches
   (:func:`experiments.runner.run_seeds`, as ``purges run``, ``compare`` and ``sweep``
-  run them) and one run after another (as a calibration runs them);
+  run them) and one run after another (as a calibration runs them); each run with what
+  a sweep records of it (its summary outputs and yearly series, read by a calibration
+  too) and, separately, with every table made as a pandas frame (as ``purges run``
+  writes them);
 * the same for the engine of a pinned earlier commit (``--baseline``, default
   :data:`BASELINE`: the array engine before issue 13), checked out with ``git archive``
   into a temporary folder and run by the same interpreter, and the ratio of the two;
@@ -41,29 +44,42 @@ PASSES_A_MONTH = 60  # numpy calls a month of the array engine before issue 13 (
 MEASURE = """
 import sys, time
 from experiments import runner
+from experiments.metrics import summarize, yearly_series
 from experiments.runner import build_scenario, run_once
-n, runs, batched = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "batched"
+n, runs, batched, what = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "batched", sys.argv[4]
 scenario = build_scenario(None, None, {"n_members": n})
 seeds = list(range(1, runs + 1))
+
+def use(results):  # what a caller takes from each run
+    for r in results:
+        if what == "tables":  # every table as a pandas frame (purges run, compare)
+            r.monthly, r.yearly, r.expulsions, r.operations, r.regions
+        else:  # what a sweep records of a run, and a calibration's targets among it
+            summarize(r), yearly_series(r)
+
 if batched:  # seeds in batches, as purges run, compare and sweep run them
-    runner.run_seeds(scenario, [10_000, 10_001], "arrays")  # warm-up
+    use(runner.run_seeds(scenario, [10_000, 10_001], "arrays"))  # warm-up
     start = time.process_time()
-    runner.run_seeds(scenario, seeds, "arrays")
+    use(runner.run_seeds(scenario, seeds, "arrays"))
 else:  # one run after another, as a calibration runs them
-    run_once(scenario, 10_000, "arrays")  # warm-up: imports, caches, compiled kernels
+    use([run_once(scenario, 10_000, "arrays")])  # warm-up: imports, caches, compiled kernels
     start = time.process_time()
     for seed in seeds:
-        run_once(scenario, seed, "arrays")
+        use([run_once(scenario, seed, "arrays")])
 print(runs / (time.process_time() - start))
 """
 
 
-def runs_per_core_second(source: Path, n_members: int, runs: int, batched: bool = False
-                         ) -> float:
-    """Whole runs with tables per second of CPU time, using the code in ``source``."""
+def runs_per_core_second(source: Path, n_members: int, runs: int, batched: bool = False,
+                         what: str = "tables") -> float:
+    """Whole runs per second of CPU time, using the code in ``source``.
+
+    ``what`` the caller takes from each run: ``"tables"`` (every table as a pandas frame)
+    or ``"summary"`` (a sweep's record: the summary outputs and the yearly series).
+    """
     env = {**os.environ, "PYTHONPATH": str(source)}
     done = subprocess.run([sys.executable, "-c", MEASURE, str(n_members), str(runs),
-                           "batched" if batched else "alone"],
+                           "batched" if batched else "alone", what],
                           cwd=source, env=env, capture_output=True, text=True, check=True)
     return float(done.stdout.split()[-1])
 
@@ -97,24 +113,32 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {platform.platform()}")
     n, months = args.members, MONTHS
-    # the machine is shared and noisy: alternate the two, keep the best of each
-    nows, batches, befores = [], [], []
+    # the machine is shared and noisy: alternate the measurements, keep the best of each
+    ways = {(code, batched, what): [] for what in ("tables", "summary")
+            for code, batched in (("now", True), ("now", False), ("before", False))}
     with tempfile.TemporaryDirectory() as tmp:
         baseline = checkout(args.baseline, Path(tmp))
         for _ in range(args.rounds):
-            nows.append(runs_per_core_second(ROOT, n, args.runs))
-            batches.append(runs_per_core_second(ROOT, n, args.runs, batched=True))
-            befores.append(runs_per_core_second(baseline, n, args.runs))
-    now, batch, before = max(nows), max(batches), max(befores)
-    print(f"\narray engine at {n:,} members, whole runs with their tables, one process "
-          f"(best of {args.rounds} alternating rounds of {args.runs} runs):")
-    print(f"  this code, batched:   {batch:7.2f} runs per core-second ({1000 / batch:6.1f} ms a "
-          f"run; seeds of one scenario in batches of up to 16)")
-    print(f"  this code, alone:     {now:7.2f} runs per core-second ({1000 / now:6.1f} ms a run)")
-    print(f"  baseline {args.baseline}:   {before:7.2f} runs per core-second "
-          f"({1000 / before:6.1f} ms a run)")
-    print(f"  ratio:                {batch / before:7.2f}x batched, {now / before:.2f}x alone "
-          "(goal: 10x)")
+            for (code, batched, what), rates in ways.items():
+                rates.append(runs_per_core_second(ROOT if code == "now" else baseline, n,
+                                                  args.runs, batched, what))
+    best = {key: max(rates) for key, rates in ways.items()}
+    print(f"\narray engine at {n:,} members, whole 1933-1939 runs, one process "
+          f"(best of {args.rounds} alternating rounds of {args.runs} runs), runs per "
+          "core-second (ms a run):")
+    for what, words in (("summary", "with a sweep's record of each run (summary outputs, "
+                                    "yearly series; a calibration reads its targets from it)"),
+                        ("tables", "with every table as a pandas frame (purges run, compare)")):
+        batch, now, before = (best[("now", True, what)], best[("now", False, what)],
+                              best[("before", False, what)])
+        print(f"  {words}:")
+        print(f"    this code, batched:  {batch:7.2f} ({1000 / batch:6.1f} ms; seeds of one "
+              "scenario in batches of up to 16)")
+        print(f"    this code, alone:    {now:7.2f} ({1000 / now:6.1f} ms)")
+        print(f"    baseline {args.baseline}:  {before:7.2f} ({1000 / before:6.1f} ms)")
+        print(f"    ratio:               {batch / before:7.2f}x batched, {now / before:.2f}x "
+              "alone (goal: 10x)")
+    batch = best[("now", True, "summary")]
     now = batch
     limit = numpy_pass_rate(n)
     engine = now * n * months

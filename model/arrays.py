@@ -301,6 +301,7 @@ class ArrayBatch:
         self.runs = runs
         self.n_runs = len(runs)
         self._gens = None
+        self._traits_month = None  # the month of the regions' traits read (_region_traits)
         self.p = first.p
         self.calendar = first.calendar
         self.month = first.month
@@ -329,6 +330,7 @@ class ArrayBatch:
                        for name in first._norms}
         for run in runs:
             del run.census  # the batch holds the members now
+        self._count_originals()
 
     def _layout(self, censuses: list[census.Census]) -> None:
         """Members, organizations, districts and regions of every run, block after block."""
@@ -441,6 +443,7 @@ class ArrayBatch:
             run.begin_month(like=first)
         self.month = first.month
         month_stages(self, self.runs[0], active)
+        self._count_originals()
         for run in self.runs:
             run.finish_month(active)
 
@@ -504,11 +507,19 @@ class ArrayBatch:
 
     # ------------------------------------------------------------------ reporters
     def originals_in_office(self, r: int) -> int:
-        """Run ``r``'s regional first secretaries of January 1933 still in office."""
-        lo, hi = self.region_offset[r], self.region_offset[r] + len(self.runs[r].regions)
-        return originals_in_office(self.regional_secretary[lo:hi],
-                                   self.original_regional_secretaries[lo:hi],
-                                   self.m.state, self.m.office)
+        """Run ``r``'s regional first secretaries of January 1933 still in office.
+
+        Counted for every run at once when a month's stages end (:meth:`_count_originals`);
+        what happens after them in a month (the center reading reports, the month's end)
+        changes no office.
+        """
+        return int(self._originals[r])
+
+    def _count_originals(self) -> None:
+        sec, original, m = self.regional_secretary, self.original_regional_secretaries, self.m
+        same = (sec != NONE) & (sec == original)
+        kept = same & (m.state[original] <= IN_PARTY_MAX) & (m.office[original] == REGIONAL_SECRETARY)
+        self._originals = np.bincount(self.run_of_region, weights=kept, minlength=self.n_runs)
 
     def membership_table(self, r: int) -> pd.DataFrame:
         """Run ``r``'s members, one row each, numbered as in the run alone."""
@@ -597,8 +608,18 @@ class ArrayBatch:
         return self.ppo_region[self.m.ppo[idx]]
 
     def _region_traits(self) -> dict[str, np.ndarray]:
-        return {k: np.array([getattr(r, k) for r in self.regions], dtype=float)
-                for k in ("obstruction", "formalism", "machine", "pressure", "distrust")}
+        """The regions' traits as arrays, read once a month.
+
+        The center changes them only between months (rebukes and orders to repeat when it
+        reads the reports, pressure fading at the month's end: model.agents), never
+        during a month's stages.
+        """
+        if self._traits_month != self.month:
+            self._traits = {k: np.array([getattr(r, k) for r in self.regions], dtype=float)
+                            for k in ("obstruction", "formalism", "machine", "pressure",
+                                      "distrust")}
+            self._traits_month = self.month
+        return self._traits
 
     def _protection(self, idx: np.ndarray, machine: np.ndarray, independence: float) -> np.ndarray:
         """:func:`rules.case_protection` of members ``idx`` before a screener this independent."""
@@ -641,11 +662,8 @@ class ArrayBatch:
         and file) and :meth:`DistrictCommittee.mean_grievance` (mean over organizations).
         """
         m = self.m
-        n = m.n
-        rf = (m.state[:n] <= IN_PARTY_MAX) & (m.office[:n] == 0)
-        ppo = m.ppo[:n][rf]
-        total = np.bincount(ppo, weights=m.grievance[:n][rf], minlength=self.n_ppos)
-        count = np.bincount(ppo, minlength=self.n_ppos)
+        total, count = kernels.rank_and_file_grievance(m.state, m.office, m.ppo, m.grievance,
+                                                       m.n, IN_PARTY_MAX, self.n_ppos)
         per_ppo = np.divide(total, count, out=np.zeros(self.n_ppos), where=count > 0)
         per_district = (np.bincount(self.ppo_district, weights=per_ppo)
                         / np.bincount(self.ppo_district))

@@ -233,3 +233,20 @@ def set_state(idx, new, run_of, state, state_counts, state_before_exit, left_mon
                 k += 1
         state[i] = new
     return officials[:k]
+
+
+@njit(cache=True)
+def rank_and_file_grievance(state, office, ppo, grievance, n, in_party_max, n_ppos
+                            ):  # pragma: no cover  (compiled)
+    """Per organization: total grievance and number of the rank and file present.
+
+    Rows ``0..n-1`` in order, as ``np.bincount(ppo[rf], weights=grievance[rf])`` adds them
+    (so the sums are the same to the last bit).
+    """
+    total = np.zeros(n_ppos)
+    count = np.zeros(n_ppos, dtype=np.int64)
+    for i in range(n):
+        if state[i] <= in_party_max and office[i] == 0:
+            total[ppo[i]] += grievance[i]
+            count[ppo[i]] += 1
+    return total, count

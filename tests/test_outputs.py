@@ -56,3 +56,32 @@ def test_every_output_has_a_value_on_a_real_run(small_run):
     summary = metrics.summarize(small_run.results[0])
     assert summary["rate_1933"] == outputs.value("rate_1933", small_run.results[0])
     assert summary["target_expelled_1937"] == outputs.value("rate_1937", small_run.results[0])
+
+
+@pytest.mark.parametrize("engine", ["arrays", "agents"])
+def test_a_runs_frames_are_its_tables_and_its_summary_builds_none(engine):
+    """A RunResult keeps columns; its frames are the model's tables; a summary reads columns."""
+    from experiments.runner import build_scenario, result_of, simulate
+    from model.reporters import (expulsions_table, monthly_table, operations_table,
+                                 regions_table, yearly_table)
+
+    model = simulate(build_scenario(None, None, {"n_members": 300}), 5, engine)
+    result = result_of(model, 5)
+    summary = metrics.summarize(result)
+    series = metrics.yearly_series(result)
+    assert not result._frames, "a sweep's record of a run should not build pandas frames"
+    for table, made in (("monthly", monthly_table(model)), ("yearly", yearly_table(model)),
+                        ("expulsions", expulsions_table(model))):
+        made.insert(0, "seed", 5)
+        pd.testing.assert_frame_equal(getattr(result, table), made)
+    pd.testing.assert_frame_equal(result.operations, operations_table(model))
+    pd.testing.assert_frame_equal(result.regions, regions_table(model))
+    # what the summary read off the columns is what the frames say
+    pd.testing.assert_frame_equal(series, result.yearly[list(metrics.YEARLY_COLUMNS)],
+                                  check_dtype=False)
+    yearly = result.yearly
+    assert summary["records_loss_pct"] == pytest.approx(
+        100 * yearly["lost_from_rolls"].sum() / yearly["members_start"].iloc[0])
+    assert summary["rate_1933"] == yearly.set_index("year").loc[1933, "expulsion_rate_pct"]
+    office = result.expulsions["level"] != "rank_and_file"
+    assert summary["leaders_share"] == pytest.approx(office.mean())
