@@ -62,8 +62,7 @@ def test_every_output_has_a_value_on_a_real_run(small_run):
 def test_a_runs_frames_are_its_tables_and_its_summary_builds_none(engine):
     """A RunResult keeps columns; its frames are the model's tables; a summary reads columns."""
     from experiments.runner import build_scenario, result_of, simulate
-    from model.reporters import (expulsions_table, monthly_table, operations_table,
-                                 regions_table, yearly_table)
+    from model.reporters import expulsions_table, monthly_table, operations_table, regions_table, yearly_table
 
     model = simulate(build_scenario(None, None, {"n_members": 300}), 5, engine)
     result = result_of(model, 5)
