@@ -61,7 +61,7 @@ from experiments.metrics import summarize, yearly_series
 from experiments.runner import build_scenario
 from model import engine_class
 from model.params import Parameters
-from model.scenario import _CAMPAIGN_RANGES, ScenarioError
+from model.scenario import CAMPAIGN_RANGES, ScenarioError
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 COMPACT_EVERY = 200  # runs per parquet part
@@ -109,9 +109,9 @@ def check_factor(factor: Factor) -> Factor:
     fields = {f.name: f for f in dataclasses.fields(Parameters)}
     if "." in factor.name:
         field = factor.name.split(".", 1)[1]
-        if field not in _CAMPAIGN_RANGES:
+        if field not in CAMPAIGN_RANGES:
             raise SweepError(f"factor {factor.name}: '{field}' is not a numeric campaign field")
-        lo, hi = _CAMPAIGN_RANGES[field]
+        lo, hi = CAMPAIGN_RANGES[field]
         integer = False
     elif factor.name in fields:
         f = fields[factor.name]

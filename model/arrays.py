@@ -31,6 +31,7 @@ tests (tests/test_docking.py) check that agreement.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import numba
@@ -256,12 +257,19 @@ class ArrayPurgeModel(BasePurgeModel):
         self.batch.forget_screening(self.run_index, region, campaign)
 
 
-def simulate_batch(scenario: Scenario, seeds: list[int]) -> list[ArrayPurgeModel]:
-    """Run ``seeds`` of ``scenario`` over its whole calendar together, in one engine state.
+def simulate_batch(scenario: Scenario | list[Scenario], seeds: list[int]
+                   ) -> list[ArrayPurgeModel]:
+    """Run ``seeds`` over the whole calendar together, in one engine state.
 
-    Returns one finished model per seed, each with the outputs it would have alone.
+    ``scenario``: one scenario for every seed, or one per seed (scenarios of one
+    :func:`batch_key`). Returns one finished model per seed, each with the outputs it would
+    have alone.
     """
-    runs = [ArrayPurgeModel(scenario=scenario, rng=seed, alone=False) for seed in seeds]
+    scenarios = scenario if isinstance(scenario, list) else [scenario] * len(seeds)
+    if len(scenarios) != len(seeds):
+        raise ValueError(f"{len(scenarios)} scenarios for {len(seeds)} seeds")
+    runs = [ArrayPurgeModel(scenario=sc, rng=seed, alone=False)
+            for sc, seed in zip(scenarios, seeds, strict=True)]
     ArrayBatch(runs)
     while not runs[0].finished:
         for run in runs:
@@ -269,13 +277,68 @@ def simulate_batch(scenario: Scenario, seeds: list[int]) -> list[ArrayPurgeModel
     return runs
 
 
-# What is the same for every run of a batch (one scenario), read from its first run: the
+def batch_key(scenario: Scenario) -> tuple:
+    """What the runs of one batch share: their scenario but for the sizes of its numbers.
+
+    Runs may differ in any number of their parameters and campaigns (a sweep's design
+    points, a calibration's particles) as long as every number that differs is zero in
+    all of them or in none: the stages branch on whether a rate, a call or a campaign's
+    strength is zero (no meetings, no arrests, ...), never on its size, so runs with one
+    key take the same branches every month and each draws what it draws alone.
+    Everything else (dates, campaigns' kinds and targets, regions, the weights and tables
+    given as tuples) is the same in all of them.
+    """
+    def shape(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return tuple(sorted(value.items())) if isinstance(value, dict) else value
+        return ("number", value == 0)
+
+    def fields(obj) -> tuple:
+        return tuple((f.name, shape(getattr(obj, f.name))) for f in dataclasses.fields(obj))
+
+    return (scenario.name, scenario.start, scenario.end, scenario.variant, scenario.regions,
+            fields(scenario.parameters), tuple(fields(c) for c in scenario.campaigns))
+
+
+class RunValues:
+    """The parameters (or any attributes) of a batch's runs, one object for all of them.
+
+    An attribute is the runs' common value where they share it, else an array of one
+    value per run (``ArrayBatch.each`` spreads it over elements).
+    """
+
+    def __init__(self, objects: list):
+        """Read the attributes of ``objects``, one per run."""
+        self._objects = objects
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = per_run([getattr(o, name) for o in self._objects])
+        setattr(self, name, value)  # parameters do not change during a run
+        return value
+
+
+def per_run(values: list):
+    """``values`` (one per run) as one value if all are equal, else an array by run."""
+    first = values[0]
+    if all(v == first for v in values[1:]):
+        return first
+
+    def number(v) -> bool:
+        return isinstance(v, int | float | np.number) and not isinstance(v, bool | np.bool_)
+    if not all(number(v) or (isinstance(v, tuple) and all(map(number, v))) for v in values):
+        raise ValueError("only numbers may differ between the runs of a batch")
+    return np.asarray(values, dtype=float)  # by run (tuples: by run and position)
+
+
+# What is the same for every run of a batch of one scenario, read from its first run: the
 # month's conditions (model.base.MONTH_CONDITIONS), the records' state, the parameter
-# tables and the methods that read them.
-CONTEXT = frozenset({
-    *MONTH_CONDITIONS, "records_chaos", "defence_by_office", "apparatus_by_office",
-    "inaccessibility_by_office", "exposure_by_office", "severity_by_reason", "independence",
-    "campaign_weights", "electorate_grievance"})
+# tables (made of tuples, the same in every batch: batch_key). In a batch of runs whose
+# numbers differ the conditions are each run's own (ArrayBatch.__getattr__).
+TABLES = frozenset({"defence_by_office", "apparatus_by_office", "inaccessibility_by_office",
+                    "exposure_by_office", "severity_by_reason"})
+CONTEXT = frozenset({*MONTH_CONDITIONS, "records_chaos", *TABLES})
 
 
 class ArrayBatch:
@@ -290,19 +353,29 @@ class ArrayBatch:
     """
 
     def __init__(self, runs: list[ArrayPurgeModel]):
-        """Lay out the censuses of ``runs`` (made with ``alone=False``) and join them."""
+        """Lay out the censuses of ``runs`` (made with ``alone=False``) and join them.
+
+        The runs share one scenario, or scenarios of one :func:`batch_key` whose numbers
+        differ (a batch of mixed runs: each run's parameters, campaigns and month's
+        conditions are then its own, spread over its elements by :meth:`each`).
+        """
         first = runs[0]
+        self.mixed = any(run.p != first.p or run.calendar != first.calendar for run in runs)
+        key = batch_key(first.calendar) if self.mixed else None
         for i, run in enumerate(runs):
             if run.batch is not None:
                 raise ValueError("a run can join only one batch")
-            if run.p != first.p or run.calendar != first.calendar:
-                raise ValueError("the runs of a batch share one scenario and its parameters")
+            if self.mixed and batch_key(run.calendar) != key:
+                raise ValueError("the runs of a batch share one scenario but for the sizes of "
+                                 "its numbers (model.arrays.batch_key)")
             run.batch, run.run_index = self, i
         self.runs = runs
         self.n_runs = len(runs)
         self._gens = None
         self._traits_month = None  # the month of the regions' traits read (_region_traits)
-        self.p = first.p
+        self._context: dict[str, object] = {}  # a mixed batch's month's conditions, by run
+        self._campaign_index = {c.name: i for i, c in enumerate(first.calendar.campaigns)}
+        self.p = RunValues([run.p for run in runs]) if self.mixed else first.p
         self.calendar = first.calendar
         self.month = first.month
         censuses = [run.census for run in runs]
@@ -429,10 +502,55 @@ class ArrayBatch:
         return np.arange(self.block_start[r], self.block_start[r] + self.block_n[r])
 
     def __getattr__(self, name: str):
-        """The month's conditions (:data:`CONTEXT`) are those of the batch's first run."""
+        """The month's conditions (:data:`CONTEXT`): the first run's, or in a mixed batch
+        each run's (one value if they agree, else an array by run; :func:`per_run`).
+        """
         if name in CONTEXT:
-            return getattr(self.runs[0], name)
+            if not self.mixed or name in TABLES:
+                return getattr(self.runs[0], name)
+            if name not in self._context:
+                self._context[name] = per_run([getattr(run, name) for run in self.runs])
+            return self._context[name]
         raise AttributeError(name)
+
+    # ------------------------------------------------------------------ runs' own values
+    def each(self, value, idx: np.ndarray | None = None, of: np.ndarray | None = None):
+        """``value`` for each element ``idx`` (rows, or of ``of``'s kind; None: all of them).
+
+        A value the runs share is returned as it is; an array of one value per run (a
+        mixed batch, :func:`per_run`) gives each element its run's value.
+        """
+        if np.ndim(value) == 0:
+            return value
+        runs = self.run_of_row if of is None else of
+        return value[runs if idx is None else runs[idx]]
+
+    def campaign_value(self, campaign: Campaign, name: str):
+        """Attribute ``name`` of ``campaign`` in each run (:func:`per_run`)."""
+        if not self.mixed:
+            return getattr(campaign, name)
+        i = self._campaign_index[campaign.name]
+        return per_run([getattr(run.calendar.campaigns[i], name) for run in self.runs])
+
+    def independence(self, conducted_by: str):
+        """How far a screening body is out of the secretaries' reach, in each run."""
+        return per_run([run.independence(conducted_by) for run in self.runs])
+
+    def campaign_weights(self, campaign: Campaign, idx: np.ndarray) -> list:
+        """The campaign's target weight per ground (restrained), for each member ``idx``."""
+        if not self.mixed:
+            return self.runs[0].campaign_weights(campaign, self.runs[0].restraint)
+        i = self._campaign_index[campaign.name]
+        weights = [run.campaign_weights(run.calendar.campaigns[i], run.restraint)
+                   for run in self.runs]
+        return [self.each(per_run([w[g] for w in weights]), idx) for g in range(len(weights[0]))]
+
+    def electorate_grievance(self, holders: np.ndarray, office: np.ndarray, rank_and_file,
+                             apparatus):
+        """:func:`model.rules.electorate_grievance` against officeholders ``holders``."""
+        return rules.electorate_grievance(rank_and_file, apparatus, self.apparatus_by_office[office],
+                                          self.each(self.p.client_loyalty, holders),
+                                          self.inaccessibility_by_office[office])
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
@@ -440,12 +558,27 @@ class ArrayBatch:
         first = self.runs[0]
         active = first.begin_month()
         for run in self.runs[1:]:
-            run.begin_month(like=first)
+            run.begin_month(like=None if self.mixed else first)
         self.month = first.month
+        if self.mixed:
+            self._context = {}
+            self._check_branches()
         month_stages(self, self.runs[0], active)
         self._count_originals()
         for run in self.runs:
             run.finish_month(active)
+
+    def _check_branches(self) -> None:
+        """The runs of a mixed batch must take the same branches this month (batch_key)."""
+        def branches(run) -> tuple:
+            return (tuple(c.name for c in run.active),
+                    *(bool(getattr(run, name)) if np.ndim(getattr(run, name)) == 0
+                      else tuple(bool(v) for v in getattr(run, name))
+                      for name in MONTH_CONDITIONS))
+        first = branches(self.runs[0])
+        if any(branches(run) != first for run in self.runs[1:]):
+            raise ValueError(f"the runs of this batch part ways in month {self.month} "
+                             "(their month's conditions differ in being zero or not)")
 
     # ------------------------------------------------------------------ runs' own draws
     def uniform(self, idx: np.ndarray | None, of: np.ndarray | None = None,
@@ -626,8 +759,10 @@ class ArrayBatch:
         m, p = self.m, self.p
         office = m.office[idx]
         return rules.case_protection(m.patron[idx] != NONE, self._protected_now(idx), machine,
-                                     office != 0, self.defence_by_office[office], independence,
-                                     p.protection_strength, p.skill_protection)
+                                     office != 0, self.defence_by_office[office],
+                                     self.each(independence, idx),
+                                     self.each(p.protection_strength, idx),
+                                     self.each(p.skill_protection, idx))
 
     def _members_of(self, first_ppo: np.ndarray, last_ppo: np.ndarray):
         """Ranges into ``self.order`` of the members of organizations [first, last)."""
@@ -784,12 +919,13 @@ class ArrayBatch:
         """Records drift (:func:`rules.disappear_from_rolls`), and withdrawals."""
         m, p = self.m, self.p
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        prob = rules.disappear_from_rolls(p.drift_rate, m.passivity[idx], m.joined[idx] >= 1929,
-                                          self.records_chaos, p.drift_weight_passive,
-                                          p.drift_weight_recent)
+        prob = rules.disappear_from_rolls(self.each(p.drift_rate, idx), m.passivity[idx],
+                                          m.joined[idx] >= 1929, self.each(self.records_chaos, idx),
+                                          self.each(p.drift_weight_passive, idx),
+                                          self.each(p.drift_weight_recent, idx))
         u = self.uniform(idx, lead=(2,))
         drifted = u[0] < prob
-        withdrew = ~drifted & (u[1] < p.withdrawal_rate)
+        withdrew = ~drifted & (u[1] < self.each(p.withdrawal_rate, idx))
         self.tally("drifted", idx[drifted])
         self.tally("withdrew", idx[withdrew])
         self._set_state(idx[drifted], census.DEAD_SOUL)
@@ -807,15 +943,18 @@ class ArrayBatch:
             stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
             if "base" not in stats:
                 stats["base"] = int(rolls[g])
-        p_screen = rules.screening_pace(campaign.pace, traits["obstruction"], traits["formalism"],
-                                        traits["pressure"])
+        p_screen = rules.screening_pace(
+            self.each(self.campaign_value(campaign, "pace"), None, self.run_of_region),
+            traits["obstruction"], traits["formalism"], traits["pressure"])
         done = self.screened[campaign.name]
         chosen = ~done & (self.uniform(None, self.run_of_ppo) < p_screen[self.ppo_region])
         done |= chosen
         if not chosen.any():
             return
-        zeal = float(rules.campaign_zeal(campaign.months_since_start(self.month),
-                                         campaign.zeal_decay_months, campaign.zeal_floor))
+        zeal = rules.campaign_zeal(campaign.months_since_start(self.month),
+                                   self.campaign_value(campaign, "zeal_decay_months"),
+                                   self.campaign_value(campaign, "zeal_floor"))
+        zeal = float(zeal) if np.ndim(zeal) == 0 else zeal
         independence = self.independence(campaign.conducted_by)
         idx = self._rows_of(chosen)
         region = self.ppo_region[m.ppo[idx]]
@@ -823,7 +962,8 @@ class ArrayBatch:
         # the records check: dead souls found and struck off (L697-703)
         dead = m.state[idx] == S[census.DEAD_SOUL]
         found = dead & (self.uniform(idx) < rules.discover_dead_soul(
-            campaign.records_check, formalism, p.formalism_blindness))
+            self.each(self.campaign_value(campaign, "records_check"), idx), formalism,
+            self.each(p.formalism_blindness, idx)))
         self._per_region(campaign, "lost", region[found])
         self.tally("lost_from_rolls", idx[found])
         self._set_state(idx[found], census.STRUCK_OFF)
@@ -832,37 +972,43 @@ class ArrayBatch:
         idx, region, formalism = idx[present], region[present], formalism[present]
         self.tally("screened", idx)
         self._per_region(campaign, "screened", region)
-        weights = self.campaign_weights(campaign, self.restraint)
+        weights = self.campaign_weights(campaign, idx)
         grounds = self._grounds(idx)
-        relative_risk = ((p.baseline_risk + rules.grounds_hazard(grounds, weights))
+        baseline_risk = self.each(p.baseline_risk, idx)
+        relative_risk = ((baseline_risk + rules.grounds_hazard(grounds, weights))
                          / self._norm(campaign.name, idx))
         protection = self._protection(idx, traits["machine"][region], independence)
         official = m.office[idx] != 0
         deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
-                                                 self.deflection, self.vigilance,
-                                                 independence)
+                                                 self.each(self.deflection, idx),
+                                                 self.each(self.vigilance, idx),
+                                                 self.each(independence, idx))
         case, deflected, shielded = rules.screening_verdict(
-            self.uniform(idx), campaign.intensity, zeal, relative_risk, protection,
-            deflection, formalism, p.formalism_blindness)
+            self.uniform(idx), self.each(self.campaign_value(campaign, "intensity"), idx),
+            self.each(zeal, idx), relative_risk, protection, deflection, formalism,
+            self.each(p.formalism_blindness, idx))
         self.tally("deflected", idx[deflected])
         self.tally("shielded", idx[shielded])
         m.protected[idx[shielded]] += 1
         cases = idx[case]
         reason = rules.case_reason(self.uniform(cases), [g[case] for g in grounds],
-                                   weights, p.baseline_risk)
+                                   [w[case] if np.ndim(w) else w for w in weights],
+                                   self.each(p.baseline_risk, cases))
+        leniency = self.each(self.leniency, cases)
         expel = self.uniform(cases) < rules.screening_expels(
-            self.severity_by_reason[reason], official[case], self.leniency, p.outcome_weights)
+            self.severity_by_reason[reason], official[case], leniency, p.outcome_weights)
         self._per_region(campaign, "expelled", region[case][expel])
         injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
         attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
         removed = ~expel & official[case] & (self.uniform(cases) < rules.screening_removes(
-            self.severity_by_reason[reason], official[case], self.leniency, p.outcome_weights))
+            self.severity_by_reason[reason], official[case], leniency, p.outcome_weights))
         self._expel(cases[expel], reason[expel], "screening", campaign.name)
         self.tally("removed_by_screening", cases[removed])
         self._vacate(cases[removed], elected_successor=False)
         self._demote(cases[~expel & ~removed])
-        if campaign.vigilance > 0 or campaign.criticism > 0:
-            self._meetings(chosen, campaign.vigilance, campaign.criticism, independence)
+        if campaign.vigilance > 0 or campaign.criticism > 0:  # in every run or none (batch_key)
+            self._meetings(chosen, self.campaign_value(campaign, "vigilance"),
+                           self.campaign_value(campaign, "criticism"), independence)
         self._grieve(injustice, attended)
 
     def _grieve(self, injustice: np.ndarray, attended: np.ndarray) -> None:
@@ -870,11 +1016,12 @@ class ArrayBatch:
         if not injustice.any():
             return
         m = self.m
-        witnessed = rules.witnessed_injustice(injustice, attended, self.p.injustice_visibility)
+        witnessed = rules.witnessed_injustice(
+            injustice, attended, self.each(self.p.injustice_visibility, None, self.run_of_ppo))
         idx = np.flatnonzero((injustice > 0)[m.ppo[: m.n]])
         idx = idx[self._rank_and_file_present(idx)]
         m.grievance[idx] = rules.grievance_growth(m.grievance[idx], witnessed[m.ppo[idx]],
-                                                  self.p.grievance_rate)
+                                                  self.each(self.p.grievance_rate, idx))
 
     def hold_meetings(self) -> None:
         """A party meeting in every organization (vigilance, criticism)."""
@@ -899,11 +1046,13 @@ class ArrayBatch:
         visible = rules.visible_grounds(m.alien_past[idx] | m.alien_declared[idx],
                                         m.misconduct[idx], m.indiscipline[idx],
                                         m.opposition[idx], m.passivity[idx], p.visibility_weights)
-        probs = rules.denounce(p.lateral_rate, vigilance, visible, p.unfounded_denunciation,
-                               p.from_below_rate, criticism,
-                               against, office != 0, self.from_above_rate,
-                               self.vigilance, m.passivity[idx],
-                               m.patron[idx] != NONE, m.critic[idx], p.retaliation)
+        each = self.each
+        probs = rules.denounce(each(p.lateral_rate, idx), each(vigilance, idx), visible,
+                               each(p.unfounded_denunciation, idx), each(p.from_below_rate, idx),
+                               each(criticism, idx), against, office != 0,
+                               each(self.from_above_rate, idx), each(self.vigilance, idx),
+                               m.passivity[idx], m.patron[idx] != NONE, m.critic[idx],
+                               each(p.retaliation, idx))
         u = self.uniform(idx, lead=(3,))
         silenced = np.zeros(self.n_ppos, dtype=np.int64)  # "suppression of criticism" (L1749)
         for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
@@ -935,10 +1084,10 @@ class ArrayBatch:
         np.add.at(m.denunciations_made, denouncer, 1)
         if channel == "from_below":
             m.critic[denouncer] = True
-        checked = self.uniform(target) < p.check_probability
+        checked = self.uniform(target) < self.each(p.check_probability, target)
         target = target[checked]
         self.tally("denunciations_checked", target)
-        pending = self.uniform(target) < p.pending_share
+        pending = self.uniform(target) < self.each(p.pending_share, target)
         self.tally("denunciations_pending", target[pending])
         target = target[~pending]
         silenced = np.zeros(self.n_ppos, dtype=np.int64)
@@ -949,11 +1098,13 @@ class ArrayBatch:
                                        m.misconduct[target], m.indiscipline[target],
                                        m.opposition[target], m.passivity[target])
         reason, grounded = rules.accusation(channel, m.passivity[target], m.misconduct[target],
-                                            visible, p.poor_leadership_grounded)
+                                            visible,
+                                            self.each(p.poor_leadership_grounded, target))
         machine = self._region_traits()["machine"][self._region_of(target)]
         protection = self._protection(target, machine, independence)
-        supported = self.uniform(target) < rules.investigate(grounded, protection,
-                                                             p.true_support, p.false_support)
+        supported = self.uniform(target) < rules.investigate(
+            grounded, protection, self.each(p.true_support, target),
+            self.each(p.false_support, target))
         self.tally("denunciations_unsupported", target[~supported])
         m.protected[target[~supported & (protection < 1.0)]] += 1
         target, reason = target[supported], reason[supported]
@@ -962,12 +1113,13 @@ class ArrayBatch:
         target, reason = target[~disregarded], reason[~disregarded]
         self.tally("denunciations_supported", target)
         official = m.office[target] != 0
-        probs = rules.choose_outcome(self.severity_by_reason[reason], official, self.leniency,
-                                     p.outcome_weights)
+        probs = rules.choose_outcome(self.severity_by_reason[reason], official,
+                                     self.each(self.leniency, target), p.outcome_weights)
         outcome = rules.pick(self.uniform(target), probs)
         self._count_by("outcome", outcome, rules.OUTCOMES, target)
-        police = self.uniform(target) < rules.handed_to_police(self.fused, channel, outcome,
-                                                               p.fused_arrest_share)
+        police = self.uniform(target) < rules.handed_to_police(
+            self.each(self.fused, target), channel, outcome,
+            self.each(p.fused_arrest_share, target))
         is_outcome = {name: (outcome == i) & ~police for i, name in enumerate(rules.OUTCOMES)}
         self._arrest(target[police], campaign="fused_criticism")
         expelled = target[is_outcome["expel"]]
@@ -1013,8 +1165,10 @@ class ArrayBatch:
         keep = holders_office != 0
         holders, holders_office = holders[keep], holders_office[keep]
         self._count_by("election_holders", holders_office, LEVELS, holders)
-        grievance = self.electorate_grievance(holders_office, rank_and_file[keep], apparatus[keep])
-        prob = rules.secret_ballot_turnover(grievance, self.criticism, self.p.election_base)
+        grievance = self.electorate_grievance(holders, holders_office, rank_and_file[keep],
+                                              apparatus[keep])
+        prob = rules.secret_ballot_turnover(grievance, self.each(self.criticism, holders),
+                                            self.each(self.p.election_base, holders))
         out = self.uniform(holders) < prob
         self._count_by("voted_out", holders_office[out], LEVELS, holders[out])
         self._vacate(holders[out], elected_successor=True)
@@ -1025,23 +1179,32 @@ class ArrayBatch:
         for g, (region, sec) in enumerate(zip(self.regions, self.regional_secretary, strict=True)):
             run = self.runs[self.run_of_region[g]]
             if sec != NONE and m.state[sec] <= IN_PARTY_MAX and run.random.random() < (
-                    rules.remove_regional_leader(self.leader_removal_rate, region.distrust)):
-                if self.removal_is_arrest:
+                    rules.remove_regional_leader(run.leader_removal_rate, region.distrust)):
+                if run.removal_is_arrest:
                     self._arrest(np.array([sec]), campaign="removed_from_above")
                 else:
                     self._vacate(np.array([sec]), elected_successor=False)
-        if self.arrest_rate <= 0 and not any(self.targeted_hazards):
+        first = self.runs[0]  # the branches are the same in every run (batch_key)
+        if first.arrest_rate <= 0 and not any(first.targeted_hazards):
             return
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        shield = rules.nkvd_local_shield(p.local_nkvd_shield, self._protected_now(idx), self.fused)
-        targeted = rules.targeted_arrests(self.targeted_hazards, m.opposition[idx],
+        each = self.each
+        shield = rules.nkvd_local_shield(each(p.local_nkvd_shield, idx), self._protected_now(idx),
+                                         each(self.fused, idx))
+        hazards = self.targeted_hazards
+        if np.ndim(hazards) == 2:  # a mixed batch: each target's hazard in each run
+            hazards = tuple(each(h, idx) for h in hazards.T)
+        targeted = rules.targeted_arrests(hazards, m.opposition[idx],
                                           m.alien_past[idx], m.office[idx] == census.OFFICIAL)
-        prob = rules.arrest_hazard(self.arrest_rate, self.exposure_by_office[m.office[idx]],
+        prob = rules.arrest_hazard(each(self.arrest_rate, idx),
+                                   self.exposure_by_office[m.office[idx]],
                                    m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
-                                   p.cascade, self._implicated(idx), p.arrest_chain, targeted,
-                                   shield, p.arrest_weight_opposition, p.arrest_weight_alien_past)
+                                   each(p.cascade, idx), self._implicated(idx),
+                                   each(p.arrest_chain, idx), targeted, shield,
+                                   each(p.arrest_weight_opposition, idx),
+                                   each(p.arrest_weight_alien_past, idx))
         self._arrest(idx[self.uniform(idx) < prob],
-                     campaign="nkvd" if self.arrest_rate > 0 else "targeted")
+                     campaign="nkvd" if first.arrest_rate > 0 else "targeted")
         self._expel_connections()
 
     def _implicated(self, idx: np.ndarray) -> np.ndarray:
@@ -1051,12 +1214,13 @@ class ArrayBatch:
 
     def _expel_connections(self) -> None:
         """Organizations expel members implicated by an arrest (L2245-2249)."""
-        if self.vigilance <= 0:
+        if self.runs[0].vigilance <= 0:  # in every run or none (batch_key)
             return
         idx = np.flatnonzero(self.m.view("state") <= IN_PARTY_MAX)
         idx = idx[self._implicated(idx)]
-        prob = rules.expel_for_connections(self.p.connections_rate, self.vigilance, 1,
-                                           self.restraint)
+        prob = rules.expel_for_connections(self.each(self.p.connections_rate, idx),
+                                           self.each(self.vigilance, idx), 1,
+                                           self.each(self.restraint, idx))
         out = idx[self.uniform(idx) < prob]
         self._expel(out, np.full(len(out), R["connections_with_enemies"]), "from_above",
                     "connections")
@@ -1066,14 +1230,17 @@ class ArrayBatch:
         m, p = self.m, self.p
         idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
         u = self.uniform(idx, lead=(2,))
-        appeal = u[0] < rules.appeal_probability(p.appeal_rate, self.reinstatement, m.appeals[idx],
-                                                 p.appeal_restraint_boost, p.max_appeals)
+        each = self.each
+        appeal = u[0] < rules.appeal_probability(each(p.appeal_rate, idx),
+                                                 each(self.reinstatement, idx), m.appeals[idx],
+                                                 each(p.appeal_restraint_boost, idx),
+                                                 each(p.max_appeals, idx))
         idx, u = idx[appeal], u[1][appeal]
         m.appeals[idx] += 1
         self.tally("appeals", idx)
         prob = rules.reinstate_on_appeal(self.severity_by_reason[m.expel_reason[idx]],
-                                         m.origin[idx] == WORKER, self.reinstatement,
-                                         p.reinstatement_base)
+                                         m.origin[idx] == WORKER, each(self.reinstatement, idx),
+                                         each(p.reinstatement_base, idx))
         back = idx[u < prob]
         self.tally("reinstated", back)
         for state in (MEMBER, CANDIDATE):
@@ -1082,23 +1249,24 @@ class ArrayBatch:
     def admit_and_promote(self) -> None:
         """New candidates (when admissions are open) and promotion of candidates."""
         m, p = self.m, self.p
-        frozen = self.admissions_frozen
+        frozen = self.runs[0].admissions_frozen  # the same in every run (batch_key)
         year = 1933 + self.month // 12
         recruits = []
         for r, run in enumerate(self.runs):
             in_party = int(self.state_counts[r, S[MEMBER]] + self.state_counts[r, S[CANDIDATE]])
-            expected = rules.admit_candidates(self.admissions_rate, in_party, frozen)
+            expected = rules.admit_candidates(run.admissions_rate, in_party, frozen)
             n_new = int(run.rng.poisson(expected)) if expected > 0 else 0
             if n_new:
                 n_ppos = (self.ppo_offset[r + 1] if r + 1 < self.n_runs else self.n_ppos
                           ) - self.ppo_offset[r]
-                recruits.append((r, census.draw_recruits(p, run.rng, n_new, int(n_ppos), year)))
+                recruits.append((r, census.draw_recruits(run.p, run.rng, n_new, int(n_ppos),
+                                                         year)))
         if recruits:
             self._admit(recruits)
         promote = rules.promote_candidate(frozen, p.promotion_months)
-        if promote > 0:
+        if np.any(promote > 0):  # in every run or none (batch_key)
             idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
-            up = idx[self.uniform(idx) < promote]
+            up = idx[self.uniform(idx) < self.each(promote, idx)]
             self.tally("promoted", up)
             self._set_state(up, MEMBER)
 

@@ -120,7 +120,7 @@ class Campaign:
         return min(1.0, (self.months_since_start(month) + 1) / span)
 
 
-_CAMPAIGN_RANGES: dict[str, tuple[float, float]] = {
+CAMPAIGN_RANGES: dict[str, tuple[float, float]] = {
     "pace": (0, 1), "intensity": (0, 5), "zeal_decay_months": (0.1, 120), "zeal_floor": (0, 1),
     "records_check": (0, 1), "vigilance": (0, 20), "criticism": (0, 20), "arrest_rate": (0, 1),
     "leader_removal_rate": (0, 1), "restraint": (0, 1), "reinstatement": (0, 1),
@@ -204,10 +204,10 @@ class Scenario:
                 hint = difflib.get_close_matches(name, names, n=1)
                 raise ScenarioError(f"override {key}: no campaign '{name}'"
                                     + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-            if field_name not in _CAMPAIGN_RANGES:
+            if field_name not in CAMPAIGN_RANGES:
                 raise ScenarioError(f"override {key}: '{field_name}' is not a numeric campaign "
-                                    f"field ({', '.join(sorted(_CAMPAIGN_RANGES))})")
-            lo, hi = _CAMPAIGN_RANGES[field_name]
+                                    f"field ({', '.join(sorted(CAMPAIGN_RANGES))})")
+            lo, hi = CAMPAIGN_RANGES[field_name]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                     lo <= value <= hi):
                 raise ScenarioError(f"override {key}: must be a number in [{lo}, {hi}], "
@@ -377,7 +377,7 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
     if month_index(start) < month_index(s_start) or month_index(end) > month_index(s_end):
         raise ScenarioError(f"{where}: dates {start}..{end} fall outside the scenario period "
                             f"{s_start}..{s_end}")
-    fields = _number_fields(Campaign, table, _CAMPAIGN_RANGES, where)
+    fields = _number_fields(Campaign, table, CAMPAIGN_RANGES, where)
     if fields.get("conducted_by", "secretaries") not in CONDUCTORS:
         raise ScenarioError(f"{where}: 'conducted_by' must be one of {', '.join(CONDUCTORS)}, "
                             f"got {fields['conducted_by']!r}")

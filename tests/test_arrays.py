@@ -7,6 +7,8 @@ mechanisms of both engines are in tests/test_mechanisms.py.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,6 +20,7 @@ from model import ArrayPurgeModel, PurgeModel, arrays, engine_class, load_scenar
 from model.arrays import IN_PARTY_MAX, NONE, SPARE, ArrayBatch, simulate_batch
 from model.census import DISTRICT_SECRETARY, PPO_SECRETARY, REGIONAL_SECRETARY, STATES
 from model.reporters import expulsions_table, monthly_table, yearly_table
+from model.scenario import CAMPAIGN_RANGES
 from tests.conftest import run_until
 
 
@@ -115,15 +118,61 @@ def test_a_run_gives_the_same_results_alone_or_in_a_batch(variant):
     assert not _tables(batch[0])["monthly"].equals(_tables(batch[1])["monthly"])
 
 
-def test_a_batch_is_made_of_runs_of_one_scenario():
+def _perturbed(scenario, draw) -> object:
+    """``scenario`` with every nonzero number of its parameters and campaigns moved a little.
+
+    ``draw(lo, hi)`` gives a factor; values stay in their ranges and nonzero, so the
+    result has the scenario's batch_key.
+    """
+    params = {}
+    for f in dataclasses.fields(scenario.parameters):
+        value = getattr(scenario.parameters, f.name)
+        if isinstance(value, float) and value != 0:
+            lo, hi = f.metadata["range"]
+            moved = value * draw(0.8, 1.2)
+            params[f.name] = min(max(moved, lo if lo is not None else moved),
+                                 hi if hi is not None else moved)
+    campaigns = {}
+    for c in scenario.campaigns:
+        for name, (lo, hi) in CAMPAIGN_RANGES.items():
+            value = getattr(c, name)
+            if value != 0 and not isinstance(value, bool):
+                campaigns[f"{c.name}.{name}"] = min(max(value * draw(0.8, 1.2), lo), hi)
+    return scenario.with_parameters(**params).with_overrides(campaigns)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.sampled_from([None, "totalitarian"]))
+def test_runs_of_different_parameters_give_the_same_results_alone_or_in_a_batch(seed, variant):
+    """A mixed batch: every number of every run's parameters and campaigns its own."""
+    base = load_scenario().with_parameters(n_members=400)
+    if variant:
+        base = base.with_variant(variant)
+    rng = np.random.default_rng(seed)
+    scenarios = [base] + [_perturbed(base, rng.uniform) for _ in range(2)]
+    assert len({arrays.batch_key(sc) for sc in scenarios}) == 1
+    seeds = [3, 3, 8]  # one seed twice, under different parameters
+    batch = simulate_batch(scenarios, seeds)
+    assert batch[0].batch.mixed
+    for scenario, seed, run in zip(scenarios, seeds, batch, strict=True):
+        alone = run_until(ArrayPurgeModel(scenario=scenario, rng=seed), "1939-12")
+        for name, table in _tables(alone).items():
+            pd.testing.assert_frame_equal(table, _tables(run)[name], obj=f"seed {seed} {name}")
+    assert not _tables(batch[0])["monthly"].equals(_tables(batch[1])["monthly"])
+
+
+def test_a_batch_is_made_of_runs_of_one_scenario_but_for_the_sizes_of_its_numbers():
     scenario = load_scenario().with_parameters(n_members=300)
+    no_arrests = scenario.with_overrides({"ezhovshchina_1937.arrest_rate": 0.0})
+    assert arrays.batch_key(no_arrests) != arrays.batch_key(scenario)
     runs = [ArrayPurgeModel(scenario=scenario, rng=1, alone=False),
-            ArrayPurgeModel(scenario=scenario.with_parameters(n_members=400), rng=2,
-                            alone=False)]
+            ArrayPurgeModel(scenario=no_arrests, rng=2, alone=False)]
     with pytest.raises(ValueError, match="one scenario"):
         ArrayBatch(runs)
     with pytest.raises(ValueError, match="only one batch"):
         ArrayBatch([ArrayPurgeModel(scenario=scenario, rng=1)])
+    bigger = scenario.with_parameters(n_members=350, protection_strength=0.3)
+    assert arrays.batch_key(bigger) == arrays.batch_key(scenario)
 
 
 def test_flows_add_up_to_the_change_in_state_counts():
