@@ -312,6 +312,7 @@ class RunValues:
         self._objects = objects
 
     def __getattr__(self, name: str):
+        """Parameter ``name`` of the runs (:func:`per_run`), read once."""
         if name.startswith("_"):
             raise AttributeError(name)
         value = per_run([getattr(o, name) for o in self._objects])
@@ -502,8 +503,10 @@ class ArrayBatch:
         return np.arange(self.block_start[r], self.block_start[r] + self.block_n[r])
 
     def __getattr__(self, name: str):
-        """The month's conditions (:data:`CONTEXT`): the first run's, or in a mixed batch
-        each run's (one value if they agree, else an array by run; :func:`per_run`).
+        """The month's conditions (:data:`CONTEXT`): the first run's, or each run's.
+
+        In a mixed batch each run's: one value if they agree, else an array by run
+        (:func:`per_run`); the parameter tables are the same in every run (batch_key).
         """
         if name in CONTEXT:
             if not self.mixed or name in TABLES:
