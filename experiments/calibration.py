@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 
 import experiments.scorecard as scorecard
-from experiments.runner import build_scenario, run_once
+from experiments import runner
+from experiments.abc_sampler import BatchSampler, model_call
+from experiments.runner import build_scenario
 from experiments.scorecard import TOLERANCES
 from experiments.sweep import Factor
 
@@ -84,11 +86,38 @@ class Simulator:
         self.engine = engine
 
     def __call__(self, parameters) -> dict[str, float]:
-        """Run the model once and read off the calibration targets."""
+        """Run the model once and read off the calibration targets.
+
+        Within a :class:`experiments.abc_sampler.BatchSampler`'s round, the run is made
+        together with the round's other proposals (the same result as alone).
+        """
         proposal = {k: float(v) for k, v in dict(parameters).items()}
-        scenario = build_scenario(self.scenario_path, self.variant, {**self.fixed, **proposal})
-        result = run_once(scenario, seed_for(proposal), self.engine)
-        return scorecard.simulated_values(result, NAMES)
+        return model_call(lambda p: self.batch([p])[0], proposal)
+
+    def batch(self, proposals: list[dict[str, float]]) -> list[dict[str, float]]:
+        """The calibration targets of each proposal, the runs made together.
+
+        Each proposal's run is the one :func:`seed_for` makes it, as alone
+        (:func:`experiments.runner.simulate_runs`); if the batch fails, each runs alone,
+        so an error is one proposal's own.
+        """
+        scenarios = [build_scenario(self.scenario_path, self.variant, {**self.fixed, **p})
+                     for p in proposals]
+        seeds = [seed_for(p) for p in proposals]
+        try:
+            models = runner.simulate_runs(scenarios, seeds, self.engine)
+        except Exception:  # noqa: BLE001 - find the proposal that fails
+            if len(proposals) == 1:
+                raise
+            models = [runner.simulate_runs([sc], [seed], self.engine)[0]
+                      for sc, seed in zip(scenarios, seeds, strict=True)]
+        return [scorecard.simulated_values(runner.result_of(model, seed), NAMES)
+                for model, seed in zip(models, seeds, strict=True)]
+
+
+# Particles a worker process simulates together in a round of a calibration (the array
+# engine's batch: experiments.runner.BATCH_RUNS).
+ROUND_PER_WORKER = runner.BATCH_RUNS
 
 
 def quiet_pyabc(level: int = logging.WARNING) -> None:
@@ -111,15 +140,21 @@ def run_abc(factors: list[Factor], out: Path, *, population: int, generations: i
     np.random.seed(seed)  # pyabc draws from numpy's global generator
     prior = pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low)
                                   for f in factors})
-    sampler = (pyabc.sampler.SingleCoreSampler() if workers <= 1
-               else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers))
-    abc = pyabc.ABCSMC(Simulator(scenario_path, fixed, engine, variant), prior, distance,
-                       population_size=population, sampler=sampler)
+    simulator = Simulator(scenario_path, fixed, engine, variant)
+    # particles in rounds simulated together (a batch per worker process), proposed in
+    # the same order every time: a seeded calibration is reproducible on any core count
+    sampler = BatchSampler(simulator, workers=max(1, workers), batch=ROUND_PER_WORKER
+                           * max(1, workers))
+    abc = pyabc.ABCSMC(simulator, prior, distance, population_size=population,
+                       sampler=sampler)
     db = out / "abc.db"
     if db.exists():
         db.unlink()
     abc.new(f"sqlite:///{db.resolve()}", observed())
-    history = abc.run(max_nr_populations=generations)
+    try:
+        history = abc.run(max_nr_populations=generations)
+    finally:
+        sampler.stop()
     frame, weights = history.get_distribution()
     posterior = frame.reset_index(drop=True)
     posterior["weight"] = np.asarray(weights)

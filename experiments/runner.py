@@ -16,7 +16,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from model import ArrayPurgeModel, engine_class
-from model.arrays import simulate_batch
+from model.arrays import batch_key, simulate_batch
 from model.base import BasePurgeModel
 from model.reporters import (
     expulsion_columns,
@@ -104,23 +104,47 @@ def simulate_seeds(scenario: Scenario, seeds: list[int], engine: str | type = "a
                    ) -> list[BasePurgeModel]:
     """Run ``seeds`` of ``scenario`` over the whole calendar; one finished model per seed.
 
-    With the array engine the seeds run together in batches (:func:`batch_size`; each run
-    gives what it gives alone, :class:`model.arrays.ArrayBatch`); ``engine`` is a name or
-    a model class.
+    With the array engine the seeds run together in batches (:func:`simulate_runs`);
+    ``engine`` is a name or a model class.
     """
-    n = scenario.parameters.n_members
+    return simulate_runs([scenario] * len(seeds), seeds, engine)
+
+
+def simulate_runs(scenarios: list[Scenario], seeds: list[int], engine: str | type = "auto"
+                  ) -> list[BasePurgeModel]:
+    """Run scenario ``scenarios[i]`` with seed ``seeds[i]``, for every ``i``; models in order.
+
+    With the array engine, runs whose scenarios share a :func:`model.arrays.batch_key`
+    (the same scenario but for the sizes of its numbers: a sweep's design points, a
+    calibration's particles) run together in batches of up to :func:`batch_size` runs,
+    each giving what it gives alone (:class:`model.arrays.ArrayBatch`).
+    """
+    if len(scenarios) != len(seeds):
+        raise ValueError(f"{len(scenarios)} scenarios for {len(seeds)} seeds")
+    if not scenarios:
+        return []
+    n = max(sc.parameters.n_members for sc in scenarios)
     model_class = engine if isinstance(engine, type) else engine_class(engine, n)
     if not issubclass(model_class, ArrayPurgeModel):
         models = []
-        for seed in seeds:
+        for scenario, seed in zip(scenarios, seeds, strict=True):
             model = model_class(scenario=scenario, rng=seed)
             while not model.finished:
                 model.step()
             models.append(model)
         return models
-    size = batch_size(n)
-    return [model for first in range(0, len(seeds), size)
-            for model in simulate_batch(scenario, seeds[first:first + size])]
+    groups: dict[tuple, list[int]] = {}
+    for i, scenario in enumerate(scenarios):
+        groups.setdefault(batch_key(scenario), []).append(i)
+    models: list[BasePurgeModel | None] = [None] * len(seeds)
+    for runs in groups.values():
+        size = batch_size(max(scenarios[i].parameters.n_members for i in runs))
+        for first in range(0, len(runs), size):
+            chunk = runs[first:first + size]
+            done = simulate_batch([scenarios[i] for i in chunk], [seeds[i] for i in chunk])
+            for i, model in zip(chunk, done, strict=True):
+                models[i] = model
+    return models
 
 
 def run_seeds(scenario: Scenario, seeds: list[int], engine: str | type = "auto"

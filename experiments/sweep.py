@@ -243,30 +243,27 @@ def execute_task(task: Task) -> dict[str, Any]:
 def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
     """Run a batch of tasks (one Dask task); never raises: a failure is a record.
 
-    The replicates of a design point (same overrides) run together in one engine state
-    (:func:`experiments.runner.simulate_seeds`), each as it would alone.
+    The runs of a batch are simulated together (:func:`experiments.runner.simulate_runs`:
+    replicates and design points alike, each as it would run alone); if that fails, each
+    runs alone, so a failure is one run's.
     """
     out: list[dict[str, Any]] = []
     first = 0
-    while first < len(tasks):
+    while first < len(tasks):  # runs of one engine together
         last = first + 1
-        while last < len(tasks) and _same_point(tasks[last], tasks[first]):
+        while last < len(tasks) and tasks[last].engine == tasks[first].engine:
             last += 1
-        out.extend(_execute_point(tasks[first:last]))
+        out.extend(_execute_together(tasks[first:last]))
         first = last
     return out
 
 
-def _same_point(a: Task, b: Task) -> bool:
-    return (a.overrides, a.scenario_path, a.engine) == (b.overrides, b.scenario_path, b.engine)
-
-
-def _execute_point(tasks: list[Task]) -> list[dict[str, Any]]:
-    """The runs of one point together; if that fails, each alone (a failure is one run's)."""
+def _execute_together(tasks: list[Task]) -> list[dict[str, Any]]:
+    """The runs of ``tasks`` together; if that fails, each alone (a failure is one run's)."""
     start = time.perf_counter()
     try:
-        scenario = build_scenario(tasks[0].scenario_path, None, tasks[0].overrides)
-        models = runner.simulate_seeds(scenario, [t.seed for t in tasks], tasks[0].engine)
+        scenarios = [build_scenario(t.scenario_path, None, t.overrides) for t in tasks]
+        models = runner.simulate_runs(scenarios, [t.seed for t in tasks], tasks[0].engine)
         results = [runner.result_of(model, task.seed)
                    for task, model in zip(tasks, models, strict=True)]
         done = [_record(task, {"status": "ok", "error": "", **summarize(result)},
@@ -275,8 +272,8 @@ def _execute_point(tasks: list[Task]) -> list[dict[str, Any]]:
     except Exception:  # noqa: BLE001 - find the run that fails, keep the others
         if len(tasks) == 1:
             return [_failed(tasks[0], start)]
-        return [out for task in tasks for out in _execute_point([task])]
-    wall = (time.perf_counter() - start) / len(tasks)  # the point's runs ran together
+        return [out for task in tasks for out in _execute_together([task])]
+    wall = (time.perf_counter() - start) / len(tasks)  # the runs ran together
     for out in done:
         out["run"]["wall_s"] = wall
     return done

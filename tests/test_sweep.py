@@ -105,26 +105,26 @@ def _written(out: Path) -> pd.DataFrame:
 
 def _counting_runs(monkeypatch) -> list[int]:
     """Count the simulations a serial sweep runs (seeds, in order)."""
-    real, calls = runner.simulate_seeds, []
+    real, calls = runner.simulate_runs, []
 
-    def counted(scenario, seeds, engine="auto"):
+    def counted(scenarios, seeds, engine="auto"):
         calls.extend(seeds)
-        return real(scenario, seeds, engine)
+        return real(scenarios, seeds, engine)
 
-    monkeypatch.setattr(runner, "simulate_seeds", counted)
+    monkeypatch.setattr(runner, "simulate_runs", counted)
     return calls
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     """A run that raises is an error record; the other runs of its batch are kept."""
-    real = runner.simulate_seeds
+    real = runner.simulate_runs
 
-    def sometimes_fails(scenario, seeds, engine="auto"):
+    def sometimes_fails(scenarios, seeds, engine="auto"):
         if 2 in seeds:
             raise FloatingPointError("simulated failure")
-        return real(scenario, seeds, engine)
+        return real(scenarios, seeds, engine)
 
-    monkeypatch.setattr(runner, "simulate_seeds", sometimes_fails)
+    monkeypatch.setattr(runner, "simulate_runs", sometimes_fails)
     assert main([*_sweep_args(tmp_path / "s"), "--serial"]) == 0
     runs = _runs(tmp_path / "s")
     assert len(runs) == 12
@@ -133,7 +133,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     assert failed["error"].str.contains("FloatingPointError: simulated failure").all()
     assert (runs.loc[runs["status"] == "ok", "rate_1933"] > 0).all()
     # restarting skips everything, failures included, unless asked to retry them
-    monkeypatch.setattr(runner, "simulate_seeds", real)
+    monkeypatch.setattr(runner, "simulate_runs", real)
     assert main([*_sweep_args(tmp_path / "s"), "--serial"]) == 0
     assert (_runs(tmp_path / "s")["status"] == "error").sum() == 6
     assert main([*_sweep_args(tmp_path / "s"), "--serial", "--retry-failed"]) == 0
