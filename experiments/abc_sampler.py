@@ -11,7 +11,11 @@ then finishes its particle with its own result. The proposals are drawn in the s
 order whatever the timing, so a seeded calibration gives the same posterior every time;
 the first ``n`` accepted particles, in the order proposed, form the generation (the
 other accepted ones of the last round are dropped, as pyabc's own parallel samplers do,
-so fast and slow simulations are not treated differently).
+so fast and slow simulations are not treated differently). The particles simulated
+beyond the ``n``-th accepted one depend on the round's size, and so would the random
+numbers they draw; so each generation starts numpy's global generator (which pyabc draws
+from) afresh from the sampler's seed and the generation's number, and the posterior is
+the same whatever the rounds' size and the number of processes.
 """
 
 from __future__ import annotations
@@ -105,14 +109,17 @@ class BatchSampler(pyabc.sampler.Sampler):
             with a ``batch(proposals)`` method.
         workers: Worker processes (1: simulate in this process).
         batch: Particles per round; each worker simulates ``batch / workers`` together.
+        seed: Seeds numpy's global generator at the start of each generation (with the
+            generation's number); ``None`` leaves it alone.
     """
 
-    def __init__(self, simulator, workers: int = 1, batch: int = 32):
+    def __init__(self, simulator, workers: int = 1, batch: int = 32, seed: int | None = None):
         """Remember the simulator, the processes and the round's size."""
         super().__init__()
         self.simulator = simulator
         self.workers = max(1, workers)
         self.batch = max(self.workers, batch)
+        self.seed = seed
         self._pool: ProcessPoolExecutor | None = None
 
     def _simulate_all(self, proposals: list[dict]) -> list[dict]:
@@ -129,6 +136,9 @@ class BatchSampler(pyabc.sampler.Sampler):
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                 all_accepted=False, ana_vars=None):  # noqa: ARG002
         """Rounds of particles until ``n`` are accepted (or ``max_eval`` simulations)."""
+        if self.seed is not None:  # the generation's draws whatever came before (t = -1: the
+            # sample pyabc takes from the prior to set the first epsilon)
+            np.random.seed(np.random.SeedSequence([self.seed, t + 1]).generate_state(1)[0])
         sample = self._create_empty_sample()
         evaluations = 0
         while sample.n_accepted < n and evaluations < max_eval:

@@ -132,8 +132,13 @@ def quiet_pyabc(level: int = logging.WARNING) -> None:
 
 def run_abc(factors: list[Factor], out: Path, *, population: int, generations: int,
             workers: int, scenario_path: str | None, fixed: dict[str, Any], engine: str,
-            seed: int = 0, variant: str | None = None) -> tuple[pd.DataFrame, Any]:
-    """Run ABC-SMC; returns the final population (parameters and weights) and the history."""
+            seed: int = 0, variant: str | None = None, round_size: int | None = None
+            ) -> tuple[pd.DataFrame, Any]:
+    """Run ABC-SMC; returns the final population (parameters and weights) and the history.
+
+    ``round_size``: particles simulated together in a round (default
+    :data:`ROUND_PER_WORKER` per worker); the posterior does not depend on it.
+    """
     import pyabc
 
     quiet_pyabc()
@@ -143,8 +148,9 @@ def run_abc(factors: list[Factor], out: Path, *, population: int, generations: i
     simulator = Simulator(scenario_path, fixed, engine, variant)
     # particles in rounds simulated together (a batch per worker process), proposed in
     # the same order every time: a seeded calibration is reproducible on any core count
-    sampler = BatchSampler(simulator, workers=max(1, workers), batch=ROUND_PER_WORKER
-                           * max(1, workers))
+    sampler = BatchSampler(simulator, workers=max(1, workers),
+                           batch=round_size or ROUND_PER_WORKER * max(1, workers),
+                           seed=seed)
     abc = pyabc.ABCSMC(simulator, prior, distance, population_size=population,
                        sampler=sampler)
     db = out / "abc.db"

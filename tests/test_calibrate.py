@@ -79,3 +79,35 @@ def test_scorecard_distance_is_in_units_of_each_targets_tolerance():
     assert scorecard.distance(sim, book, [first, western]) == pytest.approx(np.sqrt(2.0))
     sim[western] = np.nan  # a target the run cannot give counts as ten tolerances away
     assert scorecard.distance(sim, book, [western]) == pytest.approx(10.0)
+
+
+def test_a_proposal_simulated_in_a_batch_gets_what_it_gets_alone():
+    """The batched evaluation (a round's proposals together) changes no proposal's values."""
+    simulator = calibration.Simulator(None, {"n_members": 400}, "arrays")
+    proposals = [{"chistka.intensity": x, "protection_strength": y}
+                 for x, y in ((0.9, 0.2), (1.3, 0.7), (1.1, 0.5))]
+    together = simulator.batch(proposals)
+    for proposal, values in zip(proposals, together, strict=True):
+        alone = simulator(proposal)  # outside a sampler's round: simulated at once, alone
+        assert alone.keys() == values.keys()
+        for name, value in alone.items():
+            assert value == values[name] or (np.isnan(value) and np.isnan(values[name])), name
+
+
+def _posterior(tmp_path, workers: int, round_size: int) -> pd.DataFrame:
+    from experiments.sweep import parse_factor
+
+    tmp_path.mkdir(parents=True)
+    posterior, _ = calibration.run_abc(
+        [parse_factor("chistka.intensity=0.4:2.0")], tmp_path, population=8, generations=2,
+        workers=workers, scenario_path=None, fixed={"n_members": 300}, engine="arrays", seed=4,
+        round_size=round_size)
+    return posterior
+
+
+def test_a_seeded_calibration_is_the_same_whatever_the_rounds_and_processes(tmp_path):
+    """Particles are proposed in one order however many are simulated together, and where."""
+    first = _posterior(tmp_path / "a", workers=1, round_size=16)
+    pd.testing.assert_frame_equal(first, _posterior(tmp_path / "b", workers=1, round_size=16))
+    pd.testing.assert_frame_equal(first, _posterior(tmp_path / "c", workers=1, round_size=5))
+    pd.testing.assert_frame_equal(first, _posterior(tmp_path / "d", workers=2, round_size=6))
