@@ -34,8 +34,11 @@ def sweep(out: Path, runs: int, extra: list[str], replicates: int = 2) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=1000)
-    parser.add_argument("--speedup-runs", type=int, default=200)
+    parser.add_argument("--speedup-runs", type=int, default=200,
+                        help="runs of the speed-up comparison (0: skip it)")
     args = parser.parse_args()
+    if args.runs < 2 or args.speedup_runs < 0:
+        parser.error("--runs must be at least 2 and --speedup-runs at least 0")
     cores = os.cpu_count() or 1
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -47,6 +50,8 @@ def main() -> None:
             print(f"  {args.runs // replicates:4d} points x {replicates:2d} replicates: "
                   f"{wall:6.1f} s ({args.runs / wall:5.1f} runs a second; the replicates of a "
                   "point run in one batch)")
+        if not args.speedup_runs:
+            return
         print(f"\nspeed-up, {args.speedup_runs} runs (cluster start-up included):")
         base = None
         for label, extra in [("serial (no Dask)", ["--serial"]),

@@ -35,6 +35,7 @@ from experiments.abc_sampler import BatchSampler, model_call
 from experiments.runner import build_scenario
 from experiments.scorecard import TOLERANCES
 from experiments.sweep import Factor
+from model import Scenario
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,21 @@ class Simulator:
         self.scenario_path = scenario_path
         self.fixed = fixed
         self.engine = engine
+        self._base: Scenario | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the cached scenario (a worker process reads its own)."""
+        return {**self.__dict__, "_base": None}
+
+    def scenario(self, proposal: dict[str, float]) -> Scenario:
+        """The proposal's scenario: the file under the variant, read once, then overridden.
+
+        The same as :func:`experiments.runner.build_scenario` with the fixed overrides and
+        the proposal, without re-reading the file for every proposal.
+        """
+        if self._base is None:
+            self._base = build_scenario(self.scenario_path, self.variant)
+        return self._base.with_overrides({**self.fixed, **proposal})
 
     def __call__(self, parameters) -> dict[str, float]:
         """Run the model once and read off the calibration targets.
@@ -101,8 +117,7 @@ class Simulator:
         (:func:`experiments.runner.simulate_runs`); if the batch fails, each runs alone,
         so an error is one proposal's own.
         """
-        scenarios = [build_scenario(self.scenario_path, self.variant, {**self.fixed, **p})
-                     for p in proposals]
+        scenarios = [self.scenario(p) for p in proposals]
         seeds = [seed_for(p) for p in proposals]
         try:
             models = runner.simulate_runs(scenarios, seeds, self.engine)
