@@ -42,7 +42,8 @@ OPERATIONS = ("chistka_national", "proverka_national", "obmen_rate")
 METRICS = (*OPERATIONS, *(f"rate_{y}" for y in YEARS), "leaders_share", "leaders_share_1933",
            "leaders_share_1937", "clients_share", "records_loss_pct", "reinstated_pct",
            "arrested_pct", "checked_per_made", "supported_per_checked",
-           "expelled_per_supported", "voted_out_pct", "regional_secretaries_original_1939")
+           "expelled_per_supported", "voted_out_pct", "regional_secretaries_original_1939",
+           "first_secretaries_1937_38")
 
 
 def metrics_of(model, seed: int) -> dict[str, float]:

@@ -204,6 +204,19 @@ def regional_secretaries_left(r: RunResult) -> float:
     return float(_yearly(r)["regional_secretaries_original_end"][-1])
 
 
+def first_secretaries_per_region(r: RunResult, first: str = "1937-01",
+                                 last: str = "1938-12") -> float:
+    """Mean over regions of the first secretaries who held office between two months.
+
+    Counts every tenure of the ``regional_secretaries`` table that overlaps ``first`` to
+    ``last`` (months as "YYYY-MM"); 1 means nobody changed, 3 two successions.
+    """
+    rows = r.columns["regional_secretaries"]
+    regions = {row["region"] for row in rows}
+    held = [row for row in rows if row["start"] <= last and (not row["end"] or row["end"] > first)]
+    return len(held) / len(regions) if regions else np.nan
+
+
 def regional_secretaries_removed(r: RunResult, year: int, n_regions: int) -> float:
     """Regional first secretaries removed in ``year``, as a share of the regions."""
     y = r.yearly.set_index("year")
@@ -404,6 +417,9 @@ def _outputs() -> dict[str, Output]:
                voted_out_pct),
         Output("regional_secretaries_original_1939", "regional first secretaries of 1933 "
                "still in office at the end of the run", "count", regional_secretaries_left),
+        Output("first_secretaries_1937_38", "successive regional first secretaries per "
+               "region who held office in 1937-1938 (1: no change)", "per region",
+               first_secretaries_per_region),
     ]
     return {o.name: o for o in rows}
 
@@ -632,6 +648,25 @@ TABLES: tuple[Table, ...] = (
         _c("ordered_to_repeat", "the center ordered the region to repeat it", "bool"),
         _c("screened", "screened in the region", "count"),
         _c("expelled", "expelled in the region", "count"), *RATE_COLUMNS)),
+    Table("districts.csv", "purges run", "seed, calendar year and district (raikom)", (
+        SEED, YEAR, _c("district_id", "the district (raikom), numbered within the run"),
+        _c("region", "its region"),
+        _c("members_start", "on the district's rolls when the year began (members, "
+           "candidates, dead souls)", "count"),
+        _c("in_party_start", "members and candidates when the year began", "count"),
+        _c("expelled", "expelled in the year (arrests included)", "count"),
+        _c("officeholders_expelled", "of them, holding an office (secretaries, other "
+           "officials)", "count"))),
+    Table("regional_secretaries.csv", "purges run", "seed and tenure of a regional first "
+          "secretary", (
+              SEED, _c("region", "region"),
+              _c("order", "1 for the first secretary of January 1933, then each successor"),
+              _c("member_id", "the secretary (a member id, as in expulsions.csv)"),
+              _c("start", "month he took office (the first month of the run for order 1)"),
+              _c("end", "month he left office (empty: still in office at the end)"),
+              _c("how_left", "voted_out, removed (by a screening or a meeting), "
+                 "removed_from_above (the center's emissaries), expelled, arrested, "
+                 "dead_soul, struck_off, or in_office"))),
     Table("breakdown.csv", "purges run", "seed, year, dimension and category", (
         SEED, YEAR, _c("dimension", "level, reason, channel, origin, region, year_joined "
                        "(cohort) or status (candidate or member)"),

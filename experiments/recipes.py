@@ -31,7 +31,8 @@ from model import engine_class
 from model.scenario import default_scenario_path
 from model.variants import ABLATIONS
 
-RUN_TABLES = ("yearly", "monthly", "expulsions", "operations", "regions")
+RUN_TABLES = ("yearly", "monthly", "expulsions", "operations", "regions", "districts",
+              "regional_secretaries")
 
 
 def _seeds(seeds: int | Sequence[int], first_seed: int) -> list[int]:
@@ -90,8 +91,9 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
     """Run a scenario over seeds and compare it with the historical record (``purges run``).
 
     ``seeds``: a number of seeds from ``first_seed``, or a list. With ``out``, writes
-    ``yearly``, ``monthly``, ``expulsions``, ``operations``, ``regions``, ``breakdown``
-    and ``comparison`` (CSV), the figures (unless ``with_figures`` is false), a copy of the
+    ``yearly``, ``monthly``, ``expulsions``, ``operations``, ``regions``, ``districts``,
+    ``regional_secretaries``, ``breakdown`` and ``comparison`` (CSV), the figures
+    (unless ``with_figures`` is false), a copy of the
     scenario and ``manifest.json``.
     """
     overrides = dict(overrides or {})

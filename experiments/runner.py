@@ -19,11 +19,14 @@ from model import ArrayPurgeModel, engine_class
 from model.arrays import batch_key, simulate_batch
 from model.base import BasePurgeModel
 from model.reporters import (
+    SECRETARY_COLUMNS,
+    districts_columns,
     expulsion_columns,
     expulsions_frame,
     frame_of,
     monthly_columns,
     operations_rows,
+    regional_secretaries_rows,
     regions_rows,
     yearly_columns,
 )
@@ -36,8 +39,9 @@ LEADER_LEVELS = ("ppo_secretary", "other_official", "district_secretary", "regio
 class RunResult:
     """The tables of one run: numpy columns kept, pandas frames made when first asked for.
 
-    ``columns`` holds the run's ``monthly``, ``yearly`` and ``expulsions`` columns and
-    its ``operations`` and ``regions`` rows (:mod:`model.reporters`); the attributes of
+    ``columns`` holds the run's ``monthly``, ``yearly``, ``expulsions`` and ``districts``
+    columns and its ``operations``, ``regions`` and ``regional_secretaries`` rows
+    (:mod:`model.reporters`); the attributes of
     the same names are the frames (``monthly``, ``yearly`` and ``expulsions`` with a
     ``seed`` column first). A sweep's or a calibration's summary reads the columns only
     (:mod:`experiments.outputs`), so most runs never build a frame.
@@ -59,7 +63,10 @@ class RunResult:
     def _frame(self, table: str) -> pd.DataFrame:
         if table not in self._frames:
             values = self.columns[table]
-            if table in ("operations", "regions"):
+            if table == "regional_secretaries":
+                frame = pd.DataFrame(values, columns=list(SECRETARY_COLUMNS))
+                frame.insert(0, "seed", self.seed)
+            elif table in ("operations", "regions"):
                 frame = pd.DataFrame(values)
             else:
                 frame = (expulsions_frame(values) if table == "expulsions"
@@ -75,6 +82,10 @@ class RunResult:
                           doc="One row per screening operation.")
     regions = property(lambda self: self._frame("regions"),
                        doc="One row per region and screening operation.")
+    districts = property(lambda self: self._frame("districts"),
+                         doc="One row per district (raikom) and calendar year.")
+    regional_secretaries = property(lambda self: self._frame("regional_secretaries"),
+                                    doc="One row per regional first secretary's tenure.")
 
 
 def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeModel:
@@ -160,7 +171,9 @@ def result_of(model: BasePurgeModel, seed: int) -> RunResult:
     return RunResult(seed=seed, columns={
         "monthly": monthly, "yearly": yearly_columns(model), "expulsions": expulsions,
         "operations": operations_rows(model, monthly, expulsions),
-        "regions": regions_rows(model)})
+        "regions": regions_rows(model),
+        "districts": districts_columns(model, expulsions),
+        "regional_secretaries": regional_secretaries_rows(model)})
 
 
 BREAKDOWNS = {"level": "level", "reason": "reason", "channel": "channel", "origin": "origin",

@@ -247,6 +247,10 @@ class ArrayPurgeModel(BasePurgeModel):
         """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
         return self.batch.membership_table(self.run_index)
 
+    def districts_and_states(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every member's district and state code (for :meth:`_district_snapshot`)."""
+        return self.batch.districts_and_states(self.run_index)
+
     # ------------------------------------------------------------------ the center
     def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
         """True share of the region's organizations screened, and expulsion rate so far."""
@@ -837,7 +841,7 @@ class ArrayBatch:
                                       self.state_counts, m.state_before_exit, m.left_month,
                                       self.month, m.office, IN_PARTY_MAX)
         if len(officials):
-            self._vacate(officials, elected_successor=False)
+            self._vacate(officials, elected_successor=False, how=new)
 
     def _expel(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
         """Expel members ``idx`` (*iskliuchenie*), record it, expose their clients."""
@@ -888,16 +892,19 @@ class ArrayBatch:
         self._set_state(idx[is_member], CANDIDATE)
         self._set_state(idx[~is_member], census.SYMPATHIZER)
 
-    def _vacate(self, holders: np.ndarray, elected_successor: bool) -> None:
+    def _vacate(self, holders: np.ndarray, elected_successor: bool, how: str) -> None:
         """Remove officeholders; their clients lose their protector; successors appointed.
 
         As :meth:`model.model.PurgeModel.vacate` ("When Rumiantsev fell, Kovalev fell",
         L1994; a soft landing for those voted out or removed, L1773, L1799). Run by run,
-        each with its own generator and clients.
+        each with its own generator and clients. ``how`` they left ("voted_out",
+        "removed", "removed_from_above", or the state they left the party for) goes on
+        the record of regional first secretaries.
         """
         if len(holders) == 0:
             return
         m = self.m
+        before = self.regional_secretary.copy()
         removed = np.zeros((self.n_runs, len(LEVELS)), dtype=np.int64)
         linked = kernels.vacate(
             self.gens, self.run_of_row, holders.astype(np.int64), elected_successor, m.office,
@@ -906,8 +913,32 @@ class ArrayBatch:
             self.district_ppo_start, self.region_ppo_start, self.starts, self.order,
             self._fallen, self._clients, self._taken, IN_PARTY_MAX, removed)
         self._count_each(slice(None), "removed", removed, LEVELS)
+        changed = np.flatnonzero(before != self.regional_secretary)
+        if len(changed):
+            self._log_secretaries(changed, before, how)
         if len(linked):
             self._clients = np.concatenate([self._clients, linked])
+
+    def _log_secretaries(self, regions: np.ndarray, before: np.ndarray, how: str) -> None:
+        """The first secretaries of ``regions`` who left, and their successors, on record.
+
+        Each on his run's record (:meth:`model.base.BasePurgeModel.log_secretary`), with
+        the ids he has in the run alone.
+        """
+        for g in regions.tolist():
+            r = int(self.run_of_region[g])
+            run, start = self.runs[r], int(self.block_start[r])
+            local = g - int(self.region_offset[r])
+            if before[g] != NONE:
+                run.log_secretary(local, before[g] - start, "left", how)
+            if self.regional_secretary[g] != NONE:
+                run.log_secretary(local, self.regional_secretary[g] - start, "appointed")
+
+    def districts_and_states(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        """Run ``r``'s members' districts (numbered as in the run alone) and states."""
+        rows = self._block(r)
+        return (self.ppo_district[self.m.ppo[rows]] - self.district_offset[r],
+                self.m.state[rows])
 
     def _rows_of(self, ppos: np.ndarray) -> np.ndarray:
         """Rows of the members (any state) of the organizations marked in ``ppos``."""
@@ -1007,7 +1038,7 @@ class ArrayBatch:
             self.severity_by_reason[reason], official[case], leniency, p.outcome_weights))
         self._expel(cases[expel], reason[expel], "screening", campaign.name)
         self.tally("removed_by_screening", cases[removed])
-        self._vacate(cases[removed], elected_successor=False)
+        self._vacate(cases[removed], elected_successor=False, how="removed")
         self._demote(cases[~expel & ~removed])
         if campaign.vigilance > 0 or campaign.criticism > 0:  # in every run or none (batch_key)
             self._meetings(chosen, self.campaign_value(campaign, "vigilance"),
@@ -1130,7 +1161,8 @@ class ArrayBatch:
             silenced += np.bincount(m.ppo[expelled[m.critic[expelled]]], minlength=self.n_ppos)
         self._expel(expelled, reason[is_outcome["expel"]], channel, "meeting")
         self._demote(target[is_outcome["demote"]])
-        self._vacate(target[is_outcome["remove_from_post"] & official], elected_successor=False)
+        self._vacate(target[is_outcome["remove_from_post"] & official], elected_successor=False,
+                     how="removed")
         return silenced
 
     def hold_elections(self, campaign: Campaign) -> None:
@@ -1174,7 +1206,7 @@ class ArrayBatch:
                                             self.each(self.p.election_base, holders))
         out = self.uniform(holders) < prob
         self._count_by("voted_out", holders_office[out], LEVELS, holders[out])
-        self._vacate(holders[out], elected_successor=True)
+        self._vacate(holders[out], elected_successor=True, how="voted_out")
 
     def police(self) -> None:
         """NKVD arrests, and removal of regional leaderships from above."""
@@ -1186,7 +1218,8 @@ class ArrayBatch:
                 if run.removal_is_arrest:
                     self._arrest(np.array([sec]), campaign="removed_from_above")
                 else:
-                    self._vacate(np.array([sec]), elected_successor=False)
+                    self._vacate(np.array([sec]), elected_successor=False,
+                                 how="removed_from_above")
         first = self.runs[0]  # the branches are the same in every run (batch_key)
         if first.arrest_rate <= 0 and not any(first.targeted_hazards):
             return

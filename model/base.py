@@ -39,6 +39,9 @@ from model.census import IN_PARTY, ON_ROLLS, STATES, Census, take_census
 from model.reporters import EXPULSION_COLUMNS, FLOWS, model_reporters
 from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
 
+IN_PARTY_MAX = STATES.index(IN_PARTY[-1])  # states in the party have the lowest codes
+ON_ROLLS_MAX = STATES.index(ON_ROLLS[-1])
+
 # The month's conditions set by BasePurgeModel._set_context (the same for every run of a
 # scenario in a month).
 MONTH_CONDITIONS = (
@@ -84,7 +87,18 @@ class BasePurgeModel(mesa.Model):
                         for r, spec in enumerate(calendar.regions)]
         self.operation_stats: dict[tuple[str, str], Counter] = {}
         self.center = Center(self)
-        self.build(take_census(self.p, [r.weight for r in calendar.regions], self.rng))
+        party = take_census(self.p, [r.weight for r in calendar.regions], self.rng)
+        # the record of offices and districts both engines keep alike: the regional first
+        # secretaries of January 1933, every later change of first secretary (one event
+        # a change: month, region, member id, "left" or "appointed", how he left), and
+        # each district's rolls at the start of every year (model.reporters)
+        self.first_secretaries = party.regional_secretary.copy()
+        self.secretary_events: list[tuple[int, int, int, str, str]] = []
+        self.district_region = party.district_region.copy()
+        self.district_years: list[tuple[int, np.ndarray, np.ndarray]] = []
+        state = party.members["state"]
+        self._district_snapshot(party.ppo_district[party.members["ppo"]], state)
+        self.build(party)
         grounds = self.initial_grounds()
         self._norms = {c.name: self._risk_norm(grounds, c) for c in calendar.campaigns
                        if c.pace > 0}
@@ -98,6 +112,31 @@ class BasePurgeModel(mesa.Model):
     def build(self, census: Census) -> None:
         """Set up the party of January 1933 from the census (:mod:`model.census`)."""
         raise NotImplementedError
+
+    def districts_and_states(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every member's district and state code (for :meth:`_district_snapshot`)."""
+        raise NotImplementedError
+
+    def _district_snapshot(self, district: np.ndarray, state: np.ndarray) -> None:
+        """Keep each district's rolls and members in the party, for the next year.
+
+        Rolls: members, candidates and dead souls; ``district`` and ``state`` give every
+        member's district and state code.
+        """
+        n = len(self.district_region)
+        year = int(month_label(self.month + 1)[:4])
+        self.district_years.append((
+            year,
+            np.bincount(district, weights=state <= ON_ROLLS_MAX, minlength=n).astype(np.int64),
+            np.bincount(district, weights=state <= IN_PARTY_MAX, minlength=n).astype(np.int64)))
+
+    def log_secretary(self, region: int, member: int, event: str, how: str = "") -> None:
+        """A change of regional first secretary, on the run's record.
+
+        ``member`` "left" (``how``) or was "appointed" in ``region`` this month (the table
+        of first secretaries, :func:`model.reporters.regional_secretaries_rows`).
+        """
+        self.secretary_events.append((self.month, int(region), int(member), event, how))
 
     def membership_table(self):
         """One row per member (census rows first, then recruits): the member table.
@@ -194,6 +233,8 @@ class BasePurgeModel(mesa.Model):
             if reports_read(campaign, self.month, self.p.report_delay_months):
                 self.center.monitor(campaign, self.month, self.regions)
         self._end_of_month()
+        if month_label(self.month).endswith("-12") and not self.finished:
+            self._district_snapshot(*self.districts_and_states())
         self.datacollector.collect(self)
         if self.finished:
             self.running = False

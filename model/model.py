@@ -120,6 +120,13 @@ class PurgeModel(BasePurgeModel):
                 "patron": m.patron.row if m.patron is not None else NONE})
         return pd.DataFrame(rows, columns=list(MEMBERSHIP_COLUMNS))
 
+    def districts_and_states(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every member's district and state code (for :meth:`_district_snapshot`)."""
+        n = len(self.members)
+        code = {s: i for i, s in enumerate(STATES)}
+        return (np.fromiter((m.org.district.index for m in self.members), np.int64, n),
+                np.fromiter((code[m.state] for m in self.members), np.int64, n))
+
     def initial_grounds(self) -> np.ndarray:
         """0/1 grounds (rows in :data:`model.rules.GROUNDS` order) of members present."""
         vectors = [m.ground_vector() for m in self.members if m.in_party]
@@ -505,6 +512,8 @@ class PurgeModel(BasePurgeModel):
         level = holder.office
         if level == RANK_AND_FILE:
             return
+        if level == REGIONAL_SECRETARY:
+            self.log_secretary(holder.org.district.region.index, holder.row, "left", how)
         self.count(f"removed_{LEVELS[level]}")
         holder.office = RANK_AND_FILE
         for client in self.clients.get(holder.unique_id, []):
@@ -535,6 +544,8 @@ class PurgeModel(BasePurgeModel):
             pool = org.members
             patron = None if elected_successor else org.district.secretary
         self.appoint(org, self._pick_rank_and_file(pool), level, patron)
+        if level == REGIONAL_SECRETARY and org.secretary is not None:
+            self.log_secretary(org.index, org.secretary.row, "appointed")
 
     def _pick_rank_and_file(self, pool: list[Member]) -> Member | None:
         candidates = [m for m in pool if m.in_party and not m.is_official]

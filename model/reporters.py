@@ -1,8 +1,10 @@
 """What the model reports: DataCollector reporters and the tidy tables of one run.
 
 The tables of one run are made here and only here: monthly, yearly, expulsions (one row
-per expulsion), operations (each screening operation's rate) and regions (per region and
-operation). Each is made first as numpy columns (``*_columns``) or rows (``*_rows``),
+per expulsion), operations (each screening operation's rate), regions (per region and
+operation), districts (per *raikom* and year) and regional secretaries (one row per
+regional first secretary and tenure). Each is made first as numpy columns
+(``*_columns``) or rows (``*_rows``),
 which is all a sweep's or a calibration's summary reads; ``*_table`` makes the pandas
 frame of the same values. ``experiments.runner.RunResult`` keeps the columns and makes
 a frame only when it is asked for.
@@ -203,3 +205,82 @@ def regions_rows(model) -> list[dict]:
 def regions_table(model) -> pd.DataFrame:
     """:func:`regions_rows` as a table."""
     return pd.DataFrame(regions_rows(model))
+
+
+# How a regional first secretary left office (the last column of his tenure): the
+# channels that vacate an office (model.model.PurgeModel.vacate), or the state he left the
+# party for, or still in office when the run ends.
+HOW_LEFT = ("voted_out", "removed", "removed_from_above", "expelled", "arrested",
+            "dead_soul", "struck_off", "in_office")
+
+
+SECRETARY_COLUMNS = ("region", "order", "member_id", "start", "end", "how_left")
+
+
+def regional_secretaries_rows(model) -> list[dict]:
+    """Every regional first secretary of the run, one row a tenure (a dict a row).
+
+    The first secretaries of January 1933 (census), then each successor in the order of
+    appointment: ``order`` 1 is the secretary of January 1933; ``start`` and ``end``
+    are the months he took and left office (``start`` of the first is the scenario's
+    first month; ``end`` is empty for one still in office); ``how_left`` one of
+    :data:`HOW_LEFT`. A region whose office fell vacant with no successor at hand has a
+    gap until the next appointment.
+    """
+    names = [r.name for r in model.regions]
+    first = month_label(model.calendar.first_month)
+    open_: dict[int, dict] = {}
+    order = dict.fromkeys(range(len(names)), 0)
+    rows: list[dict] = []
+
+    def appoint(g: int, member: int, month: str) -> None:
+        order[g] += 1
+        open_[g] = {"region": names[g], "order": order[g], "member_id": int(member),
+                    "start": month, "end": "", "how_left": "in_office"}
+        rows.append(open_[g])
+
+    for g, member in enumerate(model.first_secretaries):
+        if member >= 0:
+            appoint(g, member, first)
+    for month, g, member, event, how in model.secretary_events:
+        if event == "appointed":
+            appoint(g, member, month_label(month))
+        elif g in open_ and open_[g]["member_id"] == member:
+            open_.pop(g).update(end=month_label(month), how_left=how)
+    return sorted(rows, key=lambda row: (names.index(row["region"]), row["order"]))
+
+
+def regional_secretaries_table(model) -> pd.DataFrame:
+    """:func:`regional_secretaries_rows` as a table."""
+    return pd.DataFrame(regional_secretaries_rows(model), columns=list(SECRETARY_COLUMNS))
+
+
+def districts_columns(model, expulsions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per *raikom* and calendar year: its rolls at the start, expelled, officeholders expelled.
+
+    ``members_start`` counts members, candidates and dead souls on the district's rolls
+    when the year began (as the yearly table's ``members_start``), ``in_party_start``
+    members and candidates; ``expelled`` and ``officeholders_expelled`` (expelled holding
+    any office) are read off ``expulsions`` (:func:`expulsion_columns`). The districts'
+    values add up to the yearly table's.
+    """
+    n = len(model.district_region)
+    names = np.array([r.name for r in model.regions], dtype=object)
+    district = np.asarray(expulsions["district_id"], dtype=np.int64)
+    year = np.asarray(expulsions["year"], dtype=np.int64)
+    office = np.asarray(expulsions["level"], dtype=object) != LEVELS[0]
+    parts = []
+    for y, rolls, in_party in model.district_years:
+        this = year == y
+        parts.append({
+            "year": np.full(n, y, dtype=np.int64), "district_id": np.arange(n),
+            "region": names[model.district_region],
+            "members_start": rolls, "in_party_start": in_party,
+            "expelled": np.bincount(district[this], minlength=n),
+            "officeholders_expelled": np.bincount(district[this & office], minlength=n)})
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def districts_table(model) -> pd.DataFrame:
+    """:func:`districts_columns` as a table."""
+    return frame_of(districts_columns(model, expulsion_columns(model)))

@@ -100,7 +100,8 @@ def test_a_batch_keeps_every_run_consistent_every_month(seed, n_members, n_runs)
 def _tables(model) -> dict[str, pd.DataFrame]:
     result = result_of(model, 0)
     return {name: getattr(result, name) for name in
-            ("monthly", "yearly", "expulsions", "operations", "regions")}
+            ("monthly", "yearly", "expulsions", "operations", "regions", "districts",
+             "regional_secretaries")}
 
 
 @pytest.mark.parametrize("variant", [None, "totalitarian"])
@@ -245,7 +246,7 @@ def test_a_fallen_patrons_clients_lose_protection():
     clients = np.flatnonzero(m.patron[: m.n] == patron)
     clients = clients[m.state[clients] <= IN_PARTY_MAX]
     assert len(clients) and model._protected_now(clients).all()
-    model._vacate(np.array([patron]), elected_successor=False)
+    model._vacate(np.array([patron]), elected_successor=False, how="removed")
     assert m.patron_fell[clients].all() and not model._protected_now(clients).any()
     successor = model.district_secretary[0]
     assert successor not in (patron, NONE) and m.office[successor] == DISTRICT_SECRETARY
