@@ -1,7 +1,8 @@
 """Every figure the commands write (matplotlib, PNG), saved by one helper, :func:`save`.
 
 ``purges run``: :func:`national_rates`, :func:`western_vs_national`,
-:func:`denunciation_chain`, :func:`monthly_overview`, :func:`leaders_share`;
+:func:`denunciation_chain`, :func:`monthly_overview`, :func:`leaders_share`,
+:func:`regional_secretaries`, :func:`district_rates`;
 ``purges compare``: :func:`variant_curves`, :func:`discriminating_quantities`;
 ``purges calibrate``: :func:`posterior`, :func:`predictive`;
 ``purges sensitivity``: :func:`sensitivity_indices`.
@@ -252,6 +253,77 @@ def leaders_share(expulsions: pd.DataFrame, path: Path,
     ax.set(xlabel="year", ylabel="% of the expelled holding an office",
            title="Leaders among the expelled (not calibrated: 1937 figures withheld)")
     ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return save(fig, path, provenance=provenance)
+
+
+HOW_LEFT_COLORS = {"voted_out": "#4c72b0", "removed": "#8172b2", "removed_from_above": "#dd8452",
+                   "expelled": "#c44e52", "arrested": "#222222", "dead_soul": "#937860",
+                   "struck_off": "#937860", "in_office": "#55a868"}
+
+
+def _month_number(label: str) -> float:
+    """A month label "YYYY-MM" as a fractional year (its first day)."""
+    return int(label[:4]) + (int(label[5:7]) - 1) / 12
+
+
+def regional_secretaries(secretaries: pd.DataFrame, path: Path, end: str = "1939-12",
+                         provenance: Provenance | None = None) -> Path:
+    """The succession of regional first secretaries of one run, as a timeline.
+
+    One row per region; each tenure a bar from the month he took office to the month he
+    left, coloured by how he left (the last bar of a region, still in office, in green).
+    The first seed of ``secretaries`` (``regional_secretaries.csv``) is drawn.
+    """
+    seed = secretaries["seed"].iloc[0]
+    one = secretaries[secretaries["seed"] == seed]
+    regions = list(dict.fromkeys(one["region"]))
+    last = _month_number(end) + 1 / 12
+    fig, ax = plt.subplots(figsize=(9, max(2.4, 1.2 + 0.45 * len(regions))))
+    for y, region in enumerate(regions):
+        for row in one[one["region"] == region].itertuples():
+            start = _month_number(row.start)
+            stop = _month_number(row.end) if row.end and isinstance(row.end, str) else last
+            ax.barh(y, stop - start, left=start, height=0.6, color=HOW_LEFT_COLORS[row.how_left],
+                    edgecolor="white", lw=0.8)
+    ax.set_yticks(range(len(regions)), regions, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(1933, last)
+    ax.set_xlabel("year")
+    ax.set_title(f"Regional first secretaries, one bar a tenure (seed {seed})", fontsize=10)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in HOW_LEFT_COLORS.values()]
+    labels = [h.replace("_", " ") for h in HOW_LEFT_COLORS]
+    keep = [i for i, h in enumerate(HOW_LEFT_COLORS) if h != "struck_off"]
+    ax.legend([handles[i] for i in keep], [labels[i].replace("dead soul", "left the rolls")
+                                            for i in keep],
+              fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              title="how he left", title_fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    return save(fig, path, provenance=provenance, source=sources(1938, 2029))
+
+
+def district_rates(districts: pd.DataFrame, path: Path,
+                   provenance: Provenance | None = None) -> Path:
+    """The distribution of the districts' expulsion rates, year by year.
+
+    Each district's expelled over its rolls on 1 January (``districts.csv``), all seeds
+    pooled: a box for the middle half and whiskers to the 5th and 95th percentiles, so a
+    district's record from an archive can be set against simulated districts.
+    """
+    d = districts[districts["members_start"] > 0]
+    rate = 100 * d["expelled"] / d["members_start"]
+    years = sorted(d["year"].unique())
+    data = [rate[d["year"] == y].to_numpy() for y in years]
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    ax.boxplot(data, positions=years, whis=(5, 95), showfliers=False, widths=0.5,
+               medianprops={"color": SIM}, boxprops={"color": "#444444"})
+    sizes = d.groupby("year")["members_start"].median()
+    ax.set(xlabel="year", ylabel="% of the district's rolls on 1 January",
+           title="Expulsion rates of districts (raikoms): 5th-95th percentiles, middle half, "
+                 "median")
+    ax.title.set_fontsize(9)
+    ax.text(0.99, 0.97, f"{d['district_id'].nunique()} districts a run, median rolls "
+            f"{int(sizes.median()):,}", transform=ax.transAxes, ha="right", va="top", fontsize=7)
     ax.grid(alpha=0.3)
     return save(fig, path, provenance=provenance)
 

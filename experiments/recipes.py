@@ -130,6 +130,10 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
                                      built.campaigns, provenance=made),
             figures.leaders_share(tables["expulsions"], folder / "leaders_share.png",
                                   provenance=made),
+            figures.regional_secretaries(tables["regional_secretaries"],
+                                         folder / "regional_secretaries.png", provenance=made),
+            figures.district_rates(tables["districts"], folder / "district_rates.png",
+                                   provenance=made),
         ]
     source = Path(scenario) if scenario else default_scenario_path()
     shutil.copyfile(source, folder / "scenario.toml")
