@@ -137,10 +137,15 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
         ]
     source = Path(scenario) if scenario else default_scenario_path()
     shutil.copyfile(source, folder / "scenario.toml")
+    described = {"name": built.name, "file": str(source),
+                 "sha256": hashlib.sha256(source.read_bytes()).hexdigest()}
+    if built.region_map is not None:  # the region file beside the copy, as the copy reads it
+        region_file = Path(built.region_map.file)
+        shutil.copyfile(region_file, folder / region_file.name)
+        described["region_file"] = {"file": str(region_file), "sha256": hashlib.sha256(
+            region_file.read_bytes()).hexdigest()}
     run.manifest = manifest.build(
-        "purges run", started=started,
-        scenario={"name": built.name, "file": str(source),
-                  "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
+        "purges run", started=started, scenario=described,
         seeds=seeds, engine=engine, variant=built.variant, overrides=overrides,
         parameters=dataclasses.asdict(built.parameters),
         files=sorted(p.name for p in folder.iterdir()))

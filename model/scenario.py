@@ -1,7 +1,10 @@
 """The historical calendar as an editable scenario file (TOML), and its validation.
 
 A scenario has four tables: ``[scenario]`` (name, period), ``[parameters]`` (overrides of
-:class:`model.params.Parameters`), ``[[regions]]`` and ``[[campaigns]]``. Every key is
+:class:`model.params.Parameters`), the regions and ``[[campaigns]]``. The regions are
+either listed (``[[regions]]``, a party of one's own design) or read from a region file
+(``[region_map]``: the historical party's regional organizations, :mod:`model.regions`),
+of which a run keeps as many as its size calls for. Every key is
 checked: an unknown key, a wrong type, a date out of order or a value out of range raises
 :class:`ScenarioError` whose message is one line naming the file, the entry and the key.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from model.params import ParameterError, Parameters
+from model.regions import RegionMap, RegionMapError, read_region_map
 from model.rules import ARREST_TARGETS, GROUNDS
 from model.variants import UnknownVariantError, variant
 
@@ -146,6 +150,10 @@ class Scenario:
     description: str = ""
     path: str = ""
     variant: str = "center-periphery"  # see model.variants
+    # the region file the regions come from (None: listed in the scenario), and the
+    # variant's edit of their traits, kept to apply again when the scale changes
+    region_map: RegionMap | None = None
+    region_edit: tuple[tuple[str, float], ...] = ()
 
     @property
     def n_months(self) -> int:
@@ -167,7 +175,9 @@ class Scenario:
             params = self.parameters.with_overrides(overrides, where="override")
         except ParameterError as err:
             raise ScenarioError(str(err)) from None
-        return dataclasses.replace(self, parameters=params)
+        regions = (map_regions(self.region_map, params.n_members, dict(self.region_edit))
+                   if self.region_map is not None else self.regions)
+        return dataclasses.replace(self, parameters=params, regions=regions)
 
 
     def with_variant(self, name: str) -> Scenario:
@@ -184,7 +194,9 @@ class Scenario:
         regions = tuple(dataclasses.replace(r, **v.regions) for r in out.regions)
         campaigns = (tuple(v.campaigns(c) for c in out.campaigns) if v.campaigns
                      else out.campaigns)
-        return dataclasses.replace(out, regions=regions, campaigns=campaigns, variant=name)
+        edit = tuple({**dict(out.region_edit), **v.regions}.items())
+        return dataclasses.replace(out, regions=regions, campaigns=campaigns, variant=name,
+                                   region_edit=edit)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
         """A copy with parameters and campaign fields overridden, all validated.
@@ -217,6 +229,17 @@ class Scenario:
         return dataclasses.replace(scenario, campaigns=tuple(campaigns))
 
 
+def map_regions(region_map: RegionMap, n_members: int,
+                edit: dict[str, float] | None = None) -> tuple[Region, ...]:
+    """The regions a run of ``n_members`` keeps from ``region_map``.
+
+    Their traits are those of the file, edited by a variant's ``edit`` if given.
+    """
+    return tuple(Region(name=row.name, weight=row.weight, note=row.kind,
+                        **{**row.traits, **(edit or {})})
+                 for row in region_map.kept(n_members))
+
+
 def default_scenario_path() -> Path:
     """Path of the packaged historical scenario, ``model/scenarios/historical.toml``."""
     return Path(str(resources.files("model") / "scenarios" / "historical.toml"))
@@ -241,7 +264,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
 def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "") -> Scenario:
     """Validate a scenario given as a dictionary (the parsed TOML)."""
-    _no_unknown(raw, {"scenario", "parameters", "regions", "campaigns"}, label)
+    _no_unknown(raw, {"scenario", "parameters", "regions", "region_map", "campaigns"}, label)
     head = _table(raw, "scenario", label)
     _no_unknown(head, {"name", "description", "start", "end", "variant"}, f"{label}: [scenario]")
     name = _typed(head, "name", str, f"{label}: [scenario]", required=True)
@@ -258,8 +281,16 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "")
     except ParameterError as err:
         raise ScenarioError(str(err)) from None
     regions = tuple(_region(r, i, label) for i, r in enumerate(_list(raw, "regions", label)))
+    region_map = None
+    if "region_map" in raw:
+        if regions:
+            raise ScenarioError(f"{label}: give the regions as [[regions]] or as a "
+                                "[region_map], not both")
+        region_map = _region_map(_table(raw, "region_map", label), label, path)
+        regions = map_regions(region_map, params.n_members)
     if not regions:
-        raise ScenarioError(f"{label}: at least one [[regions]] entry is needed")
+        raise ScenarioError(f"{label}: at least one [[regions]] entry (or a [region_map]) is "
+                            "needed")
     names = [r.name for r in regions]
     if len(set(names)) != len(names):
         raise ScenarioError(f"{label}: region names must be unique, got {names}")
@@ -275,7 +306,8 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario", path: str = "")
                                 "unique (overrides and outputs refer to campaigns by name)")
         seen.add(c.name)
     scenario = Scenario(name=name, start=start, end=end, parameters=params, regions=regions,
-                        campaigns=campaigns, description=head.get("description", ""), path=path)
+                        campaigns=campaigns, description=head.get("description", ""), path=path,
+                        region_map=region_map)
     variant = _typed(head, "variant", str, f"{label}: [scenario]")
     if variant and variant != "center-periphery":
         try:
@@ -349,6 +381,28 @@ def _number_fields(cls: type, table: dict[str, Any], ranges: dict[str, tuple[flo
                 raise ScenarioError(f"{where}: '{f.name}' = {value} is out of range [{lo}, {hi}]")
         out[f.name] = value
     return out
+
+
+def _region_map(table: dict[str, Any], label: str, path: str) -> RegionMap:
+    """The ``[region_map]`` table: the region file (beside the scenario, or packaged)."""
+    where = f"{label}: [region_map]"
+    _no_unknown(table, {"file", "members_per_region", "minimum", "traits_seed"}, where)
+    name = _typed(table, "file", str, where, required=True)
+    numbers = {}
+    for key, default, lo in (("members_per_region", 1000, 1), ("minimum", 4, 1),
+                             ("traits_seed", 1935, 0)):
+        value = _typed(table, key, int, where)
+        value = default if value is None else value
+        if value < lo:
+            raise ScenarioError(f"{where}: '{key}' must be at least {lo}, got {value}")
+        numbers[key] = value
+    beside = Path(path).parent / name if path else None
+    file = beside if beside is not None and beside.exists() else (
+        Path(str(resources.files("model") / "scenarios")) / name)
+    try:
+        return read_region_map(file, label=f"{label}: region file {name}", **numbers)
+    except RegionMapError as err:
+        raise ScenarioError(str(err)) from None
 
 
 def _region(table: dict[str, Any], i: int, label: str) -> Region:

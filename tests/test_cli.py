@@ -122,6 +122,13 @@ def test_scenario_copy_and_parameters(tmp_path, capsys):
     dest = tmp_path / "my.toml"
     assert main(["scenario", "--copy", str(dest)]) == 0
     assert "[[campaigns]]" in dest.read_text()
+    regions = tmp_path / "regions_1935.csv"
+    assert "Western Region" in regions.read_text()  # its regions beside it, to edit
+    regions.write_text(regions.read_text().replace("Western Region,oblast,1,",
+                                                   "Western Region,oblast,2,"))
+    assert main(["run", "--scenario", str(dest), "--seeds", "1", "--set", "n_members=400",
+                 "--out", str(tmp_path / "out"), "--quiet", "--processes", "1"]) == 0
+    assert "Western Region,oblast,2," in (tmp_path / "out" / "regions_1935.csv").read_text()
     assert main(["scenario", "--copy", str(dest)]) == 2  # never overwrites
     assert main(["parameters"]) == 0
     assert "protection_strength" in capsys.readouterr().out

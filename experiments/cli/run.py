@@ -24,7 +24,7 @@ from experiments.recipes import run_historical
 from experiments.runner import build_scenario
 from experiments.targets import TARGETS
 from model.params import Parameters
-from model.scenario import default_scenario_path
+from model.scenario import default_scenario_path, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,8 +120,12 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         if dest.exists():
             raise UsageError(f"{dest} exists; not overwriting it")
         shutil.copyfile(source, dest)
-        print(f"copied the historical scenario to {dest}; run it with "
-              f"`purges run --scenario {dest}`")
+        regions = Path(load_scenario(source).region_map.file)
+        beside = dest.parent / regions.name
+        if not beside.exists():  # its regions, to edit too (else the packaged file is read)
+            shutil.copyfile(regions, beside)
+        print(f"copied the historical scenario to {dest} and its regions to {beside}; run it "
+              f"with `purges run --scenario {dest}`")
     else:
         print(source.read_text(encoding="utf-8"), end="")
     return 0
