@@ -217,6 +217,64 @@ def first_secretaries_per_region(r: RunResult, first: str = "1937-01",
     return len(held) / len(regions) if regions else np.nan
 
 
+def regions_covered(r: RunResult, operation: str = "chistka", by: str = "1933-12") -> float:
+    """Share of the run's regions an operation had covered by the end of month ``by`` (%).
+
+    Covered: 90 % of the region's organizations screened (``regions`` table, ``covered``;
+    model.base.COVERED_SHARE). The book: the chistka "had covered only ten regional
+    organizations" after seven months (L666).
+    """
+    rows = [row for row in r.columns["regions"] if row["operation"] == operation]
+    if not rows:
+        return np.nan
+    return 100.0 * sum(bool(row["covered"]) and row["covered"] <= by for row in rows) / len(rows)
+
+
+def _tenures(r: RunResult) -> list[dict]:
+    return r.columns["regional_secretaries"]
+
+
+def leaders_left_in(r: RunResult, first: str, last: str, how: tuple[str, ...] = ()) -> float:
+    """Share of the run's regions whose first secretary left office between two months (%).
+
+    ``how``: only those who left so (:data:`model.reporters.HOW_LEFT`); all if empty.
+    """
+    rows = _tenures(r)
+    regions = {row["region"] for row in rows}
+    left = {row["region"] for row in rows if row["end"] and first <= row["end"] <= last
+            and (not how or row["how_left"] in how)}
+    return 100.0 * len(left) / len(regions) if regions else np.nan
+
+
+def regional_rate_spread(r: RunResult, operation: str = "proverka") -> float:
+    """Standard deviation across the run's regions of an operation's rate, % of screened."""
+    rates = [float(row["rate_pct_of_screened"]) for row in r.columns["regions"]
+             if row["operation"] == operation and row["screened"] > 0]
+    return float(np.std(rates)) if len(rates) > 1 else np.nan
+
+
+# The regions the Central Committee's report on the proverka's second month named (L944):
+# the problem areas near or above the national 6 % of cards confiscated, and the
+# favourably regarded ones, all below it (their cards confiscated: 7.4, 11, 9 % against
+# 1.5-3.5, 1.6, 3.8, 2 %).
+PROBLEM_REGIONS = ("Western Region", "Azov-Black Sea Territory", "Kursk Region")
+FAVOURED_REGIONS = ("Moscow Region", "Leningrad Region", "Donets Region", "Georgia")
+
+
+def problem_to_favoured(r: RunResult, operation: str = "proverka") -> float:
+    """Mean rate of L944's problem regions over that of its favoured ones (% of screened).
+
+    The regions of each group that the run keeps; NaN if either group is absent.
+    """
+    rates = {row["region"]: float(row["rate_pct_of_screened"]) for row in r.columns["regions"]
+             if row["operation"] == operation}
+    problem = [rates[g] for g in PROBLEM_REGIONS if g in rates]
+    favoured = [rates[g] for g in FAVOURED_REGIONS if g in rates]
+    if not problem or not favoured or np.mean(favoured) <= 0:
+        return np.nan
+    return float(np.mean(problem) / np.mean(favoured))
+
+
 def regional_secretaries_removed(r: RunResult, year: int, n_regions: int) -> float:
     """Regional first secretaries removed in ``year``, as a share of the regions."""
     y = r.yearly.set_index("year")
@@ -420,6 +478,21 @@ def _outputs() -> dict[str, Output]:
         Output("first_secretaries_1937_38", "successive regional first secretaries per "
                "region who held office in 1937-1938 (1: no change)", "per region",
                first_secretaries_per_region),
+        Output("chistka_regions_covered_1934", "regions the chistka had covered (90 % of "
+               "their organizations screened) by the end of 1933", "% of regions",
+               regions_covered),
+        Output("leaders_removed_june_1937", "regions whose first secretary left office in "
+               "June 1937, the month of the regional conferences", "% of regions",
+               partial(leaders_left_in, first="1937-06", last="1937-06")),
+        Output("regional_voted_out_1937", "regions whose first secretary was voted out in "
+               "the 1937 party elections", "% of regions",
+               partial(leaders_left_in, first="1937-01", last="1937-12", how=("voted_out",))),
+        Output("proverka_regional_sd", "standard deviation across regions of the proverka's "
+               "expulsion rate (% of those screened)", "percentage points",
+               regional_rate_spread),
+        Output("proverka_problem_to_favoured", "proverka expulsion rate of the regions L944 "
+               "calls problem areas over that of the favourably regarded ones (those the "
+               "run keeps)", "ratio", problem_to_favoured),
     ]
     return {o.name: o for o in rows}
 
@@ -646,6 +719,8 @@ TABLES: tuple[Table, ...] = (
         SEED, OPERATION, _c("region", "region"),
         _c("base", "the region's rolls when the operation began", "count"),
         _c("ordered_to_repeat", "the center ordered the region to repeat it", "bool"),
+        _c("covered", "first month the operation had screened 90 % of the region's "
+           "organizations (empty: never)", "YYYY-MM"),
         _c("screened", "screened in the region", "count"),
         _c("expelled", "expelled in the region", "count"), *RATE_COLUMNS)),
     Table("districts.csv", "purges run", "seed, calendar year and district (raikom)", (

@@ -48,6 +48,15 @@ TOLERANCES: dict[str, tuple[float, str]] = {
     "proverka_leading_work_share": (10.0, "485 of 1,068 described (L1057); 442 more not "
                                           "described, presumably rank and file: 32 % of all"),
     "readmitted_share_1938": (5.0, "54 % of appeals examined (L2203)"),
+    "chistka_regions_covered": (10.0, "ten regions (L666) of a total the book does not give "
+                                      "(46 in the map); 'covered' read as 90 % screened"),
+    "proverka_regional_sd": (1.5, "sd of seven regional rates (Table 3.3), some of them "
+                                  "cities"),
+    "proverka_problem_to_favoured": (1.0, "second month's cards confiscated (L944); the "
+                                          "run's regions of each group"),
+    "regional_voted_out_1937": (5.0, "none known (L1918), the record is weak"),
+    "leaders_removed_june_1937": (8.0, "4 of 25 conferences (L1938): a sample of 25, "
+                                       "binomial sd ~7 points"),
 }
 
 
@@ -92,6 +101,11 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern(CHAIN_PATTERN, TABLE_3_2_READINGS[DEFAULT_READING], "Table 3.2 (L859), L874"),
     Pattern("reinstatements on appeal, 1938", ("readmitted_share_1938",), "L2203"),
     Pattern("records loss against expulsions, 1933-34", ("rolls_shrink_1933_34",), "L697"),
+    Pattern("regional practice: the chistka's reach, the proverka's spread",
+            ("chistka_regions_covered", "proverka_regional_sd", "proverka_problem_to_favoured"),
+            "L666, Table 3.3 (L987-998), L944"),
+    Pattern("regional leaders in 1937: spared by the elections, few removed at conferences",
+            ("regional_voted_out_1937", "leaders_removed_june_1937"), "L1918, L1938"),
 )
 
 

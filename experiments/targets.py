@@ -90,6 +90,23 @@ TARGETS: tuple[Target, ...] = (
            "proverka rate of candidates / members (13.1 / 10.1)", "proverka_candidate_member_ratio"),
     Target("readmitted_share_1938", "text_1938_readmitted_pct",
            "% of appeals examined Jan-Aug 1938 that readmitted", "readmitted_share_1938"),
+    # the regional machines (issue 14): how far the chistka had reached by 1934, the
+    # spread of regional practice in the proverka, and the regional leaders in 1937
+    Target("chistka_regions_covered", "derived_chistka_regions_covered_pct",
+           "% of regions the chistka had covered by January 1934 (10 regions)",
+           "chistka_regions_covered_1934"),
+    Target("proverka_regional_sd", "derived_t3_3_regional_sd",
+           "spread across regions of the proverka's rate (sd, points; Table 3.3)",
+           "proverka_regional_sd"),
+    Target("proverka_problem_to_favoured", "derived_l944_problem_to_favoured",
+           "proverka: problem regions' rate over the favourably regarded ones'",
+           "proverka_problem_to_favoured"),
+    Target("regional_voted_out_1937", "text_1937_elections_regional_replaced_pct",
+           "% of regional first secretaries voted out in the 1937 elections (none known)",
+           "regional_voted_out_1937"),
+    Target("leaders_removed_june_1937", "derived_1937_conferences_leaders_removed_pct",
+           "% of regions whose leadership was removed at the June 1937 conferences (4 of 25)",
+           "leaders_removed_june_1937"),
 )
 
 

@@ -39,6 +39,9 @@ from model.census import IN_PARTY, ON_ROLLS, STATES, Census, take_census
 from model.reporters import EXPULSION_COLUMNS, FLOWS, model_reporters
 from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
 
+# A screening has "covered" a region once it has screened this share of its organizations
+# (ASSUMPTION: the book's "covered", L666, read as all but a remainder)
+COVERED_SHARE = 0.9
 IN_PARTY_MAX = STATES.index(IN_PARTY[-1])  # states in the party have the lowest codes
 ON_ROLLS_MAX = STATES.index(ON_ROLLS[-1])
 
@@ -96,6 +99,8 @@ class BasePurgeModel(mesa.Model):
         self.secretary_events: list[tuple[int, int, int, str, str]] = []
         self.district_region = party.district_region.copy()
         self.district_years: list[tuple[int, np.ndarray, np.ndarray]] = []
+        # the month each region's screening by each operation first covered it (covered)
+        self.covered: dict[tuple[str, str], int] = {}
         state = party.members["state"]
         self._district_snapshot(party.ppo_district[party.members["ppo"]], state)
         self.build(party)
@@ -230,6 +235,7 @@ class BasePurgeModel(mesa.Model):
     def finish_month(self, active: list[Campaign]) -> None:
         """The center reads the regions' reports; the month's end; data collection."""
         for campaign in (c for c in active if c.pace > 0):
+            self._note_coverage(campaign)
             if reports_read(campaign, self.month, self.p.report_delay_months):
                 self.center.monitor(campaign, self.month, self.regions)
         self._end_of_month()
@@ -238,6 +244,19 @@ class BasePurgeModel(mesa.Model):
         self.datacollector.collect(self)
         if self.finished:
             self.running = False
+
+    def _note_coverage(self, campaign: Campaign) -> None:
+        """Note the month a screening first covers each region (:data:`COVERED_SHARE`).
+
+        "As of January 1, 1934 ... the chistka had covered only ten regional
+        organizations" (L666); read as the regions where it had screened nearly all
+        organizations (ASSUMPTION: the share :data:`COVERED_SHARE`).
+        """
+        for region in self.regions:
+            key = (campaign.name, region.name)
+            if key not in self.covered and self.region_progress(
+                    region, campaign)[0] >= COVERED_SHARE:
+                self.covered[key] = self.month
 
     def _set_context(self, active: list[Campaign]) -> None:
         """Combine the campaigns running this month into the month's conditions."""

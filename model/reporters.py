@@ -194,8 +194,10 @@ def regions_rows(model) -> list[dict]:
     regions = {r.name: r for r in model.regions}
     for (name, region), stats in sorted(model.operation_stats.items()):
         expelled = stats["expelled"]
+        covered = model.covered.get((name, region))
         rows.append({"operation": name, "region": region, "base": stats["base"],
                      "ordered_to_repeat": name in regions[region].repeats,
+                     "covered": month_label(covered) if covered is not None else "",
                      "screened": stats["screened"], "expelled": expelled,
                      "rate_pct_of_rolls": 100.0 * expelled / max(1, stats["base"]),
                      "rate_pct_of_screened": 100.0 * expelled / max(1, stats["screened"])})

@@ -42,6 +42,20 @@ def edited_scenario(edit) -> object:
     return parse_scenario(raw, label="edited")
 
 
+def listed_regions(raw: dict) -> list[dict]:
+    """The raw scenario's regions as ``[[regions]]`` entries, to edit.
+
+    The historical scenario reads its regions from a region file (``[region_map]``); this
+    lists in its place the regions its default scale keeps, with their traits.
+    """
+    if "region_map" in raw:
+        raw.pop("region_map")
+        raw["regions"] = [{"name": r.name, "weight": r.weight, "obstruction": r.obstruction,
+                           "formalism": r.formalism, "machine": r.machine}
+                          for r in parse_scenario(historical_raw(), label="historical").regions]
+    return raw["regions"]
+
+
 def campaign(raw: dict, name: str) -> dict:
     """The campaign table called ``name`` in a raw scenario."""
     return next(c for c in raw["campaigns"] if c["name"] == name)

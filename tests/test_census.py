@@ -26,7 +26,7 @@ from model.census import (
     STATES,
     take_census,
 )
-from tests.conftest import edited_scenario
+from tests.conftest import edited_scenario, listed_regions
 
 
 @settings(max_examples=8, deadline=None)
@@ -94,8 +94,8 @@ def test_the_census_holds_together(seed, n_members, regions):
 
 
 def test_every_region_of_the_scenario_gets_members():
-    scenario = edited_scenario(lambda raw: raw["regions"].append(
-        {**raw["regions"][0], "name": "Tiny", "weight": 0.001}))
+    scenario = edited_scenario(lambda raw: listed_regions(raw).append(
+        {**listed_regions(raw)[0], "name": "Tiny", "weight": 0.001}))
     model = ArrayPurgeModel(scenario=scenario, rng=1, n_members=500)
     table = model.membership_table()
     assert set(table["region"]) == set(range(len(scenario.regions)))

@@ -16,7 +16,7 @@ from model import ArrayPurgeModel, PurgeModel
 from model.arrays import IN_PARTY_MAX, NONE, WORKER
 from model.census import DISTRICT_SECRETARY
 from model.reporters import expulsions_table, monthly_table
-from tests.conftest import campaign, edited_scenario, run_until
+from tests.conftest import campaign, edited_scenario, listed_regions, run_until
 
 ENGINES = {"agents": (PurgeModel, 3000, (1, 2, 3)), "arrays": (ArrayPurgeModel, 8000, (1, 2, 3))}
 
@@ -64,7 +64,7 @@ def client_ratio(engine, channel=None, scenario=None, until="1935-12", **params)
 
 def _regions_with(machine: float):
     def edit(raw):
-        for region in raw["regions"]:
+        for region in listed_regions(raw):
             region["machine"] = machine
     return edited_scenario(edit)
 
@@ -320,7 +320,7 @@ def test_cursory_regions_are_ordered_to_repeat(engine):
     """
     def formal(level):
         def edit(raw):
-            for r in raw["regions"]:
+            for r in listed_regions(raw):
                 r["formalism"] = level
                 r["obstruction"] = 0.2
         return edited_scenario(edit)
