@@ -240,7 +240,7 @@ def leaders_left_in(r: RunResult, first: str, last: str, how: tuple[str, ...] = 
     ``how``: only those who left so (:data:`model.reporters.HOW_LEFT`); all if empty.
     """
     rows = _tenures(r)
-    regions = {row["region"] for row in rows}
+    regions = {row["region"] for row in rows if row["start"] <= last}  # those that existed
     left = {row["region"] for row in rows if row["end"] and first <= row["end"] <= last
             and (not how or row["how_left"] in how)}
     return 100.0 * len(left) / len(regions) if regions else np.nan
@@ -551,6 +551,8 @@ FLOW_DESCRIPTIONS: dict[str, str] = {
     "appeals": "appeals against expulsion examined",
     "rebukes": "rebukes by the center to regional secretaries",
     "repeats_ordered": "screening operations the center ordered a region to repeat",
+    "regions_split": "regional committees split in two by a reorganization (a new committee "
+                     "made from half of each region's districts)",
     "shielded": "screening cases dropped because a patron protected the member",
     "deflected": "screening cases deflected onto the ballast (passives, recent recruits)",
     "denunciations_made": "denunciations made (all channels)",

@@ -185,6 +185,7 @@ class RegionalCommittee(mesa.Agent):
         self.obstruction = spec.obstruction
         self.formalism = spec.formalism
         self.machine = spec.machine
+        self.live = not spec.parent  # a committee a reorganization will make holds nobody yet
         self.districts: list[DistrictCommittee] = []
         # the reference engine's first secretary (the array engine keeps rows in
         # ArrayPurgeModel.regional_secretary)

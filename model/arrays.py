@@ -430,8 +430,11 @@ class ArrayBatch:
         # organizations of a district (and districts of a region) have consecutive ids
         self.district_ppo_start = np.searchsorted(self.ppo_district,
                                                   np.arange(len(self.district_region) + 1))
-        self.region_ppo_start = np.searchsorted(self.ppo_region,
-                                                np.arange(len(self.regions) + 1))
+        # each region's organizations are ppo ids lo..hi-1 (a reorganization gives the
+        # tail of a region's range to its new committee, model.base.committees)
+        self.region_ppo_lo = np.searchsorted(self.ppo_region, np.arange(len(self.regions)))
+        self.region_ppo_hi = np.searchsorted(self.ppo_region, np.arange(len(self.regions)),
+                                             side="right")
         self.block_n = sizes.copy()
         if self.n_runs == 1:  # the census's own arrays; room grows as recruits come
             capacity = sizes
@@ -450,6 +453,11 @@ class ArrayBatch:
         for level in ("regional_secretary", "district_secretary", "ppo_secretary"):
             setattr(self, level, np.concatenate([rows(getattr(c, level), r)
                                                  for r, c in enumerate(censuses)]))
+        # committees a reorganization will make (model.base.committees) have no secretary yet
+        self.regional_secretary = np.concatenate([
+            np.r_[rows(c.regional_secretary, r),
+                  np.full(n_regions[r] - len(c.regional_secretary), NONE, dtype=np.int64)]
+            for r, c in enumerate(censuses)])
         # members of organization q are order[starts[q]:starts[q + 1]]
         self.order = np.concatenate([self._block(r) for r in range(self.n_runs)])
         order_offset = np.r_[0, np.cumsum(sizes)[:-1]]
@@ -642,8 +650,9 @@ class ArrayBatch:
 
     def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
         for g, k in enumerate(np.bincount(regions, minlength=len(self.regions))):
-            run = self.runs[self.run_of_region[g]]
-            run.operation_stats[(campaign.name, self.regions[g].name)][key] += int(k)
+            if k or self.regions[g].live:  # no stats for a committee yet to be made
+                run = self.runs[self.run_of_region[g]]
+                run.operation_stats[(campaign.name, self.regions[g].name)][key] += int(k)
 
     # ------------------------------------------------------------------ reporters
     def originals_in_office(self, r: int) -> int:
@@ -712,7 +721,7 @@ class ArrayBatch:
                         campaign: Campaign) -> tuple[float, float]:
         """True share of the region's organizations screened, and expulsion rate so far."""
         g = self.region_offset[r] + region.index
-        done = self.screened[campaign.name][self.region_ppo_start[g]:self.region_ppo_start[g + 1]]
+        done = self.screened[campaign.name][self.region_ppo_lo[g]:self.region_ppo_hi[g]]
         stats = self.runs[r].operation_stats.get((campaign.name, region.name), Counter())
         rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
         return float(done.mean()) if len(done) else 0.0, rate
@@ -720,7 +729,7 @@ class ArrayBatch:
     def forget_screening(self, r: int, region: RegionalCommittee, campaign: Campaign) -> None:
         """Mark every organization of run ``r``'s ``region`` as not yet screened."""
         g = self.region_offset[r] + region.index
-        self.screened[campaign.name][self.region_ppo_start[g]:self.region_ppo_start[g + 1]] = False
+        self.screened[campaign.name][self.region_ppo_lo[g]:self.region_ppo_hi[g]] = False
 
     # ------------------------------------------------------------------ helpers
     def _grounds(self, idx: np.ndarray) -> list[np.ndarray]:
@@ -910,7 +919,8 @@ class ArrayBatch:
             self.gens, self.run_of_row, holders.astype(np.int64), elected_successor, m.office,
             m.patron, m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
-            self.district_ppo_start, self.region_ppo_start, self.starts, self.order,
+            self.district_ppo_start, self.region_ppo_lo, self.region_ppo_hi, self.starts,
+            self.order,
             self._fallen, self._clients, self._taken, IN_PARTY_MAX, removed)
         self._count_each(slice(None), "removed", removed, LEVELS)
         changed = np.flatnonzero(before != self.regional_secretary)
@@ -965,6 +975,48 @@ class ArrayBatch:
         self._set_state(idx[drifted], census.DEAD_SOUL)
         self._set_state(idx[withdrew], census.STRUCK_OFF)
 
+    def reorganize(self, campaign: Campaign) -> None:
+        """Split regional committees in two (:meth:`model.model.PurgeModel.reorganize`).
+
+        Region by region, each run drawing from its own generator: the new committee takes
+        the second half of the region's districts (their organizations are the tail of
+        the region's range), a first secretary from their rank and file (nobody's client)
+        and the district secretaries as his clients.
+        """
+        m = self.m
+        share = self.each(self.campaign_value(campaign, "split_share"), None, self.run_of_region)
+        share = np.broadcast_to(share, len(self.regions))
+        for g, region in enumerate(self.regions):
+            if not region.live or region.spec.parent:
+                continue
+            r = int(self.run_of_region[g])
+            run = self.runs[r]
+            districts = np.flatnonzero(self.district_region == g)
+            if not rules.split_region(run.random.random(), share[g], len(districts)):
+                continue
+            new = run.split_off(region)
+            h = int(self.region_offset[r]) + new.index
+            moved = districts[len(districts) // 2:]
+            lo, hi = self.district_ppo_start[moved[0]], self.district_ppo_start[moved[-1] + 1]
+            self.district_region[moved] = h
+            run.district_region[moved - self.district_offset[r]] = new.index
+            self.ppo_region[lo:hi] = h
+            self.region_ppo_lo[h], self.region_ppo_hi[h], self.region_ppo_hi[g] = lo, hi, lo
+            self._traits_month = None  # the regions' traits are read again
+            s = int(kernels.pick_in(
+                self.gens, np.array([r]), self.order, np.array([self.starts[lo]]),
+                np.array([self.starts[hi]]), kernels.RANK_AND_FILE_PRESENT, m.state, m.office,
+                IN_PARTY_MAX, np.array([NONE]), 48, True, True, self._taken)[0])
+            self.regional_secretary[h] = s
+            if s != NONE:
+                m.office[s] = census.REGIONAL_SECRETARY
+                m.patron[s], m.patron_fell[s] = NONE, False
+                run.log_secretary(new.index, s - int(self.block_start[r]), "appointed")
+            secretaries = self.district_secretary[moved]
+            secretaries = secretaries[secretaries != NONE]
+            secretaries = secretaries[m.state[secretaries] <= IN_PARTY_MAX]
+            m.patron[secretaries], m.patron_fell[secretaries] = s, False
+
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations (*chistka* etc.)."""
         m, p = self.m, self.p
@@ -973,6 +1025,8 @@ class ArrayBatch:
         rolls = np.bincount(self.ppo_region[m.ppo[:n]], weights=m.state[:n] <= S[census.DEAD_SOUL],
                             minlength=len(self.regions))
         for g, region in enumerate(self.regions):
+            if not region.live:
+                continue
             run = self.runs[self.run_of_region[g]]
             stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
             if "base" not in stats:
@@ -1181,8 +1235,10 @@ class ArrayBatch:
             rank_and_file.append(per_ppo[m.ppo[idx]])
             apparatus.append(np.zeros(len(idx)))
         if self.month == month_index(campaign.end):
-            per_region = (np.bincount(self.district_region, weights=per_district)
-                          / np.bincount(self.district_region))
+            n_regions = len(self.regions)
+            total = np.bincount(self.district_region, weights=per_district, minlength=n_regions)
+            count = np.bincount(self.district_region, minlength=n_regions)
+            per_region = np.divide(total, count, out=np.zeros(n_regions), where=count > 0)
             district_apparatus, region_apparatus = self._apparatus_grievance()
             has = self.district_secretary != NONE
             holders.append(self.district_secretary[has].astype(np.int64))

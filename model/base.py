@@ -27,6 +27,7 @@ bookkeeping. Engines implement the stages.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from model import rules
 from model.agents import Center, RegionalCommittee
 from model.census import IN_PARTY, ON_ROLLS, STATES, Census, take_census
 from model.reporters import EXPULSION_COLUMNS, FLOWS, model_reporters
-from model.scenario import Campaign, Scenario, load_scenario, month_index, month_label
+from model.scenario import Campaign, Region, Scenario, load_scenario, month_index, month_label
 
 # A screening has "covered" a region once it has screened this share of its organizations
 # (ASSUMPTION: the book's "covered", L666, read as all but a remainder)
@@ -87,7 +88,9 @@ class BasePurgeModel(mesa.Model):
         self.records_chaos = 1.0
         self.reset_flows()
         self.regions = [RegionalCommittee(self, spec, r)
-                        for r, spec in enumerate(calendar.regions)]
+                        for r, spec in enumerate(committees(calendar, self.p))]
+        # a committee made in a reorganization, by the region it would split from
+        self.new_committee = {r.spec.parent: r for r in self.regions if r.spec.parent}
         self.operation_stats: dict[tuple[str, str], Counter] = {}
         self.center = Center(self)
         party = take_census(self.p, [r.weight for r in calendar.regions], self.rng)
@@ -95,10 +98,12 @@ class BasePurgeModel(mesa.Model):
         # secretaries of January 1933, every later change of first secretary (one event
         # a change: month, region, member id, "left" or "appointed", how he left), and
         # each district's rolls at the start of every year (model.reporters)
-        self.first_secretaries = party.regional_secretary.copy()
+        self.first_secretaries = np.r_[party.regional_secretary,
+                                       np.full(len(self.regions) - len(calendar.regions), -1)]
         self.secretary_events: list[tuple[int, int, int, str, str]] = []
         self.district_region = party.district_region.copy()
-        self.district_years: list[tuple[int, np.ndarray, np.ndarray]] = []
+        # (year, rolls, in party, region of each district)
+        self.district_years: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         # the month each region's screening by each operation first covered it (covered)
         self.covered: dict[tuple[str, str], int] = {}
         state = party.members["state"]
@@ -133,7 +138,8 @@ class BasePurgeModel(mesa.Model):
         self.district_years.append((
             year,
             np.bincount(district, weights=state <= ON_ROLLS_MAX, minlength=n).astype(np.int64),
-            np.bincount(district, weights=state <= IN_PARTY_MAX, minlength=n).astype(np.int64)))
+            np.bincount(district, weights=state <= IN_PARTY_MAX, minlength=n).astype(np.int64),
+            self.district_region.copy()))
 
     def log_secretary(self, region: int, member: int, event: str, how: str = "") -> None:
         """A change of regional first secretary, on the run's record.
@@ -237,7 +243,7 @@ class BasePurgeModel(mesa.Model):
         for campaign in (c for c in active if c.pace > 0):
             self._note_coverage(campaign)
             if reports_read(campaign, self.month, self.p.report_delay_months):
-                self.center.monitor(campaign, self.month, self.regions)
+                self.center.monitor(campaign, self.month, self.live_regions())
         self._end_of_month()
         if month_label(self.month).endswith("-12") and not self.finished:
             self._district_snapshot(*self.districts_and_states())
@@ -252,11 +258,22 @@ class BasePurgeModel(mesa.Model):
         organizations" (L666); read as the regions where it had screened nearly all
         organizations (ASSUMPTION: the share :data:`COVERED_SHARE`).
         """
-        for region in self.regions:
+        for region in self.live_regions():
             key = (campaign.name, region.name)
             if key not in self.covered and self.region_progress(
                     region, campaign)[0] >= COVERED_SHARE:
                 self.covered[key] = self.month
+
+    def live_regions(self) -> list[RegionalCommittee]:
+        """The regional committees that hold members (not those yet to be made)."""
+        return [r for r in self.regions if r.live]
+
+    def split_off(self, region: RegionalCommittee) -> RegionalCommittee:
+        """The new committee that takes half of ``region``'s districts, made live."""
+        new = self.new_committee[region.name]
+        new.live = True
+        self.count("regions_split")
+        return new
 
     def _set_context(self, active: list[Campaign]) -> None:
         """Combine the campaigns running this month into the month's conditions."""
@@ -331,6 +348,9 @@ def month_stages(engine, context: BasePurgeModel, active: list[Campaign]) -> Non
     for one or more runs (:class:`model.arrays.ArrayBatch`); ``context`` holds the
     month's conditions (:meth:`BasePurgeModel._set_context`).
     """
+    for campaign in (c for c in active if c.split_share > 0
+                     and c.months_since_start(context.month) == 0):
+        engine.reorganize(campaign)
     engine.drift()
     for campaign in (c for c in active if c.pace > 0):
         engine.run_screening(campaign)
@@ -343,6 +363,24 @@ def month_stages(engine, context: BasePurgeModel, active: list[Campaign]) -> Non
         engine.police()
     engine.appeals()
     engine.admit_and_promote()
+
+
+def committees(calendar: Scenario, p) -> tuple[Region, ...]:
+    """The scenario's regions and, if its calendar reorganizes them, a committee-to-be each.
+
+    A campaign with a ``split_share`` splits regions in two (:func:`model.rules.split_region`):
+    each region then has a new committee waiting after the regions of 1933, holding no
+    members until the split. It inherits its parent's obstruction and formalism; its
+    family circle is new, no stronger than ``p.new_committee_machine`` nor than its
+    parent's (so a variant without machines keeps none).
+    """
+    if not any(c.split_share > 0 for c in calendar.campaigns):
+        return calendar.regions
+    return calendar.regions + tuple(
+        dataclasses.replace(r, name=f"{r.name} (new committee)", weight=0.0,
+                            machine=min(r.machine, p.new_committee_machine),
+                            note="made in the reorganization", parent=r.name)
+        for r in calendar.regions)
 
 
 def monitor_until(campaign: Campaign) -> int:

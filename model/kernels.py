@@ -120,7 +120,8 @@ def pick_in(gens, range_run, order, lo, hi, kind, state, office, in_party_max, e
 @njit(cache=True)
 def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell, ppo_of,
            state, ppo_district, ppo_region, ppo_secretary, district_secretary,
-           regional_secretary, district_ppo_start, region_ppo_start, starts, order, fallen,
+           regional_secretary, district_ppo_start, region_ppo_lo, region_ppo_hi, starts, order,
+           fallen,
            clients, taken, in_party_max, removed):  # pragma: no cover  (compiled)
     """Remove officeholders; expose their clients; appoint successors (draw for draw).
 
@@ -168,7 +169,7 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
             first, last = district_ppo_start[d], district_ppo_start[d + 1]
         elif level[i] == REGIONAL_SECRETARY:
             heads = regional_secretary[r] == h
-            first, last = region_ppo_start[r], region_ppo_start[r + 1]
+            first, last = region_ppo_lo[r], region_ppo_hi[r]
         if not elected_successor:  # the regional secretary is the center's man (L2000)
             if level[i] == OFFICIAL or level[i] == PPO_SECRETARY:
                 patron_of[i] = district_secretary[d]

@@ -76,7 +76,9 @@ class PurgeModel(BasePurgeModel):
         self._add_members(census.members)
         rows = self.members
         m = census.members
-        for org, secretary in ((self.regions, census.regional_secretary),
+        # (committees a reorganization will make come after the census's regions)
+        for org, secretary in ((self.regions[:len(census.regional_secretary)],
+                                census.regional_secretary),
                                (districts, census.district_secretary),
                                (self.ppos, census.ppo_secretary)):
             for o, s in zip(org, secretary, strict=True):
@@ -85,7 +87,8 @@ class PurgeModel(BasePurgeModel):
             member.office = int(office)
             if patron != NONE:
                 self.link(member, rows[patron])
-        self.original_regional_secretaries = {r.secretary for r in self.regions}
+        self.original_regional_secretaries = {r.secretary for r in self.regions
+                                              if r.secretary is not None}
         self.state_counts: Counter[str] = Counter(m.state for m in self.members)
 
     def _add_members(self, m: dict[str, np.ndarray]) -> list[Member]:
@@ -153,11 +156,40 @@ class PurgeModel(BasePurgeModel):
             m.appeal(self.reinstatement)
 
     # ------------------------------------------------------------------ screenings
+    def reorganize(self, campaign: Campaign) -> None:
+        """Split regional committees in two (:func:`rules.split_region`, L1926).
+
+        The new committee takes the second half of the region's districts and a first
+        secretary of its own, the center's man (nobody's client, L2000) chosen from its
+        rank and file; the secretaries of its districts become his clients (nomenklatura,
+        L375-381), no longer the old first secretary's.
+        """
+        for region in [r for r in self.regions if r.live and not r.spec.parent]:
+            if not rules.split_region(self.random.random(), campaign.split_share,
+                                      len(region.districts)):
+                continue
+            new = self.split_off(region)
+            half = len(region.districts) // 2
+            region.districts, moved = region.districts[:half], region.districts[half:]
+            for district in moved:
+                district.region = new
+                new.districts.append(district)
+            self.appoint(new, self._pick_rank_and_file(
+                [m for d in moved for ppo in d.ppos for m in ppo.members]),
+                REGIONAL_SECRETARY, None)
+            if new.secretary is not None:
+                self.log_secretary(new.index, new.secretary.row, "appointed")
+            for district in moved:
+                if district.secretary is not None and district.secretary.in_party:
+                    self.link(district.secretary, new.secretary)
+            for d in moved:
+                self.district_region[d.index] = new.index
+
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations."""
         zeal = rules.campaign_zeal(campaign.months_since_start(self.month),
                                    campaign.zeal_decay_months, campaign.zeal_floor)
-        regions = list(self.regions)
+        regions = self.live_regions()
         self.random.shuffle(regions)
         for region in regions:
             stats = self.operation_stats.setdefault((campaign.name, region.name), Counter())

@@ -305,6 +305,11 @@ class Parameters:
                    "without new rebukes (pressure fades).")
 
     # --- 1937: elections, NKVD, regional leaders ---------------------------------------------
+    new_committee_machine: float = _p(
+        0.5, 0, 2, "ASSUMPTION for the value: the strength of the family circle of a regional "
+                   "committee made in the 1937 reorganization, against the reference 1 (a "
+                   "scenario's machine trait): 'hundreds of new obkoms ... All of them "
+                   "required new staffs' (L1926), so a new committee had no settled circle.")
     election_base: float = _p(
         1.0, 0, 50, "ASSUMPTION: scale of secret-ballot turnover (L1799); the turnover "
                     "figures are withheld for validation (L1827).")

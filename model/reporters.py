@@ -31,6 +31,7 @@ from model.scenario import month_index, month_label
 FLOWS = (
     "expelled", "demoted", "reinstated", "lost_from_rolls", "withdrew", "drifted", "arrested",
     "admitted", "promoted", "screened", "appeals", "rebukes", "repeats_ordered", "shielded",
+    "regions_split",
     "removed_by_screening",
     "deflected",
     "denunciations_made", "denunciations_lateral", "denunciations_from_below",
@@ -260,7 +261,9 @@ def regional_secretaries_table(model) -> pd.DataFrame:
 def districts_columns(model, expulsions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per *raikom* and calendar year: its rolls at the start, expelled, officeholders expelled.
 
-    ``members_start`` counts members, candidates and dead souls on the district's rolls
+    ``region`` is the district's region when the year began (a reorganization moves
+    districts to new committees); ``members_start`` counts members, candidates and dead
+    souls on the district's rolls
     when the year began (as the yearly table's ``members_start``), ``in_party_start``
     members and candidates; ``expelled`` and ``officeholders_expelled`` (expelled holding
     any office) are read off ``expulsions`` (:func:`expulsion_columns`). The districts'
@@ -272,11 +275,11 @@ def districts_columns(model, expulsions: dict[str, np.ndarray]) -> dict[str, np.
     year = np.asarray(expulsions["year"], dtype=np.int64)
     office = np.asarray(expulsions["level"], dtype=object) != LEVELS[0]
     parts = []
-    for y, rolls, in_party in model.district_years:
+    for y, rolls, in_party, region_of in model.district_years:
         this = year == y
         parts.append({
             "year": np.full(n, y, dtype=np.int64), "district_id": np.arange(n),
-            "region": names[model.district_region],
+            "region": names[region_of],
             "members_start": rolls, "in_party_start": in_party,
             "expelled": np.bincount(district[this], minlength=n),
             "officeholders_expelled": np.bincount(district[this & office], minlength=n)})

@@ -781,6 +781,26 @@ def remove_regional_leader(base, distrust):
     return _hazard_to_probability(base * (1.0 + distrust))
 
 
+def split_region(u, split_share, n_districts):
+    """Whether a regional committee is split in two in a reorganization (*razukrupnenie*).
+
+    "The creation of hundreds of new *obkoms*, *kraikoms*, *raikoms*, and cells in a new
+    administrative reorganization. All of them required new staffs" (L1926): between 1935
+    and 1939, "40 new regional (*oblast'*) and territorial (*krai*) organizations" (n. 69,
+    L3493). A region is split when its draw ``u`` falls below the campaign's share, and
+    only if it has two districts or more to divide.
+
+    Args:
+        u: Uniform draw in [0, 1) of the region.
+        split_share: Share of the regional committees split (the campaign's).
+        n_districts: Districts of the region.
+
+    Returns:
+        True where the region is split.
+    """
+    return (u < split_share) & (n_districts >= 2)
+
+
 def admit_candidates(rate, members, frozen):
     """Expected number of new candidates admitted this month.
 

@@ -54,6 +54,9 @@ class Region:
     formalism: float = 0.3  # perfunctory conduct, 0..1 (L670 "formalno", L800)
     machine: float = 1.0  # strength of the family circle, multiplies protection (0..2)
     note: str = ""
+    # a committee made in a reorganization: the region it splits from (empty for the
+    # regions of 1933); it holds no members until the split (model.base.committees)
+    parent: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ class Campaign:
     # police channel
     arrest_rate: float = 0.0  # monthly NKVD arrest hazard of an ordinary member
     leader_removal_rate: float = 0.0  # monthly hazard the center removes an obkom leader
+    # the reorganization: share of regional committees split in two in the campaign's first
+    # month, a new committee taking half the region's districts (L1926, n. 69 at L3493)
+    split_share: float = 0.0
     fused: bool = False  # criticism and police channels fused ("poor work = wrecking")
     fused_from: str = ""  # the month the fusion begins (default: the campaign's start)
     targeted_arrest_rate: float = 0.0  # monthly hazard of an operation against named groups
@@ -128,7 +134,7 @@ CAMPAIGN_RANGES: dict[str, tuple[float, float]] = {
     "pace": (0, 1), "intensity": (0, 5), "zeal_decay_months": (0.1, 120), "zeal_floor": (0, 1),
     "records_check": (0, 1), "vigilance": (0, 20), "criticism": (0, 20), "arrest_rate": (0, 1),
     "leader_removal_rate": (0, 1), "restraint": (0, 1), "reinstatement": (0, 1),
-    "targeted_arrest_rate": (0, 1),
+    "targeted_arrest_rate": (0, 1), "split_share": (0, 1),
     "leniency": (0, 1),
     "admissions_rate": (0, 0.5),
 }
@@ -409,7 +415,7 @@ def _region(table: dict[str, Any], i: int, label: str) -> Region:
     where = f"{label}: regions[{i}]"
     name = _typed(table, "name", str, where, required=True)
     where = f"{label}: region '{name}'"
-    _no_unknown(table, {f.name for f in dataclasses.fields(Region)}, where)
+    _no_unknown(table, {f.name for f in dataclasses.fields(Region)} - {"parent"}, where)
     return Region(name=name, **_number_fields(Region, table, _REGION_RANGES, where))
 
 

@@ -222,7 +222,8 @@ def test_both_engines_speak_the_same_vocabulary():
     expected = {
         "level": set(LEVELS), "channel": set(CHANNELS), "origin": set(ORIGINS),
         "reason": set(REASONS) - {"old_bolshevik"},
-        "region": {r.name for r in scenario.regions},
+        "region": {r.name for r in scenario.regions}
+        | {f"{r.name} (new committee)" for r in scenario.regions},
         "campaign": {c.name for c in scenario.campaigns if c.pace > 0 and c.intensity > 0}
         | {"meeting", "nkvd", "fused_criticism", "removed_from_above", "targeted",
            "connections"},

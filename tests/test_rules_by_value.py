@@ -276,6 +276,13 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.15, 1.5), p(0.375)),
         ((0.0, 3.0), 0.0),
     ],
+    # u < share, and at least two districts to divide
+    "split_region": [
+        ((0.2, 0.83, 10), True),
+        ((0.9, 0.83, 10), False),
+        ((0.2, 0.83, 1), False),
+        ((0.0, 0.0, 5), False),
+    ],
     # rate * members * (1 - frozen)
     "admit_candidates": [
         ((0.003, 3000, 0), 9.0),
