@@ -485,8 +485,8 @@ def _outputs() -> dict[str, Output]:
                "June 1937, the month of the regional conferences", "% of regions",
                partial(leaders_left_in, first="1937-06", last="1937-06")),
         Output("regional_voted_out_1937", "regions whose first secretary was voted out in "
-               "the 1937 party elections", "% of regions",
-               partial(leaders_left_in, first="1937-01", last="1937-12", how=("voted_out",))),
+               "the party elections of April-May 1937", "% of regions",
+               partial(leaders_left_in, first="1937-04", last="1937-05", how=("voted_out",))),
         Output("proverka_regional_sd", "standard deviation across regions of the proverka's "
                "expulsion rate (% of those screened)", "percentage points",
                regional_rate_spread),
