@@ -2,7 +2,7 @@
 
 ``purges run``: :func:`national_rates`, :func:`western_vs_national`,
 :func:`denunciation_chain`, :func:`monthly_overview`, :func:`leaders_share`,
-:func:`regional_secretaries`, :func:`district_rates`;
+:func:`regional_secretaries`, :func:`district_rates`, :func:`regional_rates`;
 ``purges compare``: :func:`variant_curves`, :func:`discriminating_quantities`;
 ``purges calibrate``: :func:`posterior`, :func:`predictive`;
 ``purges sensitivity``: :func:`sensitivity_indices`.
@@ -300,6 +300,60 @@ def regional_secretaries(secretaries: pd.DataFrame, path: Path, end: str = "1939
               title="how he left", title_fontsize=7)
     ax.grid(axis="x", alpha=0.3)
     return save(fig, path, provenance=provenance, source=sources(1938, 2029))
+
+
+BOOK_MARKERS = {"expelled, % of those checked (Table 3.3)": ("D", HIST, HIST),
+                "cards confiscated in the second month (L944)": ("o", "white", HIST),
+                "Smolensk (city), % expelled (Table 3.4)": ("s", "#7f7f7f", "#7f7f7f")}
+
+
+def regional_rates(regions: pd.DataFrame, path: Path, operations=("chistka", "proverka", "obmen"),
+                   provenance: Provenance | None = None) -> Path:
+    """Each region's expulsion rate by operation against the book's regional figures.
+
+    Small multiples, one panel per screening operation: for each region of the run the
+    simulated rate (% of those screened; the mean over seeds and its 5-95 % range, from
+    ``regions.csv``) and, where the book gives one for that region, its figure
+    (:func:`experiments.history.regional_figures`: Table 3.3's rates, L944's cards
+    confiscated in the proverka's second month, Table 3.4's Smolensk).
+    """
+    ops = [op for op in operations if op in set(regions["operation"])]
+    book = history.regional_figures()
+    by = "proverka" if "proverka" in ops else (ops[-1] if ops else None)  # most book figures
+    order = (regions[regions["operation"] == by].groupby("region")["rate_pct_of_screened"]
+             .mean().sort_values(ascending=False).index.tolist()) if by else []
+    order += sorted(set(regions["region"]) - set(order))
+    y = {name: i for i, name in enumerate(order)}
+    fig, axes = plt.subplots(1, max(1, len(ops)), figsize=(3.2 * max(1, len(ops)) + 4.5,
+                                                          1.8 + 0.3 * len(order)),
+                             sharey=True, squeeze=False)
+    for ax, op in zip(axes[0], ops, strict=False):
+        rates = regions[regions["operation"] == op].groupby("region")["rate_pct_of_screened"]
+        band = rates.quantile([0.05, 0.5, 0.95]).unstack()
+        for name, row in band.iterrows():
+            ax.plot([row[0.05], row[0.95]], [y[name]] * 2, color=SIM, lw=2, alpha=0.5)
+        means = rates.mean()
+        ax.plot(means.values, [y[n] for n in means.index], "o", color=SIM, ms=4,
+                label="simulated: mean, 5-95 % of seeds")
+        for measure, (marker, face, edge) in BOOK_MARKERS.items():
+            pts = book[(book["operation"] == op) & (book["measure"] == measure)
+                       & book["region"].isin(y)]
+            if len(pts):
+                ax.plot(pts["value"], [y[n] for n in pts["region"]], marker, ls="none", ms=6,
+                        markerfacecolor=face, markeredgecolor=edge, label=measure)
+        ax.set_title(op, fontsize=9)
+        ax.set_xlabel("% of those screened", fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_yticks(range(len(order)), order, fontsize=7)
+    handles: dict[str, object] = {}
+    for ax in axes[0]:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+    axes[0][-1].legend(list(handles.values()), list(handles), fontsize=7, loc="upper left",
+                       bbox_to_anchor=(1.02, 1.0))
+    fig.suptitle("Regional expulsion rates by operation, against the book's regional figures",
+                 fontsize=10)
+    return save(fig, path, provenance=provenance, source=sources(944, 987, 1012))
 
 
 def district_rates(districts: pd.DataFrame, path: Path,

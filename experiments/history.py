@@ -164,3 +164,46 @@ def proverka_denunciation_chain() -> pd.DataFrame:
     df = table("Table 3.2")
     return pd.DataFrame({"stage": df["category"], "n": df["value"].astype(int),
                          "book_line": df["book_line"]})
+
+
+# The book's names of regional organizations (in its tables and text) and the regions of
+# the model's map (model/scenarios/regions_1935.csv) they stand for. A city stands for its
+# region (Smolensk, Moscow City, Leningrad City; Astrakhan for the Stalingrad territory
+# it belonged to, Novosibirsk for the West Siberian territory it was the center of).
+MAP_NAMES = {
+    "Western Region": "Western Region", "Smolensk": "Western Region",
+    "Novosibirsk": "West Siberian Territory", "Crimea": "Crimea", "Moscow": "Moscow Region",
+    "Azerbaidzhan": "Azerbaijan", "Ivanov Region": "Ivanovo Industrial Region",
+    "Astrakhan": "Stalingrad Territory", "Azov-Black Sea Territory": "Azov-Black Sea Territory",
+    "Kursk Region": "Kursk Region", "Moscow Region": "Moscow Region",
+    "Moscow City": "Moscow Region", "Leningrad City": "Leningrad Region",
+    "Donets Region": "Donets Region", "Georgia": "Georgia",
+}
+
+# The regional measures of the record, per operation, as the dot plot shows them.
+REGIONAL_MEASURES = {
+    ("Table 3.3", "expulsion_rate_pct"): "expelled, % of those checked (Table 3.3)",
+    ("text", "cards_confiscated_pct"): "cards confiscated in the second month (L944)",
+    ("Table 3.4", "expulsion_rate_pct"): "Smolensk (city), % expelled (Table 3.4)",
+}
+
+
+def regional_figures() -> pd.DataFrame:
+    """The book's figures for single regions, by operation, under the map's region names.
+
+    Columns: operation (chistka, proverka), region (the map's name), book_name, value,
+    measure (:data:`REGIONAL_MEASURES`), figure_id, book_line. Regional figures of 1933
+    (Table 3.4's Smolensk) and of the 1935 proverka (Table 3.3, L944).
+    """
+    df = load_figures()
+    rows = []
+    for (source, quantity), measure in REGIONAL_MEASURES.items():
+        pick = df[(df["source_table"] == source) & (df["quantity"] == quantity)
+                  & df["region"].isin(MAP_NAMES) & df["value"].notna()
+                  & df["operation"].isin(["chistka_1933", "proverka_1935"])]
+        for _, row in pick.iterrows():
+            rows.append({"operation": row["operation"].split("_")[0],
+                         "region": MAP_NAMES[row["region"]], "book_name": row["region"],
+                         "value": float(row["value"]), "measure": measure,
+                         "figure_id": row["figure_id"], "book_line": int(row["book_line"])})
+    return pd.DataFrame(rows)

@@ -134,6 +134,8 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
                                          folder / "regional_secretaries.png", provenance=made),
             figures.district_rates(tables["districts"], folder / "district_rates.png",
                                    provenance=made),
+            figures.regional_rates(tables["regions"], folder / "regional_rates.png",
+                                   provenance=made),
         ]
     source = Path(scenario) if scenario else default_scenario_path()
     shutil.copyfile(source, folder / "scenario.toml")

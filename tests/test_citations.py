@@ -107,7 +107,7 @@ def test_run_tables_and_figures_carry_citations_and_provenance(tmp_path, monkeyp
     assert {name for name, _, _ in seen} == {"national_rates.png", "western_vs_national.png",
                                             "denunciation_chain.png", "monthly.png",
                                             "leaders_share.png", "regional_secretaries.png",
-                                            "district_rates.png"}
+                                            "district_rates.png", "regional_rates.png"}
     for name, made, source in seen:
         assert made is not None, name
         assert "Scenario 'historical'" in made.line() and "300 members simulated" in made.line()

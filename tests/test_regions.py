@@ -162,3 +162,17 @@ def test_a_bad_region_file_in_a_scenario_is_a_scenario_error(tmp_path):
     (tmp_path / "mine.toml").write_text(default_scenario_path().read_text())
     with pytest.raises(ScenarioError, match="mine.toml: region file regions_1935.csv: line 2"):
         load_scenario(tmp_path / "mine.toml")
+
+
+def test_the_books_regional_figures_name_regions_of_the_map(historical_map):
+    """Every regional figure the dot plot sets beside the runs names a region of the map."""
+    from experiments.history import regional_figures
+
+    figures = regional_figures()
+    names = {row.name for row in historical_map.rows}
+    assert set(figures["region"]) <= names
+    assert {"Table 3.3", "L944", "Table 3.4"} <= {m.split("(")[-1].rstrip(")") for m in
+                                                 figures["measure"]}
+    western = figures[(figures["region"] == "Western Region")
+                      & (figures["operation"] == "proverka")]
+    assert sorted(western["value"]) == [7.4, 10.8, 11.0]
