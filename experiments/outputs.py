@@ -275,6 +275,18 @@ def problem_to_favoured(r: RunResult, operation: str = "proverka") -> float:
     return float(np.mean(problem) / np.mean(favoured))
 
 
+def conference_verdicts_agree(r: RunResult) -> float:
+    """Share of the conferences the press judged whose simulated verdict is the same (%).
+
+    The simulated verdict is given by rank of hostility
+    (:func:`model.reporters.verdicts_by_rank`).
+    """
+    rows = [row for row in r.columns["conferences"] if row["book_verdict"]]
+    if not rows:
+        return np.nan
+    return 100.0 * sum(row["verdict"] == row["book_verdict"] for row in rows) / len(rows)
+
+
 def regional_secretaries_removed(r: RunResult, year: int, n_regions: int) -> float:
     """Regional first secretaries removed in ``year``, as a share of the regions."""
     y = r.yearly.set_index("year")
@@ -487,6 +499,10 @@ def _outputs() -> dict[str, Output]:
         Output("regional_voted_out_1937", "regions whose first secretary was voted out in "
                "the party elections of April-May 1937", "% of regions",
                partial(leaders_left_in, first="1937-04", last="1937-05", how=("voted_out",))),
+        Output("conference_verdicts_agree", "regional conferences of June 1937 whose "
+               "verdict on their committee (by rank of hostility, in the book's proportions) "
+               "is the one the press reported (for the regions it names)", "% of named",
+               conference_verdicts_agree),
         Output("proverka_regional_sd", "standard deviation across regions of the proverka's "
                "expulsion rate (% of those screened)", "percentage points",
                regional_rate_spread),
@@ -744,6 +760,15 @@ TABLES: tuple[Table, ...] = (
               _c("how_left", "voted_out, removed (by a screening or a meeting), "
                  "removed_from_above (the center's emissaries), expelled, arrested, "
                  "dead_soul, struck_off, or in_office"))),
+    Table("conferences.csv", "purges run", "seed and regional conference of June 1937", (
+        SEED, _c("region", "region"),
+        _c("hostility", "share of the conference that would vote its first secretary out "
+           "(the elections' rule, the month's criticism)", "share"),
+        _c("verdict", "serious_mistakes, unsatisfactory, not_characterized or correct, given "
+           "out by rank of hostility in the shares of the 25 reported (8, 4, 8, 5; L1944)"),
+        _c("book_verdict", "the verdict the press reported for the region (n. 74, L3503), "
+           "empty if none"),
+        _c("leadership_removed", "its first secretary left office that month", "bool"))),
     Table("breakdown.csv", "purges run", "seed, year, dimension and category", (
         SEED, YEAR, _c("dimension", "level, reason, channel, origin, region, year_joined "
                        "(cohort) or status (candidate or member)"),

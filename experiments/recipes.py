@@ -32,7 +32,7 @@ from model.scenario import default_scenario_path
 from model.variants import ABLATIONS
 
 RUN_TABLES = ("yearly", "monthly", "expulsions", "operations", "regions", "districts",
-              "regional_secretaries")
+              "regional_secretaries", "conferences")
 
 
 def _seeds(seeds: int | Sequence[int], first_seed: int) -> list[int]:
@@ -92,9 +92,9 @@ def run_historical(out: str | Path | None = None, *, seeds: int | Sequence[int] 
 
     ``seeds``: a number of seeds from ``first_seed``, or a list. With ``out``, writes
     ``yearly``, ``monthly``, ``expulsions``, ``operations``, ``regions``, ``districts``,
-    ``regional_secretaries``, ``breakdown`` and ``comparison`` (CSV), the figures
-    (unless ``with_figures`` is false), a copy of the
-    scenario and ``manifest.json``.
+    ``regional_secretaries``, ``conferences``, ``breakdown`` and ``comparison`` (CSV), the
+    figures (unless ``with_figures`` is false), a copy of the scenario (and of its region
+    file) and ``manifest.json``.
     """
     overrides = dict(overrides or {})
     seeds = _seeds(seeds, first_seed)

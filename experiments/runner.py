@@ -19,7 +19,9 @@ from model import ArrayPurgeModel, engine_class
 from model.arrays import batch_key, simulate_batch
 from model.base import BasePurgeModel
 from model.reporters import (
+    CONFERENCE_COLUMNS,
     SECRETARY_COLUMNS,
+    conferences_rows,
     districts_columns,
     expulsion_columns,
     expulsions_frame,
@@ -63,8 +65,9 @@ class RunResult:
     def _frame(self, table: str) -> pd.DataFrame:
         if table not in self._frames:
             values = self.columns[table]
-            if table == "regional_secretaries":
-                frame = pd.DataFrame(values, columns=list(SECRETARY_COLUMNS))
+            if table in ("regional_secretaries", "conferences"):
+                frame = pd.DataFrame(values, columns=list(
+                    SECRETARY_COLUMNS if table == "regional_secretaries" else CONFERENCE_COLUMNS))
                 frame.insert(0, "seed", self.seed)
             elif table in ("operations", "regions"):
                 frame = pd.DataFrame(values)
@@ -86,6 +89,8 @@ class RunResult:
                          doc="One row per district (raikom) and calendar year.")
     regional_secretaries = property(lambda self: self._frame("regional_secretaries"),
                                     doc="One row per regional first secretary's tenure.")
+    conferences = property(lambda self: self._frame("conferences"),
+                           doc="One row per regional conference of June 1937.")
 
 
 def simulate(scenario: Scenario, seed: int, engine: str = "auto") -> BasePurgeModel:
@@ -173,7 +178,8 @@ def result_of(model: BasePurgeModel, seed: int) -> RunResult:
         "operations": operations_rows(model, monthly, expulsions),
         "regions": regions_rows(model),
         "districts": districts_columns(model, expulsions),
-        "regional_secretaries": regional_secretaries_rows(model)})
+        "regional_secretaries": regional_secretaries_rows(model),
+        "conferences": conferences_rows(model)})
 
 
 BREAKDOWNS = {"level": "level", "reason": "reason", "channel": "channel", "origin": "origin",

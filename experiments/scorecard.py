@@ -57,6 +57,8 @@ TOLERANCES: dict[str, tuple[float, str]] = {
     "regional_voted_out_1937": (5.0, "none known (L1918), the record is weak"),
     "leaders_removed_june_1937": (8.0, "4 of 25 conferences (L1938): a sample of 25, "
                                        "binomial sd ~7 points"),
+    "conference_verdicts_agree": (50.0, "the press's verdicts on 18 named committees (L3503); "
+                                        "verdicts at random agree on ~25 %"),
 }
 
 
@@ -104,8 +106,9 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("regional practice: the chistka's reach, the proverka's spread",
             ("chistka_regions_covered", "proverka_regional_sd", "proverka_problem_to_favoured"),
             "L666, Table 3.3 (L987-998), L944"),
-    Pattern("regional leaders in 1937: spared by the elections, few removed at conferences",
-            ("regional_voted_out_1937", "leaders_removed_june_1937"), "L1918, L1938"),
+    Pattern("regional leaders in 1937: spared by the elections, judged and few removed at "
+            "the conferences", ("regional_voted_out_1937", "leaders_removed_june_1937",
+                                "conference_verdicts_agree"), "L1918, L1938, L1944, L3503"),
 )
 
 

@@ -107,6 +107,9 @@ TARGETS: tuple[Target, ...] = (
     Target("leaders_removed_june_1937", "derived_1937_conferences_leaders_removed_pct",
            "% of regions whose leadership was removed at the June 1937 conferences (4 of 25)",
            "leaders_removed_june_1937"),
+    Target("conference_verdicts_agree", "derived_l3503_conference_verdicts_pct",
+           "% of the conferences the press judged given the same verdict (by rank of "
+           "hostility; chance about 25 %)", "conference_verdicts_agree"),
 )
 
 

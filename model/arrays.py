@@ -251,6 +251,14 @@ class ArrayPurgeModel(BasePurgeModel):
         """Every member's district and state code (for :meth:`_district_snapshot`)."""
         return self.batch.districts_and_states(self.run_index)
 
+    def regional_grievances(self) -> dict[int, tuple[float, float]]:
+        """Mean grievance of the rank and file and of the apparatus, per region.
+
+        For each live region with a first secretary, as :meth:`ArrayBatch.hold_elections`
+        reads them.
+        """
+        return self.batch.regional_grievances(self.run_index)
+
     # ------------------------------------------------------------------ the center
     def region_progress(self, region: RegionalCommittee, campaign: Campaign) -> tuple[float, float]:
         """True share of the region's organizations screened, and expulsion rate so far."""
@@ -820,6 +828,30 @@ class ArrayBatch:
                         / np.bincount(self.ppo_district))
         return per_ppo, per_district
 
+    def _region_means(self, per_district: np.ndarray) -> np.ndarray:
+        """Per region, the mean over its districts (0 for a region without districts)."""
+        n_regions = len(self.regions)
+        total = np.bincount(self.district_region, weights=per_district, minlength=n_regions)
+        count = np.bincount(self.district_region, minlength=n_regions)
+        return np.divide(total, count, out=np.zeros(n_regions), where=count > 0)
+
+    def regional_grievances(self, r: int) -> dict[int, tuple[float, float]]:
+        """Mean grievance of the rank and file and of the apparatus in run ``r``'s regions.
+
+        Live regions with a first secretary, by local index, as :meth:`hold_elections`
+        reads them.
+        """
+        if getattr(self, "_grievance_month", None) != self.month:
+            _, per_district = self._grievance_means()
+            self._region_grievance = (self._region_means(per_district),
+                                      self._apparatus_grievance()[1])
+            self._grievance_month = self.month
+        rank_and_file, apparatus = self._region_grievance
+        lo = int(self.region_offset[r])
+        return {g - lo: (float(rank_and_file[g]), float(apparatus[g]))
+                for g in np.flatnonzero(self.run_of_region == r)
+                if self.regions[g].live and self.regional_secretary[g] != NONE}
+
     def _apparatus_grievance(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean grievance of the officeholders present below each raikom and obkom secretary.
 
@@ -1235,10 +1267,7 @@ class ArrayBatch:
             rank_and_file.append(per_ppo[m.ppo[idx]])
             apparatus.append(np.zeros(len(idx)))
         if self.month == month_index(campaign.end):
-            n_regions = len(self.regions)
-            total = np.bincount(self.district_region, weights=per_district, minlength=n_regions)
-            count = np.bincount(self.district_region, minlength=n_regions)
-            per_region = np.divide(total, count, out=np.zeros(n_regions), where=count > 0)
+            per_region = self._region_means(per_district)
             district_apparatus, region_apparatus = self._apparatus_grievance()
             has = self.district_secretary != NONE
             holders.append(self.district_secretary[has].astype(np.int64))

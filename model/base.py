@@ -36,8 +36,8 @@ import numpy as np
 
 from model import rules
 from model.agents import Center, RegionalCommittee
-from model.census import IN_PARTY, ON_ROLLS, STATES, Census, take_census
-from model.reporters import EXPULSION_COLUMNS, FLOWS, model_reporters
+from model.census import IN_PARTY, ON_ROLLS, REGIONAL_SECRETARY, STATES, Census, take_census
+from model.reporters import CONFERENCE_MONTH, EXPULSION_COLUMNS, FLOWS, model_reporters
 from model.scenario import Campaign, Region, Scenario, load_scenario, month_index, month_label
 
 # A screening has "covered" a region once it has screened this share of its organizations
@@ -106,6 +106,8 @@ class BasePurgeModel(mesa.Model):
         self.district_years: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         # the month each region's screening by each operation first covered it (covered)
         self.covered: dict[tuple[str, str], int] = {}
+        # each regional conference's hostility to its committee in June 1937 (by region)
+        self.conferences: dict[str, float] = {}
         state = party.members["state"]
         self._district_snapshot(party.ppo_district[party.members["ppo"]], state)
         self.build(party)
@@ -245,6 +247,8 @@ class BasePurgeModel(mesa.Model):
             if reports_read(campaign, self.month, self.p.report_delay_months):
                 self.center.monitor(campaign, self.month, self.live_regions())
         self._end_of_month()
+        if month_label(self.month) == CONFERENCE_MONTH:
+            self._hold_conferences()
         if month_label(self.month).endswith("-12") and not self.finished:
             self._district_snapshot(*self.districts_and_states())
         self.datacollector.collect(self)
@@ -263,6 +267,33 @@ class BasePurgeModel(mesa.Model):
             if key not in self.covered and self.region_progress(
                     region, campaign)[0] >= COVERED_SHARE:
                 self.covered[key] = self.month
+
+    def regional_grievances(self) -> dict[int, tuple[float, float]]:
+        """Mean grievance of the rank and file and of the apparatus, per region.
+
+        For each live region (by index) with a first secretary, as the elections read them.
+        """
+        raise NotImplementedError
+
+    def _hold_conferences(self) -> None:
+        """Read each regional conference's hostility to its committee (no one is moved).
+
+        The conference is the region's electorate of its first secretary, as in the
+        elections (:func:`rules.electorate_grievance`: the rank and file's grievance, the
+        apparatus's, how much of the conference is the apparatus and how loyal), and its
+        hostility the share that would vote him out under the month's criticism
+        (:func:`rules.secret_ballot_turnover`). The verdicts (correct, unsatisfactory,
+        serious mistakes, not characterized) are read off the ranks of the hostilities
+        (:func:`model.reporters.conferences_rows`); leaderships were removed only by the
+        center (L1938), which the police stage does.
+        """
+        office = REGIONAL_SECRETARY
+        for g, (rank_and_file, apparatus) in self.regional_grievances().items():
+            grievance = rules.electorate_grievance(
+                rank_and_file, apparatus, self.apparatus_by_office[office], self.p.client_loyalty,
+                self.inaccessibility_by_office[office])
+            self.conferences[self.regions[g].name] = float(rules.secret_ballot_turnover(
+                grievance, self.criticism, self.p.election_base))
 
     def live_regions(self) -> list[RegionalCommittee]:
         """The regional committees that hold members (not those yet to be made)."""

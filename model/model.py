@@ -156,6 +156,15 @@ class PurgeModel(BasePurgeModel):
             m.appeal(self.reinstatement)
 
     # ------------------------------------------------------------------ screenings
+    def regional_grievances(self) -> dict[int, tuple[float, float]]:
+        """Mean grievance of the rank and file and of the apparatus, per region.
+
+        For each live region (by index) with a first secretary, as :meth:`hold_elections`
+        reads them.
+        """
+        return {r.index: (r.mean_grievance(), _mean_grievance(r.apparatus()))
+                for r in self.live_regions() if r.secretary is not None}
+
     def reorganize(self, campaign: Campaign) -> None:
         """Split regional committees in two (:func:`rules.split_region`, L1926).
 

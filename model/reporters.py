@@ -27,6 +27,8 @@ import pandas as pd
 from model.census import IN_PARTY, LEVELS, ON_ROLLS, STATES
 from model.scenario import month_index, month_label
 
+CONFERENCE_MONTH = "1937-06"  # the regional conferences, late May and early June 1937 (L1932)
+
 # Monthly flows counted by the model (see PurgeModel.count).
 FLOWS = (
     "expelled", "demoted", "reinstated", "lost_from_rolls", "withdrew", "drifted", "arrested",
@@ -289,3 +291,53 @@ def districts_columns(model, expulsions: dict[str, np.ndarray]) -> dict[str, np.
 def districts_table(model) -> pd.DataFrame:
     """:func:`districts_columns` as a table."""
     return frame_of(districts_columns(model, expulsion_columns(model)))
+
+
+# The verdicts of the regional conferences of June 1937 on their committees, most hostile
+# first, with how many of the 25 the press reported (L1944; ch. 6 n. 74 at L3503). The
+# order of "serious mistakes" (in the political line) before "unsatisfactory" (work), and
+# of the eight not publicly characterized before the five judged correct, is an
+# ASSUMPTION: the book does not rank them.
+VERDICT_QUOTAS = (("serious_mistakes", 8), ("unsatisfactory", 4), ("not_characterized", 8),
+                  ("correct", 5))
+CONFERENCE_COLUMNS = ("region", "hostility", "verdict", "book_verdict", "leadership_removed")
+
+
+def verdicts_by_rank(hostility: dict[str, float]) -> dict[str, str]:
+    """Each conference's verdict, given out by rank of hostility in the book's proportions.
+
+    The most hostile conferences get "serious mistakes", then "unsatisfactory", "not
+    characterized" and "correct", in the shares of L1944 (8, 4, 8 and 5 of 25), rounded
+    cumulatively; ties keep the regions' order. Only the ranks matter, so the shares
+    agree with the book's by construction: what can be scored is which regions get
+    which verdict (:data:`VERDICT_QUOTAS`).
+    """
+    ranked = sorted(hostility, key=lambda name: -hostility[name])
+    n, total, out, done = len(ranked), sum(k for _, k in VERDICT_QUOTAS), {}, 0
+    cumulative = 0
+    for verdict, k in VERDICT_QUOTAS:
+        cumulative += k
+        upto = round(n * cumulative / total)
+        out.update({name: verdict for name in ranked[done:upto]})
+        done = upto
+    return out
+
+
+def conferences_rows(model) -> list[dict]:
+    """The regional conferences of June 1937, one row (a dict) per region that held one.
+
+    ``hostility``: the share of the conference that would vote its first secretary out
+    (:meth:`model.base.BasePurgeModel._hold_conferences`); ``verdict``:
+    :func:`verdicts_by_rank`; ``book_verdict``: the verdict the press reported for that
+    region (the region file's ``conference_1937``, L3503; empty if none);
+    ``leadership_removed``: its first secretary left office that month, by any way.
+    """
+    verdicts = verdicts_by_rank(model.conferences)
+    region_map = getattr(model.calendar, "region_map", None)
+    book = {row.name: row.conference_1937 for row in region_map.rows} if region_map else {}
+    month = month_index(CONFERENCE_MONTH)
+    removed = {model.regions[g].name for m, g, _, event, _ in model.secretary_events
+               if m == month and event == "left"}
+    return [{"region": name, "hostility": value, "verdict": verdicts[name],
+             "book_verdict": book.get(name, ""), "leadership_removed": name in removed}
+            for name, value in model.conferences.items()]

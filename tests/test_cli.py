@@ -29,7 +29,8 @@ def test_run_writes_tables_figures_and_manifest(run_dir):
     for name in ("yearly.csv", "monthly.csv", "expulsions.csv", "operations.csv",
                  "regions.csv", "comparison.csv", "manifest.json", "scenario.toml",
                  "national_rates.png", "western_vs_national.png", "denunciation_chain.png",
-                 "districts.csv", "regional_secretaries.csv", "regional_secretaries.png",
+                 "districts.csv", "regional_secretaries.csv", "conferences.csv",
+                 "regional_secretaries.png",
                  "district_rates.png", "regional_rates.png"):
         assert (run_dir / name).stat().st_size > 0, name
     yearly = pd.read_csv(run_dir / "yearly.csv")

@@ -42,7 +42,8 @@ def small_run(tmp_path_factory):
 
 @pytest.mark.parametrize("file", ["monthly.csv", "yearly.csv", "expulsions.csv",
                                   "operations.csv", "regions.csv", "districts.csv",
-                                  "regional_secretaries.csv", "breakdown.csv",
+                                  "regional_secretaries.csv", "conferences.csv",
+                                  "breakdown.csv",
                                   "comparison.csv"])
 def test_the_columns_written_by_purges_run_are_the_documented_ones(small_run, file):
     written = list(pd.read_csv(small_run.out / file, nrows=1).columns)

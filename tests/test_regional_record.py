@@ -141,3 +141,61 @@ def test_more_removals_from_above_mean_more_first_secretaries_in_1937_38():
         return float(np.mean(values))
     assert mean_secretaries(0.5) > mean_secretaries(0.0)
 
+
+
+@settings(max_examples=30, deadline=None)
+@given(hostility=st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=60))
+def test_conference_verdicts_follow_hostility_in_the_books_proportions(hostility):
+    from model.reporters import VERDICT_QUOTAS, verdicts_by_rank
+
+    values = {f"r{i}": h for i, h in enumerate(hostility)}
+    verdicts = verdicts_by_rank(values)
+    assert set(verdicts) == set(values)
+    severity = {v: i for i, (v, _) in enumerate(VERDICT_QUOTAS)}  # 0: most hostile
+    for a in values:
+        for b in values:
+            if values[a] > values[b]:
+                assert severity[verdicts[a]] <= severity[verdicts[b]]
+    n, total = len(values), sum(k for _, k in VERDICT_QUOTAS)
+    cumulative = 0
+    for verdict, k in VERDICT_QUOTAS:
+        cumulative += k
+        worse_or_equal = sum(severity[v] <= severity[verdict] for v in verdicts.values())
+        assert worse_or_equal == round(n * cumulative / total)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_live_region_holds_a_conference_in_june_1937(engine):
+    model = finished(engine, 8)
+    conferences = result_of(model, 8).conferences
+    live_in_june = [r.name for r in model.regions if not r.spec.parent]  # split in September
+    assert sorted(conferences["region"]) == sorted(live_in_june)
+    assert conferences["hostility"].between(0, 1).all()
+    sec = result_of(model, 8).regional_secretaries
+    left = set(sec.loc[sec["end"] == "1937-06", "region"])
+    assert set(conferences.loc[conferences["leadership_removed"], "region"]) == left
+    western = conferences.set_index("region").loc["Western Region"]
+    assert western["book_verdict"] == "serious_mistakes"  # L3503
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_more_aggrieved_region_is_more_hostile_to_its_committee(engine):
+    """The conference reads its region's grievance: raise it, and hostility rises."""
+    def hostility(aggrieve: bool) -> dict[str, float]:
+        model = ENGINES[engine](scenario=load_scenario().with_parameters(n_members=SCALE),
+                                rng=12)
+        while model.month_label != "1937-05":
+            model.step()
+        if aggrieve:  # every member of the Western Region, a grievance of 0.95
+            if isinstance(model, PurgeModel):
+                for m in model.members:
+                    if m.org.district.region.index == 0:
+                        m.grievance = 0.95
+            else:
+                m = model.batch.m
+                rows = np.flatnonzero(model.batch.ppo_region[m.ppo[:m.n]] == 0)
+                m.grievance[rows] = 0.95
+        model.step()
+        return model.conferences
+    before, after = hostility(False), hostility(True)
+    assert after["Western Region"] > before["Western Region"] + 0.02
