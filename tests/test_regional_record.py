@@ -199,3 +199,21 @@ def test_a_more_aggrieved_region_is_more_hostile_to_its_committee(engine):
         return model.conferences
     before, after = hostility(False), hostility(True)
     assert after["Western Region"] > before["Western Region"] + 0.02
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_region_is_covered_once_nine_in_ten_of_its_organizations_are_screened(engine):
+    """The chistka's reach (L666): the month each region was covered, as its progress says."""
+    model = ENGINES[engine](scenario=load_scenario().with_parameters(n_members=SCALE), rng=2)
+    chistka = next(c for c in model.calendar.campaigns if c.name == "chistka")
+    seen: dict[str, float] = {}
+    while model.month_label != "1935-12":
+        model.step()
+        for region in model.live_regions():
+            share = model.region_progress(region, chistka)[0]
+            if share >= 0.9 and region.name not in seen:
+                seen[region.name] = model.month_label
+    rows = {row["region"]: row["covered"] for row in result_of(model, 2).columns["regions"]
+            if row["operation"] == "chistka"}
+    assert rows == {r.name: seen.get(r.name, "") for r in model.live_regions()}
+    assert any(rows.values()), "the test needs a covered region"
