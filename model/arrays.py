@@ -268,6 +268,11 @@ class ArrayPurgeModel(BasePurgeModel):
         """Mark every organization of ``region`` as not yet screened by ``campaign``."""
         self.batch.forget_screening(self.run_index, region, campaign)
 
+    def screened_share(self, region: RegionalCommittee, campaign: Campaign) -> float:
+        """True share of the region's organizations screened (every region's read at once)."""
+        return float(self.batch.screened_shares(campaign)[
+            self.batch.region_offset[self.run_index] + region.index])
+
 
 def simulate_batch(scenario: Scenario | list[Scenario], seeds: list[int]
                    ) -> list[ArrayPurgeModel]:
@@ -657,10 +662,10 @@ class ArrayBatch:
         self.flows[r, flows[flows >= 0]] += counts[..., flows >= 0]
 
     def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
-        for g, k in enumerate(np.bincount(regions, minlength=len(self.regions))):
-            if k or self.regions[g].live:  # no stats for a committee yet to be made
-                run = self.runs[self.run_of_region[g]]
-                run.operation_stats[(campaign.name, self.regions[g].name)][key] += int(k)
+        counts = np.bincount(regions, minlength=len(self.regions))
+        for g in np.flatnonzero(counts).tolist():  # (Counters read a missing count as 0)
+            run = self.runs[self.run_of_region[g]]
+            run.operation_stats[(campaign.name, self.regions[g].name)][key] += int(counts[g])
 
     # ------------------------------------------------------------------ reporters
     def originals_in_office(self, r: int) -> int:
@@ -733,6 +738,20 @@ class ArrayBatch:
         stats = self.runs[r].operation_stats.get((campaign.name, region.name), Counter())
         rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
         return float(done.mean()) if len(done) else 0.0, rate
+
+    def screened_shares(self, campaign: Campaign) -> np.ndarray:
+        """Per region of every run, the share of its organizations screened by ``campaign``.
+
+        As :meth:`region_progress`, for all regions at once; read once a month.
+        """
+        key = (self.month, campaign.name)
+        if getattr(self, "_shares_key", None) != key:
+            done = np.r_[0, np.cumsum(self.screened[campaign.name], dtype=np.int64)]
+            lo, hi = self.region_ppo_lo, self.region_ppo_hi
+            self._shares = np.divide(done[hi] - done[lo], hi - lo, out=np.zeros(len(lo)),
+                                     where=hi > lo)
+            self._shares_key = key
+        return self._shares
 
     def forget_screening(self, r: int, region: RegionalCommittee, campaign: Campaign) -> None:
         """Mark every organization of run ``r``'s ``region`` as not yet screened."""

@@ -264,9 +264,12 @@ class BasePurgeModel(mesa.Model):
         """
         for region in self.live_regions():
             key = (campaign.name, region.name)
-            if key not in self.covered and self.region_progress(
-                    region, campaign)[0] >= COVERED_SHARE:
+            if key not in self.covered and self.screened_share(region, campaign) >= COVERED_SHARE:
                 self.covered[key] = self.month
+
+    def screened_share(self, region: RegionalCommittee, campaign: Campaign) -> float:
+        """True share of the region's organizations a screening has screened so far."""
+        return self.region_progress(region, campaign)[0]
 
     def regional_grievances(self) -> dict[int, tuple[float, float]]:
         """Mean grievance of the rank and file and of the apparatus, per region.
