@@ -23,6 +23,7 @@ import pandas as pd  # noqa: E402
 import experiments.citations as citations  # noqa: E402
 import experiments.history as history  # noqa: E402
 import experiments.targets as targets  # noqa: E402
+from model.scenario import month_index  # noqa: E402
 
 SIM = "#b03a2e"
 HIST = "#1f3b73"
@@ -264,7 +265,7 @@ HOW_LEFT_COLORS = {"voted_out": "#4c72b0", "removed": "#8172b2", "removed_from_a
 
 def _month_number(label: str) -> float:
     """A month label "YYYY-MM" as a fractional year (its first day)."""
-    return int(label[:4]) + (int(label[5:7]) - 1) / 12
+    return 1933 + month_index(label) / 12
 
 
 def regional_secretaries(secretaries: pd.DataFrame, path: Path, end: str = "1939-12",
@@ -302,9 +303,11 @@ def regional_secretaries(secretaries: pd.DataFrame, path: Path, end: str = "1939
     return save(fig, path, provenance=provenance, source=sources(1938, 2029))
 
 
-BOOK_MARKERS = {"expelled, % of those checked (Table 3.3)": ("D", HIST, HIST),
-                "cards confiscated in the second month (L944)": ("o", "white", HIST),
-                "Smolensk (city), % expelled (Table 3.4)": ("s", "#7f7f7f", "#7f7f7f")}
+# marker, face and edge colour of each of the book's regional measures, in the order of
+# experiments.history.REGIONAL_MEASURES (Table 3.3, L944, Table 3.4)
+BOOK_MARKERS = dict(zip(history.REGIONAL_MEASURES.values(),
+                        (("D", HIST, HIST), ("o", "white", HIST), ("s", "#7f7f7f", "#7f7f7f")),
+                        strict=True))
 
 
 def regional_rates(regions: pd.DataFrame, path: Path, operations=("chistka", "proverka", "obmen"),

@@ -29,7 +29,7 @@ import pandas as pd
 
 # LEVELS and STATES as the reporters use them (they move from model.agents to model.census)
 from model.census import LEVELS, STATES
-from model.reporters import EXPULSION_COLUMNS, FLOWS
+from model.reporters import CONFERENCE_MONTH, EXPULSION_COLUMNS, FLOWS
 
 if TYPE_CHECKING:
     from experiments.runner import RunResult
@@ -204,6 +204,10 @@ def regional_secretaries_left(r: RunResult) -> float:
     return float(_yearly(r)["regional_secretaries_original_end"][-1])
 
 
+def _tenures(r: RunResult) -> list[dict]:
+    return r.columns["regional_secretaries"]
+
+
 def first_secretaries_per_region(r: RunResult, first: str = "1937-01",
                                  last: str = "1938-12") -> float:
     """Mean over regions of the first secretaries who held office between two months.
@@ -211,7 +215,7 @@ def first_secretaries_per_region(r: RunResult, first: str = "1937-01",
     Counts every tenure of the ``regional_secretaries`` table that overlaps ``first`` to
     ``last`` (months as "YYYY-MM"); 1 means nobody changed, 3 two successions.
     """
-    rows = r.columns["regional_secretaries"]
+    rows = _tenures(r)
     regions = {row["region"] for row in rows}
     held = [row for row in rows if row["start"] <= last and (not row["end"] or row["end"] > first)]
     return len(held) / len(regions) if regions else np.nan
@@ -228,10 +232,6 @@ def regions_covered(r: RunResult, operation: str = "chistka", by: str = "1933-12
     if not rows:
         return np.nan
     return 100.0 * sum(bool(row["covered"]) and row["covered"] <= by for row in rows) / len(rows)
-
-
-def _tenures(r: RunResult) -> list[dict]:
-    return r.columns["regional_secretaries"]
 
 
 def leaders_left_in(r: RunResult, first: str, last: str, how: tuple[str, ...] = ()) -> float:
@@ -495,7 +495,7 @@ def _outputs() -> dict[str, Output]:
                regions_covered),
         Output("leaders_removed_june_1937", "regions whose first secretary left office in "
                "June 1937, the month of the regional conferences", "% of regions",
-               partial(leaders_left_in, first="1937-06", last="1937-06")),
+               partial(leaders_left_in, first=CONFERENCE_MONTH, last=CONFERENCE_MONTH)),
         Output("regional_voted_out_1937", "regions whose first secretary was voted out in "
                "the party elections of April-May 1937", "% of regions",
                partial(leaders_left_in, first="1937-04", last="1937-05", how=("voted_out",))),

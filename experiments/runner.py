@@ -42,8 +42,8 @@ class RunResult:
     """The tables of one run: numpy columns kept, pandas frames made when first asked for.
 
     ``columns`` holds the run's ``monthly``, ``yearly``, ``expulsions`` and ``districts``
-    columns and its ``operations``, ``regions`` and ``regional_secretaries`` rows
-    (:mod:`model.reporters`); the attributes of
+    columns and its ``operations``, ``regions``, ``regional_secretaries`` and
+    ``conferences`` rows (:mod:`model.reporters`); the attributes of
     the same names are the frames (``monthly``, ``yearly`` and ``expulsions`` with a
     ``seed`` column first). A sweep's or a calibration's summary reads the columns only
     (:mod:`experiments.outputs`), so most runs never build a frame.

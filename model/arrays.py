@@ -44,6 +44,7 @@ from model.base import MONTH_CONDITIONS, BasePurgeModel, month_stages
 from model.census import (
     CANDIDATE,
     DISTRICT_SECRETARY,
+    IN_PARTY_MAX,
     LEVELS,
     MEMBER,
     NONE,
@@ -57,7 +58,6 @@ from model.scenario import Campaign, Scenario, month_index, month_label
 
 # Integer codes of the categorical member attributes.
 S = {name: code for code, name in enumerate(STATES)}
-IN_PARTY_MAX = max(S[MEMBER], S[CANDIDATE])  # member and candidate have the lowest codes
 assert {S[MEMBER], S[CANDIDATE]} == {0, 1}
 # The state of a spare row at the end of a run's block in a batch (room for its recruits):
 # above every real state, so no stage ever selects it.
@@ -463,7 +463,7 @@ class ArrayBatch:
 
         def rows(values: np.ndarray, r: int) -> np.ndarray:
             return np.where(values != NONE, values + self.block_start[r], NONE)
-        for level in ("regional_secretary", "district_secretary", "ppo_secretary"):
+        for level in ("district_secretary", "ppo_secretary"):
             setattr(self, level, np.concatenate([rows(getattr(c, level), r)
                                                  for r, c in enumerate(censuses)]))
         # committees a reorganization will make (model.base.committees) have no secretary yet

@@ -36,15 +36,23 @@ import numpy as np
 
 from model import rules
 from model.agents import Center, RegionalCommittee
-from model.census import IN_PARTY, ON_ROLLS, REGIONAL_SECRETARY, STATES, Census, take_census
+from model.census import (
+    IN_PARTY,
+    IN_PARTY_MAX,
+    NONE,
+    ON_ROLLS,
+    ON_ROLLS_MAX,
+    REGIONAL_SECRETARY,
+    STATES,
+    Census,
+    take_census,
+)
 from model.reporters import CONFERENCE_MONTH, EXPULSION_COLUMNS, FLOWS, model_reporters
 from model.scenario import Campaign, Region, Scenario, load_scenario, month_index, month_label
 
 # A screening has "covered" a region once it has screened this share of its organizations
 # (ASSUMPTION: the book's "covered", L666, read as all but a remainder)
 COVERED_SHARE = 0.9
-IN_PARTY_MAX = STATES.index(IN_PARTY[-1])  # states in the party have the lowest codes
-ON_ROLLS_MAX = STATES.index(ON_ROLLS[-1])
 
 # The month's conditions set by BasePurgeModel._set_context (the same for every run of a
 # scenario in a month).
@@ -99,7 +107,7 @@ class BasePurgeModel(mesa.Model):
         # a change: month, region, member id, "left" or "appointed", how he left), and
         # each district's rolls at the start of every year (model.reporters)
         self.first_secretaries = np.r_[party.regional_secretary,
-                                       np.full(len(self.regions) - len(calendar.regions), -1)]
+                                       np.full(len(self.regions) - len(calendar.regions), NONE)]
         self.secretary_events: list[tuple[int, int, int, str, str]] = []
         self.district_region = party.district_region.copy()
         # (year, rolls, in party, region of each district)
@@ -290,11 +298,8 @@ class BasePurgeModel(mesa.Model):
         (:func:`model.reporters.conferences_rows`); leaderships were removed only by the
         center (L1938), which the police stage does.
         """
-        office = REGIONAL_SECRETARY
         for g, (rank_and_file, apparatus) in self.regional_grievances().items():
-            grievance = rules.electorate_grievance(
-                rank_and_file, apparatus, self.apparatus_by_office[office], self.p.client_loyalty,
-                self.inaccessibility_by_office[office])
+            grievance = self.electorate_grievance(REGIONAL_SECRETARY, rank_and_file, apparatus)
             self.conferences[self.regions[g].name] = float(rules.secret_ballot_turnover(
                 grievance, self.criticism, self.p.election_base))
 

@@ -29,6 +29,9 @@ MEMBER, CANDIDATE, DEAD_SOUL, EXPELLED, ARRESTED, STRUCK_OFF, SYMPATHIZER = (
 STATES = (MEMBER, CANDIDATE, DEAD_SOUL, EXPELLED, ARRESTED, STRUCK_OFF, SYMPATHIZER)
 IN_PARTY = (MEMBER, CANDIDATE)
 ON_ROLLS = (MEMBER, CANDIDATE, DEAD_SOUL)
+# the states in the party (and on the rolls) have the lowest codes: a code at most this
+IN_PARTY_MAX = STATES.index(IN_PARTY[-1])
+ON_ROLLS_MAX = STATES.index(ON_ROLLS[-1])
 
 # Office levels, lowest to highest (integer codes are the positions).
 RANK_AND_FILE, PPO_SECRETARY, OFFICIAL, DISTRICT_SECRETARY, REGIONAL_SECRETARY = range(5)

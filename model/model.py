@@ -183,6 +183,7 @@ class PurgeModel(BasePurgeModel):
             for district in moved:
                 district.region = new
                 new.districts.append(district)
+                self.district_region[district.index] = new.index
             self.appoint(new, self._pick_rank_and_file(
                 [m for d in moved for ppo in d.ppos for m in ppo.members]),
                 REGIONAL_SECRETARY, None)
@@ -191,8 +192,6 @@ class PurgeModel(BasePurgeModel):
             for district in moved:
                 if district.secretary is not None and district.secretary.in_party:
                     self.link(district.secretary, new.secretary)
-            for d in moved:
-                self.district_region[d.index] = new.index
 
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations."""

@@ -252,7 +252,8 @@ def regional_secretaries_rows(model) -> list[dict]:
             appoint(g, member, month_label(month))
         elif g in open_ and open_[g]["member_id"] == member:
             open_.pop(g).update(end=month_label(month), how_left=how)
-    return sorted(rows, key=lambda row: (names.index(row["region"]), row["order"]))
+    position = {name: g for g, name in enumerate(names)}
+    return sorted(rows, key=lambda row: (position[row["region"]], row["order"]))
 
 
 def regional_secretaries_table(model) -> pd.DataFrame:
@@ -313,8 +314,9 @@ def verdicts_by_rank(hostility: dict[str, float]) -> dict[str, str]:
     which verdict (:data:`VERDICT_QUOTAS`).
     """
     ranked = sorted(hostility, key=lambda name: -hostility[name])
-    n, total, out, done = len(ranked), sum(k for _, k in VERDICT_QUOTAS), {}, 0
-    cumulative = 0
+    n, total = len(ranked), sum(k for _, k in VERDICT_QUOTAS)
+    out: dict[str, str] = {}
+    done = cumulative = 0
     for verdict, k in VERDICT_QUOTAS:
         cumulative += k
         upto = round(n * cumulative / total)
@@ -333,7 +335,7 @@ def conferences_rows(model) -> list[dict]:
     ``leadership_removed``: its first secretary left office that month, by any way.
     """
     verdicts = verdicts_by_rank(model.conferences)
-    region_map = getattr(model.calendar, "region_map", None)
+    region_map = model.calendar.region_map
     book = {row.name: row.conference_1937 for row in region_map.rows} if region_map else {}
     month = month_index(CONFERENCE_MONTH)
     removed = {model.regions[g].name for m, g, _, event, _ in model.secretary_events

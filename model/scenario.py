@@ -404,7 +404,7 @@ def _region_map(table: dict[str, Any], label: str, path: str) -> RegionMap:
         numbers[key] = value
     beside = Path(path).parent / name if path else None
     file = beside if beside is not None and beside.exists() else (
-        Path(str(resources.files("model") / "scenarios")) / name)
+        default_scenario_path().parent / name)
     try:
         return read_region_map(file, label=f"{label}: region file {name}", **numbers)
     except RegionMapError as err:
