@@ -72,6 +72,11 @@ def test_a_sweep_survives_a_killed_worker_with_identical_results(cluster, tmp_pa
     out = tmp_path / "cluster"
     proc = _start([*_sweep_args(out, samples=20, n_members=4000), "--scheduler", address])
     _wait_for_runs(out, 6, proc)
+    # a task carries a batch of runs: wait until each worker has journaled one of its own
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and load_results(
+            out, with_yearly=False)[0]["worker_pid"].nunique() < 2:
+        time.sleep(0.05)
     assert proc.poll() is None, "the sweep ended before the worker could be killed"
     workers[0].send_signal(signal.SIGKILL)  # a worker dies mid-sweep
     workers[0].wait()
