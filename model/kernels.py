@@ -127,7 +127,10 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
 
     As ``ArrayPurgeModel._vacate`` did in numpy: ``removed`` (per run ``run_of[holder]``
     and level) counts the holders removed; returns the successors who got a patron (to
-    add to the clients). Successors are drawn from each holder's run's generator.
+    add to the clients). Successors are drawn from each holder's run's generator, from
+    the rank and file other than the fallen holder himself (who, voted out or removed,
+    keeps his card and is rank and file again: he is not re-appointed to the office he
+    has just lost).
     """
     keep = np.empty(len(holders), dtype=np.int64)
     n = 0
@@ -181,11 +184,12 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
             head_of[k] = i
             k += 1
     range_run = np.empty(k, dtype=np.int64)
+    fallen_holder = np.empty(k, dtype=np.int64)  # never his own successor
     for j in range(k):
         range_run[j] = run_of[holders[head_of[j]]]
+        fallen_holder[j] = holders[head_of[j]]
     successor = pick_in(gens, range_run, order, lo[:k], hi[:k], RANK_AND_FILE_PRESENT, state,
-                        office, in_party_max, np.full(k, NONE, dtype=np.int64), 48, True, True,
-                        taken)
+                        office, in_party_max, fallen_holder, 48, True, True, taken)
     linked = np.empty(k, dtype=np.int64)
     m = 0
     for j in range(k):

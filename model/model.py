@@ -570,7 +570,7 @@ class PurgeModel(BasePurgeModel):
             return
         if level == OFFICIAL:  # a new director or chairman, in the district secretary's gift
             patron = None if elected_successor else org.district.secretary
-            successor = self._pick_rank_and_file(org.members)
+            successor = self._pick_rank_and_file(org.members, holder)
             if successor is not None:
                 self.make_official(successor, patron)
             return
@@ -583,12 +583,18 @@ class PurgeModel(BasePurgeModel):
         else:
             pool = org.members
             patron = None if elected_successor else org.district.secretary
-        self.appoint(org, self._pick_rank_and_file(pool), level, patron)
+        self.appoint(org, self._pick_rank_and_file(pool, holder), level, patron)
         if level == REGIONAL_SECRETARY and org.secretary is not None:
             self.log_secretary(org.index, org.secretary.row, "appointed")
 
-    def _pick_rank_and_file(self, pool: list[Member]) -> Member | None:
-        candidates = [m for m in pool if m.in_party and not m.is_official]
+    def _pick_rank_and_file(self, pool: list[Member],
+                            fallen: Member | None = None) -> Member | None:
+        """A successor drawn from the rank and file of ``pool``, never ``fallen`` himself.
+
+        Voted out or removed, the fallen holder keeps his card and is rank and file again
+        (L1773, L1799); he is not re-appointed to the office he has just lost.
+        """
+        candidates = [m for m in pool if m.in_party and not m.is_official and m is not fallen]
         return candidates[int(self.rng.integers(len(candidates)))] if candidates else None
 
     def _org_of(self, holder: Member, level: int):

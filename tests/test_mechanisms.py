@@ -339,3 +339,42 @@ def test_a_fallen_patrons_clients_lose_protection():
     model.vacate(patron, how="removed_from_above", elected_successor=False)
     assert all(c.patron_fell and not c.protected_now for c in clients)
     assert district.secretary is not patron and district.secretary.office == DISTRICT_SECRETARY
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_fallen_secretary_is_never_his_own_successor(name):
+    """Voted out, he keeps his card and is rank and file again (L1773), not re-appointed.
+
+    In the primary organization with the fewest rank and file (at least two), where the
+    fallen secretary is one of a handful eligible to succeed him, over thirty seeds: the successor is always
+    someone else (before this was a rule, about one draw in the organization's size
+    re-appointed him, found by the regional record's property test).
+    """
+    from model.census import PPO_SECRETARY, RANK_AND_FILE
+
+    cls = ENGINES[name][0]
+    for seed in range(30):
+        model = cls(rng=seed, n_members=400)
+        if isinstance(model, PurgeModel):
+            def eligible(p):
+                return sum(m.in_party and not m.is_official for m in p.members)
+            ppo = min((p for r in model.regions for d in r.districts for p in d.ppos
+                       if p.secretary is not None and eligible(p) >= 2), key=eligible)
+            holder = ppo.secretary
+            model.vacate(holder, how="voted_out", elected_successor=True)
+            assert holder.office == RANK_AND_FILE and holder.in_party
+            assert ppo.secretary is not None and ppo.secretary is not holder, seed
+            assert ppo.secretary.office == PPO_SECRETARY
+        else:
+            batch, m = model.batch, model.batch.m
+            rank_and_file = (m.state[:m.n] <= IN_PARTY_MAX) & (m.office[:m.n] == RANK_AND_FILE)
+            sizes = np.bincount(m.ppo[:m.n][rank_and_file],
+                                minlength=len(batch.ppo_secretary))
+            ppos = np.flatnonzero((batch.ppo_secretary != NONE) & (sizes >= 2))
+            ppo = ppos[np.argmin(sizes[ppos])]
+            holder = int(batch.ppo_secretary[ppo])
+            batch._vacate(np.array([holder]), True, "voted_out")
+            assert m.office[holder] == RANK_AND_FILE and m.state[holder] <= IN_PARTY_MAX
+            successor = int(batch.ppo_secretary[ppo])
+            assert successor not in (NONE, holder), seed
+            assert m.office[successor] == PPO_SECRETARY
