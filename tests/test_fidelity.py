@@ -334,14 +334,17 @@ def test_screenings_remove_officials_from_their_posts(cls):
     Raikom first secretaries "removed from their posts for failing to organize the newly
     demanded party work"; 37 secretaries replaced in Smolensk city; 64 % of Kalinin's
     party secretaries "renewed". Removals happen in screenings, and the removed keep
-    their party cards.
+    their party cards. Removals are rare at this scale (about four in a run's proverka,
+    none in about one run in five), so four runs are counted together.
     """
-    model = run_until(cls(rng=2, n_members=4000), "1935-12")
-    monthly = monthly_table(model)
-    proverka = monthly.query("'1935-05' <= month <= '1935-12'")
-    assert proverka["removed_by_screening"].sum() > 0
-    assert monthly["removed_by_screening"].sum() <= sum(
-        monthly[f"removed_{lvl}"].sum() for lvl in LEVELS[1:])
+    removed_in_proverka = 0
+    for seed in (1, 2, 3, 4):
+        monthly = monthly_table(run_until(cls(rng=seed, n_members=4000), "1935-12"))
+        proverka = monthly.query("'1935-05' <= month <= '1935-12'")
+        removed_in_proverka += proverka["removed_by_screening"].sum()
+        assert monthly["removed_by_screening"].sum() <= sum(
+            monthly[f"removed_{lvl}"].sum() for lvl in LEVELS[1:])
+    assert removed_in_proverka > 0
 
 
 def test_shilman_s_leading_cadres_are_a_scored_target():
