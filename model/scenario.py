@@ -207,8 +207,10 @@ class Scenario:
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
         """A copy with parameters and campaign fields overridden, all validated.
 
-        Keys are parameter names (``protection_strength``) or ``campaign.field``
-        (``chistka.intensity``) for the numeric fields of a campaign.
+        Keys are parameter names (``protection_strength``), ``campaign.field``
+        (``chistka.intensity``) for the numeric fields of a campaign, or
+        ``campaign.targets.ground`` (``chistka.targets.opposition``) for the weight, in
+        [0, 100], of one ground among a screening's targets (set or added).
         """
         params = {k: v for k, v in overrides.items() if "." not in k}
         scenario = self.with_parameters(**params) if params else self
@@ -222,6 +224,10 @@ class Scenario:
                 hint = difflib.get_close_matches(name, names, n=1)
                 raise ScenarioError(f"override {key}: no campaign '{name}'"
                                     + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            i = names.index(name)
+            if field_name.startswith("targets."):
+                campaigns[i] = _override_target(campaigns[i], key, field_name[8:], value)
+                continue
             if field_name not in CAMPAIGN_RANGES:
                 raise ScenarioError(f"override {key}: '{field_name}' is not a numeric campaign "
                                     f"field ({', '.join(sorted(CAMPAIGN_RANGES))})")
@@ -230,9 +236,23 @@ class Scenario:
                     lo <= value <= hi):
                 raise ScenarioError(f"override {key}: must be a number in [{lo}, {hi}], "
                                     f"got {value!r}")
-            i = names.index(name)
             campaigns[i] = dataclasses.replace(campaigns[i], **{field_name: float(value)})
         return dataclasses.replace(scenario, campaigns=tuple(campaigns))
+
+
+def _override_target(campaign: Campaign, key: str, ground: str, value: Any) -> Campaign:
+    """``campaign`` with the weight of ``ground`` among its targets set to ``value``."""
+    if ground not in GROUNDS:
+        hint = difflib.get_close_matches(ground, GROUNDS, n=1)
+        raise ScenarioError(f"override {key}: unknown ground '{ground}'"
+                            + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                            + f"; grounds: {', '.join(GROUNDS)}")
+    if campaign.pace <= 0:
+        raise ScenarioError(f"override {key}: '{campaign.name}' is not a screening (pace 0), "
+                            "so it has no targets")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise ScenarioError(f"override {key}: must be a number in [0, 100], got {value!r}")
+    return dataclasses.replace(campaign, targets={**campaign.targets, ground: float(value)})
 
 
 def map_regions(region_map: RegionMap, n_members: int,

@@ -131,6 +131,35 @@ def test_parameter_overrides_are_validated():
     assert Parameters().with_overrides({"n_members": 1000.0}).n_members == 1000
 
 
+def test_a_screenings_target_weight_can_be_overridden():
+    """``campaign.targets.ground``: set (or add) one ground's weight, all else kept."""
+    base = load_scenario()
+    chistka = next(c for c in base.campaigns if c.name == "chistka")
+    edited = base.with_overrides({"chistka.targets.opposition": 4.0,
+                                  "chistka.targets.old_bolshevik": 1.5})
+    new = next(c for c in edited.campaigns if c.name == "chistka")
+    assert new.targets == {**chistka.targets, "opposition": 4.0, "old_bolshevik": 1.5}
+    assert [c for c in edited.campaigns if c.name != "chistka"] == [
+        c for c in base.campaigns if c.name != "chistka"]
+    # after a variant: the variant's targets, then the override
+    from experiments.runner import build_scenario
+    tot = build_scenario(None, "totalitarian", {"proverka.targets.passivity": 2.0})
+    proverka = next(c for c in tot.campaigns if c.name == "proverka")
+    assert proverka.targets["passivity"] == 2.0 and proverka.targets["opposition"] == 3.0
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("chistka.targets.kulaks", 1.0, "unknown ground 'kulaks'"),
+    ("chistka.targets.oposition", 1.0, "did you mean 'opposition'"),
+    ("chistka.targets.opposition", 101.0, r"must be a number in \[0, 100\]"),
+    ("chistka.targets.opposition", True, r"must be a number in \[0, 100\]"),
+    ("party_elections.targets.opposition", 1.0, "not a screening"),
+])
+def test_bad_target_overrides_name_the_problem(key, value, message):
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario().with_overrides({key: value})
+
+
 def test_every_parameter_names_its_source(book_lines):
     """Each source cites a book line that exists, a table we hold, or an ASSUMPTION's reason."""
     import re
