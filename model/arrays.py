@@ -302,12 +302,15 @@ def batch_key(scenario: Scenario) -> tuple:
     all of them or in none: the stages branch on whether a rate, a call or a campaign's
     strength is zero (no meetings, no arrests, ...), never on its size, so runs with one
     key take the same branches every month and each draws what it draws alone.
-    Everything else (dates, campaigns' kinds and targets, regions, the weights and tables
-    given as tuples) is the same in all of them.
+    A campaign's weights by name (``targets``, ``arrest_targets``) are numbers too: the
+    same names, each zero in all runs or in none. Everything else (dates, campaigns'
+    kinds, regions, the weights and tables given as tuples) is the same in all of them.
     """
     def shape(value):
+        if isinstance(value, dict):
+            return tuple(sorted((k, shape(v)) for k, v in value.items()))
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return tuple(sorted(value.items())) if isinstance(value, dict) else value
+            return value
         return ("number", value == 0)
 
     def fields(obj) -> tuple:

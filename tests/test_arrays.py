@@ -122,6 +122,8 @@ def test_a_run_gives_the_same_results_alone_or_in_a_batch(variant):
 def _perturbed(scenario, draw) -> object:
     """``scenario`` with every nonzero number of its parameters and campaigns moved a little.
 
+    The campaigns' numbers include the weights of their targets.
+
     ``draw(lo, hi)`` gives a factor; values stay in their ranges and nonzero, so the
     result has the scenario's batch_key.
     """
@@ -139,6 +141,9 @@ def _perturbed(scenario, draw) -> object:
             value = getattr(c, name)
             if value != 0 and not isinstance(value, bool):
                 campaigns[f"{c.name}.{name}"] = min(max(value * draw(0.8, 1.2), lo), hi)
+        for ground, weight in c.targets.items():  # a screening's targets, by name
+            if weight != 0:
+                campaigns[f"{c.name}.targets.{ground}"] = min(weight * draw(0.8, 1.2), 100.0)
     return scenario.with_parameters(**params).with_overrides(campaigns)
 
 
