@@ -79,8 +79,12 @@ class Simulator:
     """The ABC model: proposal -> visible targets (picklable for worker processes)."""
 
     def __init__(self, scenario_path: str | None, fixed: dict[str, Any], engine: str,
-                 variant: str | None = None):
-        """Remember the scenario, the variant, the fixed overrides and the engine."""
+                 variant: str | None = None, names: tuple[str, ...] = NAMES):
+        """Remember the scenario, variant, fixed overrides, engine and statistics.
+
+        ``names``: the targets of :mod:`experiments.targets` read off each run.
+        """
+        self.names = tuple(names)
         self.variant = variant
         self.scenario_path = scenario_path
         self.fixed = fixed
@@ -126,7 +130,7 @@ class Simulator:
                 raise
             models = [runner.simulate_runs([sc], [seed], self.engine)[0]
                       for sc, seed in zip(scenarios, seeds, strict=True)]
-        return [scorecard.simulated_values(runner.result_of(model, seed), NAMES)
+        return [scorecard.simulated_values(runner.result_of(model, seed), self.names)
                 for model, seed in zip(models, seeds, strict=True)]
 
 

@@ -5,7 +5,8 @@
 :func:`regional_secretaries`, :func:`district_rates`, :func:`regional_rates`;
 ``purges compare``: :func:`variant_curves`, :func:`discriminating_quantities`;
 ``purges calibrate``: :func:`posterior`, :func:`predictive`;
-``purges sensitivity``: :func:`sensitivity_indices`.
+``purges sensitivity``: :func:`sensitivity_indices`;
+``purges verdict``: :func:`model_probabilities`, :func:`separation`.
 """
 
 from __future__ import annotations
@@ -498,3 +499,48 @@ def sensitivity_indices(indices: pd.DataFrame, method: str, path: Path,
         axes.flat[0].legend(fontsize=7)
     fig.suptitle(f"Sensitivity of the outputs to the factors ({method})")
     return save(fig, path, dpi=110, provenance=provenance)
+
+
+def model_probabilities(probabilities: pd.DataFrame, path: Path,
+                        provenance: Provenance | None = None) -> Path:
+    """Posterior probability of each explanation by ABC-SMC generation (``purges verdict``).
+
+    ``probabilities``: column ``generation`` and one column per explanation.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    names = [c for c in probabilities.columns if c != "generation"]
+    for name in names:
+        ax.plot(probabilities["generation"], probabilities[name], "-o", ms=4,
+                color=VARIANT_COLORS.get(name), label=name)
+    ax.axhline(1 / max(1, len(names)), color="grey", ls="--", lw=1, label="prior")
+    ax.set_xlabel("ABC-SMC generation")
+    ax.set_ylabel("posterior probability")
+    ax.set_ylim(0, 1)
+    ax.set_xticks(probabilities["generation"])
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.set_title("Which explanation the visible record supports")
+    return save(fig, path, dpi=110, provenance=provenance)
+
+
+def separation(pairs: pd.DataFrame, path: Path, threshold: float,
+               provenance: Provenance | None = None) -> Path:
+    """How far apart the explanations' prior predictives lie, statistic by pair.
+
+    ``pairs``: :func:`experiments.verdict.separation`'s table; cells are standardized
+    differences of the means (capped at 5), framed where at least ``threshold``.
+    """
+    pairs = pairs.assign(pair=pairs["a"] + " vs " + pairs["b"])
+    table = pairs.pivot(index="statistic", columns="pair", values="standardized_difference")
+    table = table.reindex(index=list(dict.fromkeys(pairs["statistic"])),
+                          columns=list(dict.fromkeys(pairs["pair"])))
+    values = np.clip(table.to_numpy(float), 0, 5)
+    fig, ax = plt.subplots(figsize=(2.5 + 0.35 * table.shape[1], 1.5 + 0.28 * table.shape[0]))
+    image = ax.imshow(np.nan_to_num(values), cmap="viridis", vmin=0, vmax=5, aspect="auto")
+    for i, j in zip(*np.nonzero(np.nan_to_num(values) >= threshold), strict=True):
+        ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="white", lw=0.8))
+    ax.set_yticks(range(table.shape[0]), table.index, fontsize=7)
+    ax.set_xticks(range(table.shape[1]), table.columns, fontsize=6, rotation=60, ha="right")
+    fig.colorbar(image, ax=ax, label="|difference of means| / pooled sd (capped at 5)")
+    ax.set_title(f"Prior predictive: which statistics separate which explanations "
+                 f"(framed: >= {threshold:g})", fontsize=9)
+    return save(fig, path, dpi=100, provenance=provenance)

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 # Commands whose folder is resumed when the same command meets it again.
-RESUMABLE = ("purges sweep", "purges sensitivity")
+RESUMABLE = ("purges sweep", "purges sensitivity", "purges verdict")
 # What the commands write at the top of their folders (removed by ``force``), and the
 # folders of a sweep (never removed: a sweep resumes).
 OUTPUT_SUFFIXES = (".csv", ".png", ".json", ".toml", ".html", ".parquet", ".txt", ".db")

@@ -372,3 +372,121 @@ def calibrate(factors: Sequence[Factor | str], out: str | Path, *, population: i
         parameters=dataclasses.asdict(built.parameters))
     manifest.write(folder, done.manifest)
     return done
+
+
+@dataclass
+class Verdict:
+    """What :func:`verdict` computed and wrote."""
+
+    prior_predictive: pd.DataFrame
+    separation: pd.DataFrame
+    statistics: tuple[str, ...]  # the separating statistics the model choice used
+    choice: Any  # experiments.verdict.ModelChoice
+    out: Path
+    manifest: dict[str, Any] | None = None
+
+
+# The default budget of ``purges verdict`` (README: its time on 2 cores).
+VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6}
+
+
+def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
+            explanations_file: str | Path | None = None,
+            draws: int = VERDICT_BUDGET["draws"],
+            population: int = VERDICT_BUDGET["population"],
+            generations: int = VERDICT_BUDGET["generations"], seed: int = 0,
+            workers: int | None = None, engine: str = "auto", scheduler: str | None = None,
+            observed: dict[str, float] | None = None, progress: bool = False,
+            log=None) -> Verdict:
+    """Which explanation the visible record supports (``purges verdict``, issue 16).
+
+    The explanations (default: all of ``explanations_file``,
+    :data:`experiments.explanations.EXPLANATIONS_FILE`) are run at ``draws`` parameter
+    sets each from their priors (the prior predictive); the statistics that separate
+    them are chosen (:func:`experiments.verdict.separation`); ABC-SMC model choice over
+    all of them on those statistics (``population`` particles, ``generations``
+    generations, sampler seed ``seed``) gives the posterior probability of each, by
+    generation. ``observed``: a synthetic record instead of the book's (recovery
+    checks). Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
+    ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
+    ``model_probabilities.png`` and ``separation.png``, ``verdict.html`` and
+    ``manifest.json``. A folder holding an interrupted verdict resumes: the prior
+    predictive is read back if it was made with the same explanations, draws and seed,
+    and the model choice continues from pyabc's database ``verdict.db``.
+    """
+    import json
+
+    import experiments.verdict as v
+    from experiments import report
+    from experiments.explanations import load_explanations
+
+    for name, value, least in (("draws", draws, 2), ("population", population, 2),
+                               ("generations", generations, 1)):
+        if value < least:
+            raise SweepError(f"--{name} must be at least {least}, got {value}")
+    workers = _processes(workers) or os.cpu_count() or 1
+    known = load_explanations(explanations_file)
+    names = list(explanations or known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SweepError(f"unknown explanation '{unknown[0]}' (known: {', '.join(known)})")
+    if len(names) < 2:
+        raise SweepError("a verdict needs at least two explanations to choose between")
+    chosen = [known[n] for n in names]
+    book = observed or scorecard.book_values()
+    folder = output_folder(out)
+    started = manifest.now()
+    settings = {"explanations": names, "draws": draws, "seed": seed, "engine": engine,
+                "explanations_file": str(explanations_file or "")}
+    record = manifest.build("purges verdict", started=started, finished=False, **settings,
+                            population=population, generations=generations,
+                            observed="synthetic" if observed else "the book's visible figures")
+    manifest.write(folder, record)
+    sidecar = folder / "prior_predictive.json"
+    table_path = folder / "prior_predictive.csv"
+    if table_path.exists() and sidecar.exists() and json.loads(sidecar.read_text()) == settings:
+        table = pd.read_csv(table_path)
+        if log:
+            log(f"prior predictive read back from {table_path}")
+    else:
+        if log:
+            log(f"prior predictive: {draws} runs of each of {len(chosen)} explanations ...")
+        table = v.prior_predictive(chosen, draws, seed=seed, engine=engine, workers=workers,
+                                   progress=progress)
+        table.to_csv(table_path, index=False)
+        sidecar.write_text(json.dumps(settings))
+    pairs = v.separation(table)
+    pairs.to_csv(folder / "separation.csv", index=False)
+    used = v.separating_statistics(pairs)
+    if not used:
+        raise SweepError("no statistic separates the explanations' prior predictives; "
+                         "more --draws, or other explanations")
+    if log:
+        log(f"model choice on {len(used)} separating statistics: {population} particles, "
+            f"{generations} generations ...")
+    choice = v.model_choice(chosen, used, book, folder / "verdict.db", population=population,
+                            generations=generations, seed=seed, workers=workers,
+                            engine=engine, resume=True, scheduler=scheduler)
+    choice.probabilities.to_csv(folder / "model_probabilities.csv", index=False)
+    choice.bayes_factors.to_csv(folder / "bayes_factors.csv", index=False)
+    choice.epsilons.to_csv(folder / "generations.csv", index=False)
+    members = build_scenario(None).parameters.n_members
+    made = figures.Provenance("historical", f"{len(chosen)} explanations (see legend)", members,
+                              population, seeds_label="particles a generation")
+    figures.model_probabilities(choice.probabilities, folder / "model_probabilities.png",
+                                provenance=made)
+    figures.separation(pairs, folder / "separation.png", v.SEPARATING_SD,
+                       provenance=figures.Provenance("historical", "each from its priors",
+                                                     members, draws, "runs each"))
+    result = Verdict(table, pairs, used, choice, folder)
+    report.write_verdict(result, chosen, folder / "verdict.html",
+                         budget={"draws": draws, "population": population,
+                                 "generations": generations, "seed": seed})
+    result.manifest = manifest.build(
+        "purges verdict", started=started, **settings, population=population,
+        generations=generations, statistics=list(used),
+        observed="synthetic" if observed else "the book's visible figures",
+        posterior=dict(zip(choice.bayes_factors["explanation"],
+                           choice.bayes_factors["probability"], strict=True)))
+    manifest.write(folder, result.manifest)
+    return result

@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 
-from experiments.cli import calibrate, compare, run, sweep
+from experiments.cli import calibrate, compare, run, sweep, verdict
 from experiments.cli.common import UsageError
 from experiments.folders import FolderError
 from experiments.history import HistoryDataError
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parsers(sub)
     sweep.add_parsers(sub)
     calibrate.add_parser(sub)
+    verdict.add_parser(sub)
     compare.add_parsers(sub)
     run.add_app_parsers(sub)
     return parser

@@ -1,0 +1,53 @@
+"""``purges verdict``: which explanation the record supports (:func:`experiments.recipes.verdict`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from experiments.cli.common import output_folder
+from experiments.explanations import ExplanationsError
+from experiments.recipes import VERDICT_BUDGET, verdict
+from experiments.sweep import SweepError
+
+
+def add_parser(sub) -> None:
+    """Register ``purges verdict``."""
+    p = sub.add_parser("verdict", help="ABC model choice between the explanations on the "
+                                       "visible record (pyabc)")
+    p.add_argument("--explanations", help="comma-separated names (default: every one of the "
+                                          "explanations file)")
+    p.add_argument("--explanations-file", help="explanations and priors (default: "
+                                               "experiments/data/explanations.toml)")
+    p.add_argument("--draws", type=int, default=VERDICT_BUDGET["draws"],
+                   help="prior-predictive runs per explanation")
+    p.add_argument("--population", type=int, default=VERDICT_BUDGET["population"],
+                   help="particles per ABC-SMC generation")
+    p.add_argument("--generations", type=int, default=VERDICT_BUDGET["generations"])
+    p.add_argument("--seed", type=int, default=0, help="seed of the priors' draws and sampler")
+    p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="a Dask scheduler to run the model choice on (pyabc's Dask sampler)")
+    p.add_argument("--out", required=True, help="output folder; an interrupted verdict "
+                                                "there resumes")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_verdict)
+
+
+def cmd_verdict(args: argparse.Namespace) -> int:
+    """``purges verdict``: prior predictive, separating statistics, model choice, report."""
+    out = output_folder(args.out, "purges verdict")
+    names = [n.strip() for n in args.explanations.split(",")] if args.explanations else None
+    try:
+        found = verdict(out, explanations=names, explanations_file=args.explanations_file,
+                        draws=args.draws, population=args.population,
+                        generations=args.generations, seed=args.seed, workers=args.workers,
+                        engine=args.engine, scheduler=args.scheduler,
+                        progress=not args.quiet, log=None if args.quiet else print)
+    except ExplanationsError as err:
+        raise SweepError(str(err)) from None
+    if not args.quiet:
+        factors = found.choice.bayes_factors.sort_values("probability", ascending=False)
+        print(factors.round(4).to_string(index=False))
+        print(f"Verdict in {found.out}/verdict.html; tables and figures beside it")
+    return 0

@@ -1,0 +1,272 @@
+"""The verdict: which explanation the visible record supports, and how surely (issue 16).
+
+Three steps, each a pure function of its inputs and a seed:
+
+1. **Prior predictive** (:func:`prior_predictive`): each explanation of
+   :mod:`experiments.explanations` run at parameter sets drawn from its priors, every
+   visible statistic of the scorecard read off each run.
+2. **Statistics that can discriminate** (:func:`separation`): ABC model choice is valid
+   only on statistics whose expected values differ between the models (Robert, Cornuet,
+   Marin and Pillai 2011, "Lack of confidence in approximate Bayesian computation model
+   choice", PNAS 108; Marin, Pillai, Robert and Rousseau 2014, JRSS B 76). For each
+   statistic and each pair of explanations, the difference of the prior-predictive means
+   in pooled standard deviations and the Kolmogorov-Smirnov distance; a statistic
+   *separates* a pair when the means lie at least :data:`SEPARATING_SD` pooled standard
+   deviations apart (ASSUMPTION: one standard deviation, a difference a few dozen runs
+   detect reliably). The model choice uses the statistics that separate at least one
+   pair.
+3. **Model choice** (:func:`model_choice`): ABC-SMC over all explanations at once
+   (pyabc, several models in one ``ABCSMC``, uniform prior over the explanations), on
+   the distance of :mod:`experiments.calibration` (root mean square of the deviations
+   from the book in tolerances) restricted to the separating statistics; posterior
+   model probabilities by generation and Bayes factors against the best explanation.
+
+Only visible figures enter (the scorecard's targets); the figures the book withholds for
+validation are not among them (experiments/data/historical_figures.csv marks them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments import scorecard
+from experiments.abc_sampler import BatchSampler, model_call
+from experiments.calibration import ROUND_PER_WORKER, Simulator, quiet_pyabc
+from experiments.explanations import Explanation
+
+SEPARATING_SD = 1.0
+TAG = "__explanation__"  # the proposal's explanation, inside a round of the sampler
+
+
+def statistics(reading: str = scorecard.DEFAULT_READING) -> tuple[str, ...]:
+    """Every visible statistic of the scorecard, pattern by pattern."""
+    return tuple(dict.fromkeys(t for p in scorecard.patterns(reading) for t in p.targets))
+
+
+class Panel:
+    """The explanations' simulators behind one ``batch``: a sampler's round, any mix.
+
+    A proposal carries its explanation under :data:`TAG`; the proposals of one
+    explanation are simulated together (:meth:`experiments.calibration.Simulator.batch`),
+    and the results come back in the proposals' order. Picklable for worker processes.
+    """
+
+    def __init__(self, explanations: Sequence[Explanation], names: Sequence[str],
+                 engine: str = "auto", scenario_path: str | None = None,
+                 fixed: dict[str, Any] | None = None):
+        """One simulator per explanation, each reading ``names`` off its runs."""
+        self.names = tuple(names)
+        self.simulators = {e.name: Simulator(scenario_path, dict(fixed or {}), engine,
+                                             e.variant, self.names) for e in explanations}
+
+    def batch(self, proposals: list[dict]) -> list[dict[str, float]]:
+        """The statistics of each tagged proposal."""
+        out: list[dict[str, float] | None] = [None] * len(proposals)
+        groups: dict[str, list[int]] = {}
+        for i, proposal in enumerate(proposals):
+            groups.setdefault(proposal[TAG], []).append(i)
+        for name, rows in groups.items():
+            plain = [{k: float(v) for k, v in proposals[i].items() if k != TAG} for i in rows]
+            for i, values in zip(rows, self.simulators[name].batch(plain), strict=True):
+                out[i] = values
+        return out
+
+    def one(self, proposal: dict) -> dict[str, float]:
+        """The statistics of one tagged proposal."""
+        return self.batch([proposal])[0]
+
+
+class ExplanationModel:
+    """One explanation as a pyabc model: its proposal, tagged, through the panel."""
+
+    def __init__(self, panel: Panel, name: str):
+        """Explanation ``name`` of ``panel``."""
+        self.panel = panel
+        self.name = name
+        self.__name__ = name  # pyabc names a model by it
+
+    def __call__(self, parameters) -> dict[str, float]:
+        """The statistics of one proposal (with its round's others, in a BatchSampler)."""
+        proposal = {k: float(v) for k, v in dict(parameters).items()}
+        return model_call(self.panel.one, {TAG: self.name, **proposal})
+
+
+# ------------------------------------------------------------------ 1. prior predictive
+def draw_priors(explanation: Explanation, n: int, rng: np.random.Generator) -> list[dict]:
+    """``n`` parameter sets from the explanation's uniform priors."""
+    return [{p.name: float(rng.uniform(p.low, p.high)) for p in explanation.priors}
+            for _ in range(n)]
+
+
+def _simulate(panel: Panel, proposals: list[dict]) -> list[dict]:
+    return panel.batch(proposals)
+
+
+def prior_predictive(explanations: Sequence[Explanation], draws: int, *, seed: int = 0,
+                     names: Sequence[str] | None = None, engine: str = "auto",
+                     workers: int = 1, progress: bool = False) -> pd.DataFrame:
+    """Each explanation run at ``draws`` parameter sets from its priors: the statistics.
+
+    One row per run: ``explanation``, ``draw``, the parameters (``param:NAME``) and the
+    statistics. The parameter sets are drawn from ``seed`` (one stream per explanation,
+    in order), each run with the seed its proposal gives it
+    (:func:`experiments.calibration.seed_for`): the table is the same on any number of
+    ``workers``.
+    """
+    from tqdm import tqdm
+
+    names = tuple(names or statistics())
+    panel = Panel(explanations, names, engine)
+    streams = np.random.SeedSequence(seed).spawn(len(explanations))
+    proposals = [{TAG: e.name, **p} for e, s in zip(explanations, streams, strict=True)
+                 for p in draw_priors(e, draws, np.random.default_rng(s))]
+    chunk = ROUND_PER_WORKER
+    parts = [proposals[i:i + chunk] for i in range(0, len(proposals), chunk)]
+    results: list[dict] = []
+    with tqdm(total=len(proposals), desc="prior predictive", disable=not progress) as bar:
+        if workers <= 1:
+            for part in parts:
+                results += panel.batch(part)
+                bar.update(len(part))
+        else:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")
+                                     ) as pool:
+                for part, done in zip(parts, pool.map(_simulate, itertools.repeat(panel),
+                                                      parts), strict=True):
+                    results += done
+                    bar.update(len(part))
+    rows = []
+    counter: dict[str, int] = {}
+    for proposal, values in zip(proposals, results, strict=True):
+        name = proposal[TAG]
+        counter[name] = counter.get(name, -1) + 1
+        rows.append({"explanation": name, "draw": counter[name],
+                     **{f"param:{k}": v for k, v in proposal.items() if k != TAG},
+                     **values})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ 2. separation
+def separation(table: pd.DataFrame, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per statistic and pair of explanations: how far apart their prior predictives lie.
+
+    Columns: ``statistic``, ``a``, ``b``, ``mean_a``, ``mean_b``, ``sd_pooled``,
+    ``standardized_difference`` (|mean_a - mean_b| / pooled sd; NaN where neither
+    varies), ``ks`` (Kolmogorov-Smirnov distance) and ``separates``
+    (standardized difference >= :data:`SEPARATING_SD`). Runs without a value of the
+    statistic (NaN) are left out of it.
+    """
+    from scipy.stats import ks_2samp
+
+    names = [n for n in (names or statistics()) if n in table.columns]
+    groups = {k: g for k, g in table.groupby("explanation", sort=False)}
+    rows = []
+    for stat in names:
+        for a, b in itertools.combinations(groups, 2):
+            x = groups[a][stat].dropna().to_numpy(float)
+            y = groups[b][stat].dropna().to_numpy(float)
+            if len(x) < 2 or len(y) < 2:
+                rows.append({"statistic": stat, "a": a, "b": b, "mean_a": np.nan,
+                             "mean_b": np.nan, "sd_pooled": np.nan,
+                             "standardized_difference": np.nan, "ks": np.nan,
+                             "separates": False})
+                continue
+            pooled = float(np.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2))
+            diff = abs(x.mean() - y.mean())
+            standardized = diff / pooled if pooled > 0 else (np.inf if diff > 0 else np.nan)
+            rows.append({"statistic": stat, "a": a, "b": b, "mean_a": float(x.mean()),
+                         "mean_b": float(y.mean()), "sd_pooled": pooled,
+                         "standardized_difference": float(standardized),
+                         "ks": float(ks_2samp(x, y).statistic),
+                         "separates": bool(np.isfinite(standardized)
+                                           and standardized >= SEPARATING_SD)
+                         or standardized == np.inf})
+    return pd.DataFrame(rows)
+
+
+def separating_statistics(pairs: pd.DataFrame) -> tuple[str, ...]:
+    """The statistics that separate at least one pair of explanations, in table order."""
+    chosen = pairs.loc[pairs["separates"], "statistic"]
+    return tuple(dict.fromkeys(chosen))
+
+
+# ------------------------------------------------------------------ 3. model choice
+@dataclass
+class ModelChoice:
+    """What :func:`model_choice` found."""
+
+    probabilities: pd.DataFrame  # generation x explanation: posterior model probabilities
+    bayes_factors: pd.DataFrame  # explanation, probability, bayes_factor_vs_best
+    epsilons: pd.DataFrame  # generation, epsilon, samples (simulations)
+    history: Any
+
+
+def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
+                 observed: dict[str, float], db: Path, *, population: int, generations: int,
+                 seed: int = 0, workers: int = 1, engine: str = "auto",
+                 resume: bool = False, scheduler: str | None = None) -> ModelChoice:
+    """ABC-SMC model choice over ``explanations`` on the statistics ``names``.
+
+    ``observed``: the record (the book's values, or a synthetic record). ``db``: pyabc's
+    database; with ``resume`` and an existing database, the run found there continues to
+    ``generations`` in all. ``scheduler``: the address of a Dask scheduler (pyabc's Dask
+    sampler) instead of this machine's ``workers`` processes.
+    """
+    import pyabc
+
+    quiet_pyabc()
+    names = tuple(names)
+    if not names:
+        raise ValueError("no statistic separates the explanations: nothing to choose on")
+    panel = Panel(explanations, names, engine)
+    models = [ExplanationModel(panel, e.name) for e in explanations]
+    priors = [pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
+                                    for p in e.priors}) for e in explanations]
+
+    def distance(simulated, book):
+        return scorecard.distance(simulated, book, names)
+
+    if scheduler:
+        from dask.distributed import Client
+        sampler = pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler))
+    else:
+        sampler = BatchSampler(panel, workers=max(1, workers),
+                               batch=ROUND_PER_WORKER * max(1, workers), seed=seed)
+    np.random.seed(seed)  # pyabc draws from numpy's global generator
+    abc = pyabc.ABCSMC(models, priors, distance, population_size=population, sampler=sampler)
+    url = f"sqlite:///{Path(db).resolve()}"
+    done = 0
+    if resume and Path(db).exists():
+        abc.load(url, 1)
+        done = pyabc.History(url).max_t + 1
+    else:
+        if Path(db).exists():
+            Path(db).unlink()
+        abc.new(url, {k: observed[k] for k in names})
+    try:
+        history = abc.run(max_nr_populations=max(0, generations - done)) if (
+            generations > done) else pyabc.History(url)
+    finally:
+        if isinstance(sampler, BatchSampler):
+            sampler.stop()
+    labels = {i: e.name for i, e in enumerate(explanations)}
+    probs = history.get_model_probabilities().rename(columns=labels)
+    probs = probs.reindex(columns=[e.name for e in explanations]).fillna(0.0)
+    probs.index.name = "generation"
+    final = probs.iloc[-1]
+    best = final.max()
+    factors = pd.DataFrame({"explanation": final.index, "probability": final.to_numpy(),
+                            "bayes_factor_vs_best": (final / best).to_numpy()})
+    pops = history.get_all_populations()
+    epsilons = pops.loc[pops["t"] >= 0, ["t", "epsilon", "samples"]].rename(
+        columns={"t": "generation"})
+    return ModelChoice(probs.reset_index(), factors, epsilons.reset_index(drop=True), history)
