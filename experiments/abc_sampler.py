@@ -111,11 +111,15 @@ class BatchSampler(pyabc.sampler.Sampler):
         batch: Particles per round; each worker simulates ``batch / workers`` together.
         seed: Seeds numpy's global generator at the start of each generation (with the
             generation's number); ``None`` leaves it alone.
+        on_generation: Called with the generation's number when one is sampled (a
+            progress bar); not for pyabc's sample from the prior (t = -1).
     """
 
-    def __init__(self, simulator, workers: int = 1, batch: int = 32, seed: int | None = None):
+    def __init__(self, simulator, workers: int = 1, batch: int = 32, seed: int | None = None,
+                 on_generation=None):
         """Remember the simulator, the processes and the round's size."""
         super().__init__()
+        self.on_generation = on_generation
         self.simulator = simulator
         self.workers = max(1, workers)
         self.batch = max(self.workers, batch)
@@ -151,6 +155,8 @@ class BatchSampler(pyabc.sampler.Sampler):
         self.nr_evaluations_ = evaluations
         if sample.n_accepted < n:
             sample.ok = False
+        if self.on_generation is not None and t >= 0:
+            self.on_generation(t)
         return sample
 
     def stop(self) -> None:

@@ -396,8 +396,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
             population: int = VERDICT_BUDGET["population"],
             generations: int = VERDICT_BUDGET["generations"], seed: int = 0,
             workers: int | None = None, engine: str = "auto", scheduler: str | None = None,
-            observed: dict[str, float] | None = None, progress: bool = False,
-            log=None) -> Verdict:
+            fixed: dict | None = None, observed: dict[str, float] | None = None,
+            progress: bool = False, log=None) -> Verdict:
     """Which explanation the visible record supports (``purges verdict``, issue 16).
 
     The explanations (default: all of ``explanations_file``,
@@ -406,7 +406,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     them are chosen (:func:`experiments.verdict.separation`); ABC-SMC model choice over
     all of them on those statistics (``population`` particles, ``generations``
     generations, sampler seed ``seed``) gives the posterior probability of each, by
-    generation. ``observed``: a synthetic record instead of the book's (recovery
+    generation. ``fixed``: overrides for every run (``n_members``: the scale).
+    ``observed``: a synthetic record instead of the book's (recovery
     checks). Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
     ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
     ``model_probabilities.png`` and ``separation.png``, ``verdict.html`` and
@@ -436,8 +437,11 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     book = observed or scorecard.book_values()
     folder = output_folder(out)
     started = manifest.now()
+    fixed = dict(fixed or {})
+    for e in chosen:  # the fixed overrides, checked on every explanation before any run
+        build_scenario(None, e.variant, fixed)
     settings = {"explanations": names, "draws": draws, "seed": seed, "engine": engine,
-                "explanations_file": str(explanations_file or "")}
+                "explanations_file": str(explanations_file or ""), "fixed": fixed}
     record = manifest.build("purges verdict", started=started, finished=False, **settings,
                             population=population, generations=generations,
                             observed="synthetic" if observed else "the book's visible figures")
@@ -452,7 +456,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
         if log:
             log(f"prior predictive: {draws} runs of each of {len(chosen)} explanations ...")
         table = v.prior_predictive(chosen, draws, seed=seed, engine=engine, workers=workers,
-                                   progress=progress)
+                                   fixed=fixed, progress=progress)
         table.to_csv(table_path, index=False)
         sidecar.write_text(json.dumps(settings))
     pairs = v.separation(table)
@@ -466,11 +470,12 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
             f"{generations} generations ...")
     choice = v.model_choice(chosen, used, book, folder / "verdict.db", population=population,
                             generations=generations, seed=seed, workers=workers,
-                            engine=engine, resume=True, scheduler=scheduler)
+                            engine=engine, fixed=fixed, resume=True, scheduler=scheduler,
+                            progress=progress)
     choice.probabilities.to_csv(folder / "model_probabilities.csv", index=False)
     choice.bayes_factors.to_csv(folder / "bayes_factors.csv", index=False)
     choice.epsilons.to_csv(folder / "generations.csv", index=False)
-    members = build_scenario(None).parameters.n_members
+    members = build_scenario(None, None, fixed).parameters.n_members
     made = figures.Provenance("historical", f"{len(chosen)} explanations (see legend)", members,
                               population, seeds_label="particles a generation")
     figures.model_probabilities(choice.probabilities, folder / "model_probabilities.png",

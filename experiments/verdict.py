@@ -113,11 +113,13 @@ def _simulate(panel: Panel, proposals: list[dict]) -> list[dict]:
 
 def prior_predictive(explanations: Sequence[Explanation], draws: int, *, seed: int = 0,
                      names: Sequence[str] | None = None, engine: str = "auto",
-                     workers: int = 1, progress: bool = False) -> pd.DataFrame:
+                     workers: int = 1, fixed: dict[str, Any] | None = None,
+                     progress: bool = False) -> pd.DataFrame:
     """Each explanation run at ``draws`` parameter sets from its priors: the statistics.
 
     One row per run: ``explanation``, ``draw``, the parameters (``param:NAME``) and the
-    statistics. The parameter sets are drawn from ``seed`` (one stream per explanation,
+    statistics; ``fixed``: overrides for every run (``n_members``, ...). The parameter
+    sets are drawn from ``seed`` (one stream per explanation,
     in order), each run with the seed its proposal gives it
     (:func:`experiments.calibration.seed_for`): the table is the same on any number of
     ``workers``.
@@ -125,7 +127,7 @@ def prior_predictive(explanations: Sequence[Explanation], draws: int, *, seed: i
     from tqdm import tqdm
 
     names = tuple(names or statistics())
-    panel = Panel(explanations, names, engine)
+    panel = Panel(explanations, names, engine, fixed=fixed)
     streams = np.random.SeedSequence(seed).spawn(len(explanations))
     proposals = [{TAG: e.name, **p} for e, s in zip(explanations, streams, strict=True)
                  for p in draw_priors(e, draws, np.random.default_rng(s))]
@@ -200,6 +202,32 @@ def separating_statistics(pairs: pd.DataFrame) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ 3. model choice
+# ASSUMPTION: the perturbation kernel of each explanation's parameters is at least this
+# share of each prior's width (standard deviation). pyabc fits a multivariate normal to
+# the model's particles; an explanation left with fewer particles than parameters gets
+# a singular kernel, whose density is on a subspace and not comparable with the other
+# explanations' (their importance weights, so the posterior probabilities, go wrong by
+# orders of magnitude: found by the recovery test). A floor of 5 % of the prior's width
+# is below the bandwidth a few hundred particles give (about 9 % of it), so it only
+# matters where an explanation holds few particles.
+KERNEL_FLOOR = 0.05
+
+
+def _ridged_transition(widths: dict[str, float]):
+    """A pyabc multivariate normal kernel with :data:`KERNEL_FLOOR` added on its diagonal."""
+    import pyabc
+    import scipy.stats as st
+
+    class RidgedTransition(pyabc.MultivariateNormalTransition):
+        def fit(self, X, w):
+            super().fit(X, w)
+            floor = np.array([(KERNEL_FLOOR * widths[c]) ** 2 for c in X.columns])
+            self.cov = self.cov + np.diag(floor)
+            self.normal = st.multivariate_normal(cov=self.cov)
+
+    return RidgedTransition()
+
+
 @dataclass
 class ModelChoice:
     """What :func:`model_choice` found."""
@@ -213,13 +241,15 @@ class ModelChoice:
 def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
                  observed: dict[str, float], db: Path, *, population: int, generations: int,
                  seed: int = 0, workers: int = 1, engine: str = "auto",
-                 resume: bool = False, scheduler: str | None = None) -> ModelChoice:
+                 fixed: dict[str, Any] | None = None, resume: bool = False,
+                 scheduler: str | None = None, progress: bool = False) -> ModelChoice:
     """ABC-SMC model choice over ``explanations`` on the statistics ``names``.
 
     ``observed``: the record (the book's values, or a synthetic record). ``db``: pyabc's
     database; with ``resume`` and an existing database, the run found there continues to
     ``generations`` in all. ``scheduler``: the address of a Dask scheduler (pyabc's Dask
-    sampler) instead of this machine's ``workers`` processes.
+    sampler) instead of this machine's ``workers`` processes. ``fixed``: overrides for
+    every run. ``progress``: a bar over the generations.
     """
     import pyabc
 
@@ -227,7 +257,7 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
     names = tuple(names)
     if not names:
         raise ValueError("no statistic separates the explanations: nothing to choose on")
-    panel = Panel(explanations, names, engine)
+    panel = Panel(explanations, names, engine, fixed=fixed)
     models = [ExplanationModel(panel, e.name) for e in explanations]
     priors = [pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
                                     for p in e.priors}) for e in explanations]
@@ -235,14 +265,22 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
     def distance(simulated, book):
         return scorecard.distance(simulated, book, names)
 
+    from tqdm import tqdm
+
+    bar = tqdm(total=generations, desc="model choice", unit="generation",
+               disable=not progress or scheduler is not None)
     if scheduler:
         from dask.distributed import Client
         sampler = pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler))
     else:
         sampler = BatchSampler(panel, workers=max(1, workers),
-                               batch=ROUND_PER_WORKER * max(1, workers), seed=seed)
+                               batch=ROUND_PER_WORKER * max(1, workers), seed=seed,
+                               on_generation=lambda t: bar.update(1))
     np.random.seed(seed)  # pyabc draws from numpy's global generator
-    abc = pyabc.ABCSMC(models, priors, distance, population_size=population, sampler=sampler)
+    transitions = [_ridged_transition({p.name: p.high - p.low for p in e.priors})
+                   for e in explanations]
+    abc = pyabc.ABCSMC(models, priors, distance, population_size=population, sampler=sampler,
+                       transitions=transitions)
     url = f"sqlite:///{Path(db).resolve()}"
     done = 0
     if resume and Path(db).exists():
@@ -252,10 +290,13 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
         if Path(db).exists():
             Path(db).unlink()
         abc.new(url, {k: observed[k] for k in names})
-    try:
-        history = abc.run(max_nr_populations=max(0, generations - done)) if (
-            generations > done) else pyabc.History(url)
+    bar.update(min(done, generations))
+    history = pyabc.History(url)
+    try:  # all generations in one call: pyabc's tolerance schedule runs across them
+        if generations > done:
+            history = abc.run(max_nr_populations=generations - done)
     finally:
+        bar.close()
         if isinstance(sampler, BatchSampler):
             sampler.stop()
     labels = {i: e.name for i, e in enumerate(explanations)}
@@ -270,3 +311,20 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
     epsilons = pops.loc[pops["t"] >= 0, ["t", "epsilon", "samples"]].rename(
         columns={"t": "generation"})
     return ModelChoice(probs.reset_index(), factors, epsilons.reset_index(drop=True), history)
+
+
+def synthetic_record(explanation: Explanation, parameters: dict[str, float], names: Sequence[str],
+                     *, seed: int, engine: str = "auto", fixed: dict[str, Any] | None = None
+                     ) -> dict[str, float]:
+    """What one run of ``explanation`` at ``parameters`` (seed ``seed``) shows: a record.
+
+    A single run, so the record carries one realization's noise, as the historical record
+    does; statistics the run cannot give are NaN. Used to check that the model choice
+    finds the explanation that made a record (issue 16, part 3).
+    """
+    simulator = Simulator(None, dict(fixed or {}), engine, explanation.variant, tuple(names))
+    scenario = simulator.scenario(dict(parameters))
+    from experiments import runner
+
+    model = runner.simulate_runs([scenario], [seed], engine)[0]
+    return scorecard.simulated_values(runner.result_of(model, seed), tuple(names))

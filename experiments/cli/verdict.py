@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from experiments.cli.common import output_folder
+from experiments.cli.common import output_folder, parse_overrides
 from experiments.explanations import ExplanationsError
 from experiments.recipes import VERDICT_BUDGET, verdict
 from experiments.sweep import SweepError
@@ -24,6 +24,8 @@ def add_parser(sub) -> None:
                    help="particles per ABC-SMC generation")
     p.add_argument("--generations", type=int, default=VERDICT_BUDGET["generations"])
     p.add_argument("--seed", type=int, default=0, help="seed of the priors' draws and sampler")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="an override for every run (e.g. n_members=16000: the scale)")
     p.add_argument("--engine", choices=("auto", "arrays", "agents"), default="auto")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -43,6 +45,7 @@ def cmd_verdict(args: argparse.Namespace) -> int:
                         draws=args.draws, population=args.population,
                         generations=args.generations, seed=args.seed, workers=args.workers,
                         engine=args.engine, scheduler=args.scheduler,
+                        fixed=parse_overrides(args.set),
                         progress=not args.quiet, log=None if args.quiet else print)
     except ExplanationsError as err:
         raise SweepError(str(err)) from None

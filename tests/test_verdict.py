@@ -1,0 +1,212 @@
+"""The verdict (issue 16): explanations and priors, separating statistics, model choice.
+
+The explanations file is held to its rules (a reason for every range, every key valid,
+no prior undoing a variant); the separation measure to its definition; the prior
+predictive to determinism; ``purges verdict`` to its outputs and one-line errors; and
+the model choice to recovering, from a synthetic record made by one explanation with
+known parameters, that explanation.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiments import verdict as v
+from experiments.explanations import (
+    EXPLANATIONS_FILE,
+    ExplanationsError,
+    load_explanations,
+)
+from model.variants import VARIANTS
+
+
+def test_every_explanation_has_its_priors_each_with_a_cited_reason(book_lines):
+    explanations = load_explanations()
+    assert set(explanations) == set(VARIANTS)  # every explanation the project knows
+    for e in explanations.values():
+        assert e.priors, e.name
+        for p in e.priors:
+            assert p.low < p.high
+            for n in map(int, re.findall(r"\bL(\d+)\b", p.why)):
+                assert 1 <= n <= len(book_lines) and book_lines[n - 1].strip(), (e.name, p.name)
+            assert re.search(r"\bL\d+\b|Table \d\.\d|ASSUMPTION", p.why), (e.name, p.name)
+    # the rival's best case: its own targets, pace and police intensity are free
+    own = set(explanations["totalitarian"].parameter_names)
+    assert {"chistka.targets.opposition", "chistka.pace",
+            "ezhovshchina_1937.arrest_rate", "ezhovshchina_1938.arrest_rate"} <= own
+    # an ablation never frees what it switches off
+    for name in ("no-protection", "no-deflection", "no-records-chaos"):
+        fixed = set(VARIANTS[name].parameters)
+        assert not fixed & set(explanations[name].parameter_names), name
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "explanations.toml"
+    path.write_text(text)
+    return path
+
+
+GOOD = """
+[common.priors]
+"chistka.intensity" = { low = 0.2, high = 2.5, why = "hand-set 1.13, Table 3.4" }
+[a]
+variant = "center-periphery"
+[a.priors]
+"deflection" = { low = 0.0, high = 3.0, why = "ASSUMPTION: none to twice" }
+"""
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace('variant = "center-periphery"', 'variant = "centre"'),
+     r"\[a\]: 'variant' must be one of"),
+    (lambda t: t.replace('low = 0.0, high = 3.0', 'low = 3.0, high = 0.0'),
+     "low 3.0 is not below high 0.0"),
+    (lambda t: t.replace('why = "ASSUMPTION: none to twice"', 'why = "x"'),
+     "needs its reason"),
+    (lambda t: t.replace('"deflection"', '"deflektion"'), r"\[a\]: .*deflektion"),
+    (lambda t: t.replace('"deflection" = { low = 0.0, high = 3.0',
+                         '"chistka.targets.kulaks" = { low = 0.0, high = 3.0'),
+     "unknown ground 'kulaks'"),
+    (lambda t: t.replace('variant = "center-periphery"', 'variant = "no-deflection"'),
+     "prior on 'deflection', which the variant 'no-deflection' fixes"),
+    (lambda t: t + "\n[b]\nvariant = \"totalitarian\"\npriors_from = \"nobody\"\n",
+     "'priors_from' must name an explanation"),
+    (lambda t: t.replace("[a]", "[a]\ncolour = 1"), "unknown key 'colour'"),
+    (lambda t: t.replace("= {", "= {{"), "not valid TOML"),
+])
+def test_a_bad_explanations_file_is_one_line_naming_the_problem(tmp_path, edit, message):
+    assert load_explanations(_write(tmp_path, GOOD))  # the unedited file is good
+    with pytest.raises(ExplanationsError, match=message) as err:
+        load_explanations(_write(tmp_path, edit(GOOD)))
+    assert "\n" not in str(err.value)
+
+
+def test_the_default_file_is_the_packaged_one():
+    assert EXPLANATIONS_FILE.is_file()
+    with pytest.raises(ExplanationsError, match="no such file"):
+        load_explanations(EXPLANATIONS_FILE.with_name("missing.toml"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.floats(-100, 100, allow_nan=False), min_size=3, max_size=30,
+                       unique=True),
+       shift=st.floats(0, 4, allow_nan=False))
+def test_a_statistic_separates_two_explanations_when_their_means_differ_by_a_pooled_sd(
+        values, shift):
+    """The same draws moved by ``shift`` pooled sds: separating iff shift >= 1 sd."""
+    x = np.asarray(values)
+    sd = x.std(ddof=1)
+    table = pd.DataFrame({"explanation": ["a"] * len(x) + ["b"] * len(x),
+                          "s": np.r_[x, x + shift * sd]})
+    row = v.separation(table, ["s"]).iloc[0]
+    assert row["standardized_difference"] == pytest.approx(shift, abs=1e-6)
+    if abs(shift - v.SEPARATING_SD) > 1e-6:
+        assert row["separates"] == (shift > v.SEPARATING_SD)
+    assert v.separating_statistics(v.separation(table, ["s"])) == (
+        ("s",) if row["separates"] else ())
+
+
+def test_a_constant_statistic_separates_only_where_its_values_differ():
+    table = pd.DataFrame({"explanation": ["a"] * 3 + ["b"] * 3 + ["c"] * 3,
+                          "s": [0.0] * 6 + [1.0] * 3})
+    pairs = v.separation(table, ["s"]).set_index(["a", "b"])
+    assert not pairs.loc[("a", "b"), "separates"]
+    assert pairs.loc[("a", "c"), "separates"] and pairs.loc[("b", "c"), "separates"]
+
+
+def test_the_prior_predictive_is_the_same_for_a_seed_whatever_the_workers():
+    explanations = load_explanations()
+    pair = [explanations["center-periphery"], explanations["totalitarian"]]
+    names = ("chistka_national", "chistka_passivity_share")
+    one = v.prior_predictive(pair, 3, seed=4, names=names, workers=1)
+    two = v.prior_predictive(pair, 3, seed=4, names=names, workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert list(one["explanation"]) == ["center-periphery"] * 3 + ["totalitarian"] * 3
+    for e in pair:  # every draw inside its priors
+        rows = one[one["explanation"] == e.name]
+        for p in e.priors:
+            assert rows[f"param:{p.name}"].between(p.low, p.high).all()
+    other = v.prior_predictive(pair, 3, seed=5, names=names, workers=1)
+    assert not one.equals(other)
+
+
+# ---------------------------------------------------------------------- end to end
+SMALL = ["--draws", "6", "--population", "16", "--generations", "2", "--set",
+         "n_members=1200", "--workers", "1", "--quiet"]
+
+
+def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_path):
+    from experiments.cli.main import main
+
+    out = tmp_path / "verdict"
+    args = ["verdict", "--explanations", "center-periphery,totalitarian", *SMALL,
+            "--out", str(out)]
+    assert main(args) == 0
+    for name in ("prior_predictive.csv", "separation.csv", "model_probabilities.csv",
+                 "bayes_factors.csv", "generations.csv", "model_probabilities.png",
+                 "separation.png", "verdict.html", "manifest.json", "verdict.db"):
+        assert (out / name).stat().st_size > 0, name
+    probs = pd.read_csv(out / "model_probabilities.csv")
+    assert list(probs.columns) == ["generation", "center-periphery", "totalitarian"]
+    assert list(probs["generation"]) == [0, 1]
+    assert np.allclose(probs[["center-periphery", "totalitarian"]].sum(axis=1), 1.0)
+    manifest = pd.read_json(out / "manifest.json", typ="series")
+    assert manifest["tool"] == "purges verdict" and manifest["fixed"] == {"n_members": 1200}
+    used = set(manifest["statistics"])
+    assert used and used <= set(v.statistics())
+    assert "withheld" not in " ".join(used)
+    page = (out / "verdict.html").read_text()
+    best = pd.read_csv(out / "bayes_factors.csv").sort_values("probability").iloc[-1]
+    assert f"<b>{best['explanation']}</b>" in page and "Not yet measured" in page
+    # interrupted or extended: the same folder continues the same model choice
+    prior = pd.read_csv(out / "prior_predictive.csv")
+    assert main([*args[:args.index("--generations") + 1], "3",
+                 *args[args.index("--generations") + 2:]]) == 0
+    again = pd.read_csv(out / "model_probabilities.csv")
+    assert list(again["generation"]) == [0, 1, 2]
+    pd.testing.assert_frame_equal(again.iloc[:2], probs)
+    pd.testing.assert_frame_equal(pd.read_csv(out / "prior_predictive.csv"), prior)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--explanations", "center-periphery,stalinism"], "unknown explanation 'stalinism'"),
+    (["--explanations", "center-periphery"], "at least two explanations"),
+    (["--population", "1"], "--population must be at least 2"),
+    (["--set", "n_members=-5"], "n_members"),
+])
+def test_bad_verdict_input_is_one_line_and_runs_nothing(tmp_path, capsys, args, message):
+    from experiments.cli.main import main
+
+    out = tmp_path / "v"
+    assert main(["verdict", *args, "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("purges: error:") and message in err and "\n" not in err
+    assert not (out / "prior_predictive.csv").exists()
+
+
+@pytest.mark.parametrize("truth", ["center-periphery", "totalitarian"])
+def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(tmp_path, truth):
+    """A synthetic record is given back to the explanation that made it (issue 16, part 3).
+
+    The record is one run (so it carries a record's noise) of one explanation with known
+    parameters, the middle of its priors; the model choice must give that explanation a
+    posterior probability of at least 0.8.
+    """
+    from experiments.recipes import verdict
+
+    explanations = load_explanations()
+    made_by = explanations[truth]
+    known = {p.name: p.low + 0.5 * (p.high - p.low) for p in made_by.priors}  # mid-prior
+    fixed = {"n_members": 1200}
+    record = v.synthetic_record(made_by, known, v.statistics(), seed=2024, fixed=fixed)
+    found = verdict(tmp_path / truth, explanations=["center-periphery", "totalitarian"],
+                    draws=8, population=30, generations=3, seed=1, workers=2, fixed=fixed,
+                    observed=record)
+    probability = found.choice.bayes_factors.set_index("explanation")["probability"]
+    assert probability[truth] >= 0.8, probability.to_dict()
