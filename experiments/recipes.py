@@ -488,7 +488,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                          budget={"draws": draws, "population": population,
                                  "generations": generations, "seed": seed})
     result.manifest = manifest.build(
-        "purges verdict", started=started, **settings, population=population,
+        "purges verdict", started=started, packages=(*manifest.PACKAGES, "pyabc", "scipy"),
+        **settings, population=population,
         generations=generations, statistics=list(used),
         observed="synthetic" if observed else "the book's visible figures",
         posterior=dict(zip(choice.bayes_factors["explanation"],
