@@ -505,18 +505,26 @@ def model_probabilities(probabilities: pd.DataFrame, path: Path,
                         provenance: Provenance | None = None) -> Path:
     """Posterior probability of each explanation by ABC-SMC generation (``purges verdict``).
 
-    ``probabilities``: column ``generation`` and one column per explanation.
+    ``probabilities``: column ``generation``, one column per explanation and, with
+    repeats of the whole model choice, ``repeat`` (each drawn; the first solid).
     """
     fig, ax = plt.subplots(figsize=(7.5, 4))
-    names = [c for c in probabilities.columns if c != "generation"]
-    for name in names:
-        ax.plot(probabilities["generation"], probabilities[name], "-o", ms=4,
-                color=VARIANT_COLORS.get(name), label=name)
+    if "repeat" not in probabilities:
+        probabilities = probabilities.assign(repeat=0)
+    names = [c for c in probabilities.columns if c not in ("generation", "repeat")]
+    for r, rows in probabilities.groupby("repeat"):
+        for name in names:
+            ax.plot(rows["generation"], rows[name], "-o" if r == 0 else ":", ms=4,
+                    alpha=1.0 if r == 0 else 0.6, color=VARIANT_COLORS.get(name),
+                    label=name if r == 0 else None)
     ax.axhline(1 / max(1, len(names)), color="grey", ls="--", lw=1, label="prior")
     ax.set_xlabel("ABC-SMC generation")
     ax.set_ylabel("posterior probability")
     ax.set_ylim(0, 1)
-    ax.set_xticks(probabilities["generation"])
+    ax.set_xticks(sorted(set(probabilities["generation"])))
+    repeats = probabilities["repeat"].nunique()
+    if repeats > 1:
+        ax.plot([], [], ":", color="grey", label=f"other repeats ({repeats - 1})")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title("Which explanation the visible record supports")
     return save(fig, path, dpi=110, provenance=provenance)

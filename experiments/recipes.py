@@ -381,20 +381,22 @@ class Verdict:
     prior_predictive: pd.DataFrame
     separation: pd.DataFrame
     statistics: tuple[str, ...]  # the separating statistics the model choice used
-    choice: Any  # experiments.verdict.ModelChoice
+    choices: list  # experiments.verdict.ModelChoice, one per repeat (seed, seed + 1, ...)
+    posterior: pd.DataFrame  # experiments.verdict.monte_carlo: mean, sd, ... over repeats
     out: Path
     manifest: dict[str, Any] | None = None
 
 
 # The default budget of ``purges verdict`` (README: its time on 2 cores).
-VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6}
+VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6, "repeats": 3}
 
 
 def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
             explanations_file: str | Path | None = None,
             draws: int = VERDICT_BUDGET["draws"],
             population: int = VERDICT_BUDGET["population"],
-            generations: int = VERDICT_BUDGET["generations"], seed: int = 0,
+            generations: int = VERDICT_BUDGET["generations"],
+            repeats: int = VERDICT_BUDGET["repeats"], seed: int = 0,
             workers: int | None = None, engine: str = "auto", scheduler: str | None = None,
             fixed: dict | None = None, observed: dict[str, float] | None = None,
             progress: bool = False, log=None) -> Verdict:
@@ -406,7 +408,9 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     them are chosen (:func:`experiments.verdict.separation`); ABC-SMC model choice over
     all of them on those statistics (``population`` particles, ``generations``
     generations, sampler seed ``seed``) gives the posterior probability of each, by
-    generation. ``fixed``: overrides for every run (``n_members``: the scale).
+    generation; the whole model choice is repeated ``repeats`` times with sampler seeds
+    ``seed``, ``seed + 1``, ... (the Monte Carlo error of the probabilities:
+    :func:`experiments.verdict.monte_carlo`). ``fixed``: overrides for every run (``n_members``: the scale).
     ``observed``: a synthetic record instead of the book's (recovery
     checks). Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
     ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
@@ -422,7 +426,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     from experiments.explanations import load_explanations
 
     for name, value, least in (("draws", draws, 2), ("population", population, 2),
-                               ("generations", generations, 1)):
+                               ("generations", generations, 1), ("repeats", repeats, 1)):
         if value < least:
             raise SweepError(f"--{name} must be at least {least}, got {value}")
     workers = _processes(workers) or os.cpu_count() or 1
@@ -468,31 +472,40 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     if log:
         log(f"model choice on {len(used)} separating statistics: {population} particles, "
             f"{generations} generations ...")
-    choice = v.model_choice(chosen, used, book, folder / "verdict.db", population=population,
-                            generations=generations, seed=seed, workers=workers,
-                            engine=engine, fixed=fixed, resume=True, scheduler=scheduler,
-                            progress=progress)
-    choice.probabilities.to_csv(folder / "model_probabilities.csv", index=False)
-    choice.bayes_factors.to_csv(folder / "bayes_factors.csv", index=False)
-    choice.epsilons.to_csv(folder / "generations.csv", index=False)
+    choices = []
+    for r in range(repeats):  # each repeat its own database, resumed if interrupted
+        if log and repeats > 1:
+            log(f"repeat {r + 1} of {repeats} (sampler seed {seed + r})")
+        choices.append(v.model_choice(
+            chosen, used, book, folder / ("verdict.db" if r == 0 else f"verdict-{r}.db"),
+            population=population, generations=generations, seed=seed + r, workers=workers,
+            engine=engine, fixed=fixed, resume=True, scheduler=scheduler, progress=progress))
+    posterior = v.monte_carlo(choices)
+    probabilities = pd.concat([c.probabilities.assign(repeat=r) for r, c in enumerate(choices)],
+                              ignore_index=True)
+    probabilities.to_csv(folder / "model_probabilities.csv", index=False)
+    posterior.to_csv(folder / "bayes_factors.csv", index=False)
+    pd.concat([c.epsilons.assign(repeat=r) for r, c in enumerate(choices)],
+              ignore_index=True).to_csv(folder / "generations.csv", index=False)
     members = build_scenario(None, None, fixed).parameters.n_members
     made = figures.Provenance("historical", f"{len(chosen)} explanations (see legend)", members,
                               population, seeds_label="particles a generation")
-    figures.model_probabilities(choice.probabilities, folder / "model_probabilities.png",
+    figures.model_probabilities(probabilities, folder / "model_probabilities.png",
                                 provenance=made)
     figures.separation(pairs, folder / "separation.png", v.SEPARATING_SD,
                        provenance=figures.Provenance("historical", "each from its priors",
                                                      members, draws, "runs each"))
-    result = Verdict(table, pairs, used, choice, folder)
+    result = Verdict(table, pairs, used, choices, posterior, folder)
     report.write_verdict(result, chosen, folder / "verdict.html",
                          budget={"draws": draws, "population": population,
-                                 "generations": generations, "seed": seed})
+                                 "generations": generations, "seed": seed,
+                                 "repeats": repeats})
     result.manifest = manifest.build(
         "purges verdict", started=started, packages=(*manifest.PACKAGES, "pyabc", "scipy"),
-        **settings, population=population,
-        generations=generations, statistics=list(used),
+        **settings, population=population, generations=generations, repeats=repeats,
+        statistics=list(used),
         observed="synthetic" if observed else "the book's visible figures",
-        posterior=dict(zip(choice.bayes_factors["explanation"],
-                           choice.bayes_factors["probability"], strict=True)))
+        posterior={r.explanation: {"mean": r.probability, "sd": r.probability_sd}
+                   for r in posterior.itertuples()})
     manifest.write(folder, result.manifest)
     return result

@@ -165,12 +165,10 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
 
 # ---------------------------------------------------------------------- the verdict
 VERDICT_LIMITS = (
-    "Not yet measured (issue 16, parts 3-5): the Monte Carlo error of the probabilities "
-    "(the whole inference repeated with other seeds), the recovery of a known explanation "
-    "from synthetic records, the robustness to the priors, the patterns left out, the "
-    "scale and the tolerances, and the out-of-sample prediction of 1937-1938 from "
-    "1933-1936. Until they are, read the probabilities as this budget's estimate, not as "
-    "the answer.")
+    "Not yet measured (issue 16, parts 4-5): the robustness of the verdict to the priors, "
+    "the patterns left out, the scale and the tolerances, and the out-of-sample "
+    "prediction of 1937-1938 from 1933-1936. Until they are, read the probabilities as "
+    "this budget's estimate, with the Monte Carlo error shown, not as the answer.")
 
 
 def write_verdict(result, explanations, path: Path, budget: dict) -> Path:
@@ -180,20 +178,30 @@ def write_verdict(result, explanations, path: Path, budget: dict) -> Path:
     :class:`experiments.explanations.Explanation` weighed; one page, figures embedded.
     """
     folder = Path(path).parent
-    factors = result.choice.bayes_factors.sort_values("probability", ascending=False)
+    factors = result.posterior.sort_values("probability", ascending=False)
     best = factors.iloc[0]
     runner_up = factors.iloc[1] if len(factors) > 1 else None
+    repeats = int(best["repeats"])
     esc = html.escape
+
+    def prob(row) -> str:
+        return (f"{row['probability']:.2f} &plusmn; {row['probability_sd']:.2f}"
+                if repeats > 1 else f"{row['probability']:.2f}")
+
     lead = (f"On the visible record, <b>{esc(str(best['explanation']))}</b> has posterior "
-            f"probability {best['probability']:.2f} among the {len(factors)} explanations "
-            "weighed (uniform prior over them)")
+            f"probability {prob(best)} among the {len(factors)} explanations weighed "
+            "(uniform prior over them")
+    lead += (f"; mean &plusmn; sd over {repeats} repeats of the whole model choice)"
+             if repeats > 1 else "; one run of the model choice, Monte Carlo error unknown)")
     if runner_up is not None:
         odds = best["probability"] / runner_up["probability"] if runner_up["probability"] > 0 \
             else float("inf")
-        lead += (f"; the next, {esc(str(runner_up['explanation']))}, {runner_up['probability']:.2f}"
+        lead += (f"; the next, {esc(str(runner_up['explanation']))}, {prob(runner_up)}"
                  f" (Bayes factor {odds:.3g} in favour of the first).")
     rows = "".join(f"<tr><td>{esc(str(r.explanation))}</td><td>{r.probability:.3f}</td>"
-                   f"<td>{r.bayes_factor_vs_best:.3g}</td></tr>" for r in factors.itertuples())
+                   f"<td>{r.probability_sd:.3f}</td><td>{r.probability_min:.3f} - "
+                   f"{r.probability_max:.3f}</td><td>{r.bayes_factor_vs_best:.3g}</td></tr>"
+                   for r in factors.itertuples())
     priors = "".join(
         f"<tr><td>{esc(e.name)}</td><td><code>{esc(p.name)}</code></td><td>{p.low:g}</td>"
         f"<td>{p.high:g}</td><td>{esc(p.why)}</td></tr>" for e in explanations for p in e.priors)
@@ -207,12 +215,13 @@ table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #ccc;padd
 <p>{lead}</p>
 <p class="warning"><b>How sure.</b> {esc(VERDICT_LIMITS)}</p>
 <h2>Posterior probabilities and Bayes factors</h2>
-<table><tr><th>explanation</th><th>posterior probability</th>
-<th>Bayes factor against the best</th></tr>{rows}</table>
+<table><tr><th>explanation</th><th>posterior probability (mean)</th><th>sd over repeats</th>
+<th>range</th><th>Bayes factor against the best</th></tr>{rows}</table>
 {_img(folder / "model_probabilities.png", "posterior probability by generation")}
 <h2>What it was decided on</h2>
 <p>ABC-SMC model choice (pyabc; {budget['population']} particles a generation,
-{budget['generations']} generations, sampler seed {budget['seed']}) on the distance of the
+{budget['generations']} generations, repeated {budget['repeats']} times with sampler seeds
+from {budget['seed']}) on the distance of the
 calibration: the root mean square of each statistic's deviation from the book's figure, in
 tolerances. Only the statistics whose prior-predictive means differ between at least two
 explanations by at least one pooled standard deviation are used (ABC model choice is valid

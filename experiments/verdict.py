@@ -328,3 +328,27 @@ def synthetic_record(explanation: Explanation, parameters: dict[str, float], nam
 
     model = runner.simulate_runs([scenario], [seed], engine)[0]
     return scorecard.simulated_values(runner.result_of(model, seed), tuple(names))
+
+
+def monte_carlo(choices: Sequence[ModelChoice]) -> pd.DataFrame:
+    """The posterior probabilities over repeats of the whole model choice (other seeds).
+
+    One row per explanation: ``probability`` (mean over the repeats), ``probability_sd``
+    (their standard deviation: the Monte Carlo error of one verdict; 0 with one repeat),
+    ``probability_min``, ``probability_max``, ``bayes_factor_vs_best`` (of the mean
+    probabilities, against the explanation with the highest mean; uniform prior over the
+    explanations, so posterior odds are Bayes factors) and ``repeats``.
+    """
+    finals = pd.DataFrame([c.bayes_factors.set_index("explanation")["probability"]
+                           for c in choices]).reset_index(drop=True)
+    mean = finals.mean()
+    out = pd.DataFrame({
+        "explanation": finals.columns,
+        "probability": mean.to_numpy(),
+        "probability_sd": finals.std(ddof=1).fillna(0.0).to_numpy() if len(finals) > 1
+        else np.zeros(finals.shape[1]),
+        "probability_min": finals.min().to_numpy(),
+        "probability_max": finals.max().to_numpy(),
+        "bayes_factor_vs_best": (mean / mean.max()).to_numpy(),
+        "repeats": len(finals)})
+    return out.sort_values("probability", ascending=False).reset_index(drop=True)

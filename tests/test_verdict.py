@@ -137,8 +137,8 @@ def test_the_prior_predictive_is_the_same_for_a_seed_whatever_the_workers():
 
 
 # ---------------------------------------------------------------------- end to end
-SMALL = ["--draws", "6", "--population", "16", "--generations", "2", "--set",
-         "n_members=1200", "--workers", "1", "--quiet"]
+SMALL = ["--draws", "6", "--population", "16", "--generations", "2", "--repeats", "2",
+         "--set", "n_members=1200", "--workers", "1", "--quiet"]
 
 
 def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_path):
@@ -153,24 +153,37 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
                  "separation.png", "verdict.html", "manifest.json", "verdict.db"):
         assert (out / name).stat().st_size > 0, name
     probs = pd.read_csv(out / "model_probabilities.csv")
-    assert list(probs.columns) == ["generation", "center-periphery", "totalitarian"]
-    assert list(probs["generation"]) == [0, 1]
+    assert list(probs.columns) == ["generation", "center-periphery", "totalitarian", "repeat"]
+    assert list(probs["generation"]) == [0, 1, 0, 1] and list(probs["repeat"]) == [0, 0, 1, 1]
     assert np.allclose(probs[["center-periphery", "totalitarian"]].sum(axis=1), 1.0)
+    # the Monte Carlo error: the repeats' final probabilities, summarized
+    posterior = pd.read_csv(out / "bayes_factors.csv").set_index("explanation")
+    finals = probs[probs["generation"] == 1].set_index("repeat")
+    for name in ("center-periphery", "totalitarian"):
+        assert posterior.loc[name, "probability"] == pytest.approx(finals[name].mean())
+        assert posterior.loc[name, "probability_sd"] == pytest.approx(finals[name].std(ddof=1))
+    assert posterior["probability"].sum() == pytest.approx(1.0)
+    assert posterior["bayes_factor_vs_best"].max() == pytest.approx(1.0)
     manifest = pd.read_json(out / "manifest.json", typ="series")
     assert manifest["tool"] == "purges verdict" and manifest["fixed"] == {"n_members": 1200}
+    assert manifest["repeats"] == 2 and "pyabc" in manifest["packages"]
     used = set(manifest["statistics"])
     assert used and used <= set(v.statistics())
     assert "withheld" not in " ".join(used)
     page = (out / "verdict.html").read_text()
-    best = pd.read_csv(out / "bayes_factors.csv").sort_values("probability").iloc[-1]
+    best = pd.read_csv(out / "bayes_factors.csv").iloc[0]  # sorted, most probable first
     assert f"<b>{best['explanation']}</b>" in page and "Not yet measured" in page
+    assert "over 2 repeats" in page
     # interrupted or extended: the same folder continues the same model choice
     prior = pd.read_csv(out / "prior_predictive.csv")
     assert main([*args[:args.index("--generations") + 1], "3",
                  *args[args.index("--generations") + 2:]]) == 0
     again = pd.read_csv(out / "model_probabilities.csv")
-    assert list(again["generation"]) == [0, 1, 2]
-    pd.testing.assert_frame_equal(again.iloc[:2], probs)
+    assert list(again["generation"]) == [0, 1, 2, 0, 1, 2]
+    for r in (0, 1):  # each repeat continued from its own database
+        pd.testing.assert_frame_equal(
+            again[again["repeat"] == r].iloc[:2].reset_index(drop=True),
+            probs[probs["repeat"] == r].reset_index(drop=True))
     pd.testing.assert_frame_equal(pd.read_csv(out / "prior_predictive.csv"), prior)
 
 
@@ -178,6 +191,7 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
     (["--explanations", "center-periphery,stalinism"], "unknown explanation 'stalinism'"),
     (["--explanations", "center-periphery"], "at least two explanations"),
     (["--population", "1"], "--population must be at least 2"),
+    (["--repeats", "0"], "--repeats must be at least 1"),
     (["--set", "n_members=-5"], "n_members"),
 ])
 def test_bad_verdict_input_is_one_line_and_runs_nothing(tmp_path, capsys, args, message):
@@ -206,7 +220,7 @@ def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(tmp
     fixed = {"n_members": 1200}
     record = v.synthetic_record(made_by, known, v.statistics(), seed=2024, fixed=fixed)
     found = verdict(tmp_path / truth, explanations=["center-periphery", "totalitarian"],
-                    draws=8, population=30, generations=3, seed=1, workers=2, fixed=fixed,
-                    observed=record)
-    probability = found.choice.bayes_factors.set_index("explanation")["probability"]
+                    draws=8, population=30, generations=3, repeats=1, seed=1, workers=2,
+                    fixed=fixed, observed=record)
+    probability = found.posterior.set_index("explanation")["probability"]
     assert probability[truth] >= 0.8, probability.to_dict()

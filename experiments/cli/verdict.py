@@ -23,6 +23,9 @@ def add_parser(sub) -> None:
     p.add_argument("--population", type=int, default=VERDICT_BUDGET["population"],
                    help="particles per ABC-SMC generation")
     p.add_argument("--generations", type=int, default=VERDICT_BUDGET["generations"])
+    p.add_argument("--repeats", type=int, default=VERDICT_BUDGET["repeats"],
+                   help="the whole model choice repeated with other seeds (its Monte Carlo "
+                        "error)")
     p.add_argument("--seed", type=int, default=0, help="seed of the priors' draws and sampler")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="an override for every run (e.g. n_members=16000: the scale)")
@@ -43,14 +46,14 @@ def cmd_verdict(args: argparse.Namespace) -> int:
     try:
         found = verdict(out, explanations=names, explanations_file=args.explanations_file,
                         draws=args.draws, population=args.population,
-                        generations=args.generations, seed=args.seed, workers=args.workers,
+                        generations=args.generations, repeats=args.repeats,
+                        seed=args.seed, workers=args.workers,
                         engine=args.engine, scheduler=args.scheduler,
                         fixed=parse_overrides(args.set),
                         progress=not args.quiet, log=None if args.quiet else print)
     except ExplanationsError as err:
         raise SweepError(str(err)) from None
     if not args.quiet:
-        factors = found.choice.bayes_factors.sort_values("probability", ascending=False)
-        print(factors.round(4).to_string(index=False))
+        print(found.posterior.round(4).to_string(index=False))
         print(f"Verdict in {found.out}/verdict.html; tables and figures beside it")
     return 0
