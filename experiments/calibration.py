@@ -114,15 +114,17 @@ class Simulator:
         proposal = {k: float(v) for k, v in dict(parameters).items()}
         return model_call(lambda p: self.batch([p])[0], proposal)
 
-    def batch(self, proposals: list[dict[str, float]]) -> list[dict[str, float]]:
+    def batch(self, proposals: list[dict[str, float]], seeds: list[int] | None = None
+              ) -> list[dict[str, float]]:
         """The calibration targets of each proposal, the runs made together.
 
-        Each proposal's run is the one :func:`seed_for` makes it, as alone
+        Each proposal's run is the one :func:`seed_for` makes it (or ``seeds``: fresh
+        runs of the same proposals, a posterior predictive), as alone
         (:func:`experiments.runner.simulate_runs`); if the batch fails, each runs alone,
         so an error is one proposal's own.
         """
         scenarios = [self.scenario(p) for p in proposals]
-        seeds = [seed_for(p) for p in proposals]
+        seeds = [seed_for(p) for p in proposals] if seeds is None else list(seeds)
         try:
             models = runner.simulate_runs(scenarios, seeds, self.engine)
         except Exception:  # noqa: BLE001 - find the proposal that fails

@@ -6,7 +6,8 @@
 ``purges compare``: :func:`variant_curves`, :func:`discriminating_quantities`;
 ``purges calibrate``: :func:`posterior`, :func:`predictive`;
 ``purges sensitivity``: :func:`sensitivity_indices`;
-``purges verdict``: :func:`model_probabilities`, :func:`separation`.
+``purges verdict``: :func:`model_probabilities`, :func:`separation`,
+:func:`predictive_intervals`.
 """
 
 from __future__ import annotations
@@ -551,4 +552,35 @@ def separation(pairs: pd.DataFrame, path: Path, threshold: float,
     fig.colorbar(image, ax=ax, label="|difference of means| / pooled sd (capped at 5)")
     ax.set_title(f"Prior predictive: which statistics separate which explanations "
                  f"(framed: >= {threshold:g})", fontsize=9)
+    return save(fig, path, dpi=100, provenance=provenance)
+
+
+def predictive_intervals(checks: pd.DataFrame, path: Path,
+                         provenance: Provenance | None = None) -> Path:
+    """Out of sample: each explanation's 90 % predictive interval against the book.
+
+    ``checks``: :func:`experiments.verdict.predictive_checks`; one panel per statistic
+    of the period "predicted" (1937-1938, not calibrated on).
+    """
+    later = checks[checks["period"] == "predicted"]
+    stats = list(dict.fromkeys(later["statistic"]))
+    names = list(dict.fromkeys(later["explanation"]))
+    cols = min(3, max(1, len(stats)))
+    rows = -(-len(stats) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 0.45 * len(names) * rows + 1.6),
+                             squeeze=False)
+    for ax, stat in zip(axes.flat, stats, strict=False):
+        d = later[later["statistic"] == stat].set_index("explanation").reindex(names)
+        y = np.arange(len(names))
+        ax.hlines(y, d["low"], d["high"], color=[VARIANT_COLORS.get(n, SIM) for n in names], lw=3)
+        ax.plot(d["median"], y, "o", color="black", ms=3)
+        ax.axvline(d["book"].iloc[0], color=HIST, ls="--", lw=1.2, label="book")
+        ax.set_yticks(y, names, fontsize=7)
+        ax.set_title(stat, fontsize=8)
+        ax.invert_yaxis()
+    for ax in list(axes.flat)[len(stats):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle("1937-1938 predicted from a calibration on 1933-1936 (90 % intervals)",
+                 fontsize=10)
     return save(fig, path, dpi=100, provenance=provenance)

@@ -384,11 +384,16 @@ class Verdict:
     choices: list  # experiments.verdict.ModelChoice, one per repeat (seed, seed + 1, ...)
     posterior: pd.DataFrame  # experiments.verdict.monte_carlo: mean, sd, ... over repeats
     out: Path
+    checks: pd.DataFrame | None = None  # experiments.verdict.predictive_checks
+    out_of_sample: pd.DataFrame | None = None  # coverage and error, fitted vs predicted
     manifest: dict[str, Any] | None = None
 
 
 # The default budget of ``purges verdict`` (README: its time on 2 cores).
 VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6, "repeats": 3}
+# ... and of its out-of-sample check, per explanation: a calibration on 1933-1936 and the
+# posterior-predictive runs.
+OUT_OF_SAMPLE_BUDGET = {"population": 150, "generations": 4, "draws": 60}
 
 
 def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
@@ -399,6 +404,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
             repeats: int = VERDICT_BUDGET["repeats"], seed: int = 0,
             workers: int | None = None, engine: str = "auto", scheduler: str | None = None,
             fixed: dict | None = None, observed: dict[str, float] | None = None,
+            out_of_sample: bool = True, out_of_sample_budget: dict | None = None,
             progress: bool = False, log=None) -> Verdict:
     """Which explanation the visible record supports (``purges verdict``, issue 16).
 
@@ -412,7 +418,12 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     ``seed``, ``seed + 1``, ... (the Monte Carlo error of the probabilities:
     :func:`experiments.verdict.monte_carlo`). ``fixed``: overrides for every run (``n_members``: the scale).
     ``observed``: a synthetic record instead of the book's (recovery
-    checks). Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
+    checks). ``out_of_sample``: each explanation is also calibrated on the statistics of
+    1933-1936 alone and its posterior predictive set against every statistic
+    (``out_of_sample_budget``, default :data:`OUT_OF_SAMPLE_BUDGET`), those of 1937-1938
+    out of sample
+    (``predictive_checks.csv``, ``out_of_sample.csv``, ``predictive_intervals.png``).
+    Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
     ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
     ``model_probabilities.png`` and ``separation.png``, ``verdict.html`` and
     ``manifest.json``. A folder holding an interrupted verdict resumes: the prior
@@ -496,6 +507,15 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                        provenance=figures.Provenance("historical", "each from its priors",
                                                      members, draws, "runs each"))
     result = Verdict(table, pairs, used, choices, posterior, folder)
+    oos_budget = {**OUT_OF_SAMPLE_BUDGET, **(out_of_sample_budget or {})}
+    if out_of_sample:
+        _out_of_sample(result, chosen, book, oos_budget, seed=seed, workers=workers,
+                       engine=engine, fixed=fixed, scheduler=scheduler, progress=progress,
+                       log=log)
+        figures.predictive_intervals(result.checks, folder / "predictive_intervals.png",
+                                     provenance=figures.Provenance(
+                                         "historical", "each calibrated on 1933-1936", members,
+                                         oos_budget["draws"], "runs each"))
     report.write_verdict(result, chosen, folder / "verdict.html",
                          budget={"draws": draws, "population": population,
                                  "generations": generations, "seed": seed,
@@ -506,6 +526,43 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
         statistics=list(used),
         observed="synthetic" if observed else "the book's visible figures",
         posterior={r.explanation: {"mean": r.probability, "sd": r.probability_sd}
-                   for r in posterior.itertuples()})
+                   for r in posterior.itertuples()},
+        out_of_sample=oos_budget if out_of_sample else None)
     manifest.write(folder, result.manifest)
     return result
+
+
+def _out_of_sample(result: Verdict, chosen: list, book: dict[str, float], budget: dict, *,
+                   seed: int,
+                   workers: int, engine: str, fixed: dict, scheduler: str | None,
+                   progress: bool, log) -> None:
+    """Calibrate each explanation on 1933-1936, predict 1937-1938 (issue 16, part 5).
+
+    The calibration uses the model choice's statistics of 1933-1936; the predictive
+    runs are read on every visible statistic. Each calibration has its own resumable
+    database (``oos-NAME.db``).
+    """
+    import experiments.verdict as v
+
+    everything = v.statistics()
+    earlier = [s for s in everything if s not in v.LATER]
+    fit_on = [s for s in result.statistics if s in earlier] or earlier
+    runs = []
+    for e in chosen:
+        if log:
+            log(f"out of sample: {e.name} calibrated on 1933-1936 ({len(fit_on)} statistics)")
+        calibrated = v.model_choice([e], fit_on, book, result.out / f"oos-{e.name}.db",
+                                    population=budget["population"],
+                                    generations=budget["generations"], seed=seed,
+                                    workers=workers, engine=engine, fixed=fixed, resume=True,
+                                    scheduler=scheduler, progress=progress)
+        runs.append(v.posterior_predictive(e, calibrated.history, everything, budget["draws"],
+                                           seed=seed, engine=engine, workers=workers,
+                                           fixed=fixed))
+    runs = pd.concat(runs, ignore_index=True)
+    runs.to_csv(result.out / "predictive_runs.csv", index=False)
+    result.checks = v.predictive_checks(runs, book, earlier, [s for s in everything
+                                                              if s in v.LATER])
+    result.checks.to_csv(result.out / "predictive_checks.csv", index=False)
+    result.out_of_sample = v.out_of_sample_summary(result.checks)
+    result.out_of_sample.to_csv(result.out / "out_of_sample.csv", index=False)

@@ -165,10 +165,44 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
 
 # ---------------------------------------------------------------------- the verdict
 VERDICT_LIMITS = (
-    "Not yet measured (issue 16, parts 4-5): the robustness of the verdict to the priors, "
-    "the patterns left out, the scale and the tolerances, and the out-of-sample "
-    "prediction of 1937-1938 from 1933-1936. Until they are, read the probabilities as "
-    "this budget's estimate, with the Monte Carlo error shown, not as the answer.")
+    "Not yet measured (issue 16, part 4): the robustness of the verdict to the priors, "
+    "the patterns left out, the scale and the tolerances. Until it is, read the "
+    "probabilities as this budget's estimate, with the Monte Carlo error shown, not as "
+    "the answer.")
+
+
+def _out_of_sample_section(result, folder: Path) -> str:
+    """The calibration on 1933-1936 and the prediction of 1937-1938, if it was made."""
+    if result.out_of_sample is None:
+        return ""
+    esc = html.escape
+    table = result.out_of_sample.pivot(index="explanation", columns="period",
+                                       values=["coverage", "mean_error_in_tolerances"])
+    rows = "".join(
+        f"<tr><td>{esc(str(name))}</td>"
+        f"<td>{table.loc[name, ('coverage', 'fitted')]:.0%}</td>"
+        f"<td>{table.loc[name, ('coverage', 'predicted')]:.0%}</td>"
+        f"<td>{table.loc[name, ('mean_error_in_tolerances', 'fitted')]:.2f}</td>"
+        f"<td>{table.loc[name, ('mean_error_in_tolerances', 'predicted')]:.2f}</td></tr>"
+        for name in table.index)
+    later = result.checks[result.checks["period"] == "predicted"]
+    best = (later.groupby("explanation")["error_in_tolerances"].mean().idxmin()
+            if later["error_in_tolerances"].notna().any() else None)
+    lead = (f"Predicting best out of sample (smallest mean error on the 1937-1938 figures): "
+            f"<b>{esc(str(best))}</b>." if best is not None else "")
+    return f"""<h2>Out of sample: 1937-1938 predicted from 1933-1936</h2>
+<p>Each explanation was calibrated (ABC-SMC, its own priors) on the statistics of 1933-1936
+only, then run afresh at parameter sets drawn from its posterior; every visible statistic
+was read off those runs. Coverage is the share of the book's figures inside the runs' 90 %
+interval (5th to 95th percentile); the error is the distance of the runs' median from the
+book, in the figure's tolerance. {lead}</p>
+<table><tr><th>explanation</th><th>coverage, fitted (1933-36)</th>
+<th>coverage, predicted (1937-38)</th><th>error, fitted</th><th>error, predicted</th></tr>
+{rows}</table>
+{_img(folder / "predictive_intervals.png", "1937-1938 predicted, 90 % intervals")}
+<p>Every statistic's interval, median and predictive p-value: <code>predictive_checks.csv</code>
+(posterior predictive checks, fitted and predicted).</p>
+"""
 
 
 def write_verdict(result, explanations, path: Path, budget: dict) -> Path:
@@ -228,6 +262,7 @@ explanations by at least one pooled standard deviation are used (ABC model choic
 only on such statistics: Robert et al. 2011, Marin et al. 2014); {len(result.statistics)}
 of them: {stats}. The withheld 1937 figures are not among them.</p>
 {_img(folder / "separation.png", "which statistics separate which explanations")}
+{_out_of_sample_section(result, folder)}
 <h2>The explanations and their priors</h2>
 <table><tr><th>explanation</th><th>free parameter</th><th>low</th><th>high</th><th>why</th>
 </tr>{priors}</table>

@@ -146,7 +146,7 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
 
     out = tmp_path / "verdict"
     args = ["verdict", "--explanations", "center-periphery,totalitarian", *SMALL,
-            "--out", str(out)]
+            "--no-out-of-sample", "--out", str(out)]
     assert main(args) == 0
     for name in ("prior_predictive.csv", "separation.csv", "model_probabilities.csv",
                  "bayes_factors.csv", "generations.csv", "model_probabilities.png",
@@ -221,6 +221,37 @@ def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(tmp
     record = v.synthetic_record(made_by, known, v.statistics(), seed=2024, fixed=fixed)
     found = verdict(tmp_path / truth, explanations=["center-periphery", "totalitarian"],
                     draws=8, population=30, generations=3, repeats=1, seed=1, workers=2,
-                    fixed=fixed, observed=record)
+                    fixed=fixed, observed=record, out_of_sample=False)
     probability = found.posterior.set_index("explanation")["probability"]
     assert probability[truth] >= 0.8, probability.to_dict()
+
+
+def test_out_of_sample_calibrates_on_1933_36_and_predicts_1937_38(tmp_path):
+    """Issue 16, part 5: 90 % predictive intervals, coverage, fitted against predicted."""
+    from experiments.recipes import verdict
+
+    found = verdict(tmp_path / "oos", explanations=["center-periphery", "totalitarian"],
+                    draws=6, population=16, generations=2, repeats=1, workers=2,
+                    fixed={"n_members": 1200},
+                    out_of_sample_budget={"population": 16, "generations": 2, "draws": 12})
+    checks = found.checks
+    later = set(checks.loc[checks["period"] == "predicted", "statistic"])
+    assert later == set(v.LATER) and later.isdisjoint(
+        checks.loc[checks["period"] == "fitted", "statistic"])
+    assert set(checks["statistic"]) == set(v.statistics())
+    assert (checks["runs"] <= 12).all() and set(checks["explanation"]) == {
+        "center-periphery", "totalitarian"}
+    ok = checks.dropna(subset=["low"])
+    assert (ok["low"] <= ok["median"]).all() and (ok["median"] <= ok["high"]).all()
+    assert (ok["inside"] == ((ok["low"] <= ok["book"]) & (ok["book"] <= ok["high"]))).all()
+    summary = found.out_of_sample.set_index(["explanation", "period"])
+    for (name, period), row in summary.iterrows():
+        mine = checks[(checks["explanation"] == name) & (checks["period"] == period)]
+        assert row["coverage"] == pytest.approx(mine["inside"].mean())
+    for name in ("predictive_checks.csv", "out_of_sample.csv", "predictive_runs.csv",
+                 "predictive_intervals.png", "oos-totalitarian.db"):
+        assert (tmp_path / "oos" / name).stat().st_size > 0, name
+    # the calibration read only 1933-1936: the 1937-38 statistics are not in its database
+    import pyabc
+    history = pyabc.History(f"sqlite:///{tmp_path / 'oos' / 'oos-center-periphery.db'}")
+    assert set(history.observed_sum_stat()).isdisjoint(v.LATER)

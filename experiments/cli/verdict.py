@@ -26,6 +26,8 @@ def add_parser(sub) -> None:
     p.add_argument("--repeats", type=int, default=VERDICT_BUDGET["repeats"],
                    help="the whole model choice repeated with other seeds (its Monte Carlo "
                         "error)")
+    p.add_argument("--no-out-of-sample", action="store_true",
+                   help="skip the calibration on 1933-1936 and the prediction of 1937-1938")
     p.add_argument("--seed", type=int, default=0, help="seed of the priors' draws and sampler")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="an override for every run (e.g. n_members=16000: the scale)")
@@ -50,10 +52,13 @@ def cmd_verdict(args: argparse.Namespace) -> int:
                         seed=args.seed, workers=args.workers,
                         engine=args.engine, scheduler=args.scheduler,
                         fixed=parse_overrides(args.set),
+                        out_of_sample=not args.no_out_of_sample,
                         progress=not args.quiet, log=None if args.quiet else print)
     except ExplanationsError as err:
         raise SweepError(str(err)) from None
     if not args.quiet:
         print(found.posterior.round(4).to_string(index=False))
+        if found.out_of_sample is not None:
+            print(found.out_of_sample.round(3).to_string(index=False))
         print(f"Verdict in {found.out}/verdict.html; tables and figures beside it")
     return 0
