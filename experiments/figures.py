@@ -7,7 +7,7 @@
 ``purges calibrate``: :func:`posterior`, :func:`predictive`;
 ``purges sensitivity``: :func:`sensitivity_indices`;
 ``purges verdict``: :func:`model_probabilities`, :func:`separation`,
-:func:`predictive_intervals`.
+:func:`predictive_intervals`, :func:`robustness`.
 """
 
 from __future__ import annotations
@@ -583,4 +583,26 @@ def predictive_intervals(checks: pd.DataFrame, path: Path,
     axes.flat[0].legend(fontsize=7)
     fig.suptitle("1937-1938 predicted from a calibration on 1933-1936 (90 % intervals)",
                  fontsize=10)
+    return save(fig, path, dpi=100, provenance=provenance)
+
+
+def robustness(table: pd.DataFrame, path: Path, provenance: Provenance | None = None) -> Path:
+    """The verdict's robustness: each explanation's probability under each variation."""
+    names = [c for c in table.columns
+             if c not in ("variation", "best", "agrees", "rejected_stay_rejected")]
+    values = table[names].to_numpy(float)
+    import textwrap
+
+    fig, ax = plt.subplots(figsize=(6.5 + 0.9 * len(names), 1.2 + 0.32 * len(table)))
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=6,
+                    color="white" if values[i, j] > 0.6 else "black")
+    ax.set_yticks(range(len(table)), [textwrap.shorten(str(t), 60, placeholder="...")
+                                      for t in table["variation"]], fontsize=7)
+    ax.set_xticks(range(len(names)), names, fontsize=7, rotation=40, ha="right")
+    fig.colorbar(image, ax=ax, label="posterior probability")
+    ax.set_title("Robustness of the verdict: posterior probabilities under each variation",
+                 fontsize=9)
     return save(fig, path, dpi=100, provenance=provenance)

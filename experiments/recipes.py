@@ -384,6 +384,7 @@ class Verdict:
     choices: list  # experiments.verdict.ModelChoice, one per repeat (seed, seed + 1, ...)
     posterior: pd.DataFrame  # experiments.verdict.monte_carlo: mean, sd, ... over repeats
     out: Path
+    robustness: pd.DataFrame | None = None  # experiments.verdict.robustness_table
     checks: pd.DataFrame | None = None  # experiments.verdict.predictive_checks
     out_of_sample: pd.DataFrame | None = None  # coverage and error, fitted vs predicted
     manifest: dict[str, Any] | None = None
@@ -394,6 +395,8 @@ VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6, "repeats": 3
 # ... and of its out-of-sample check, per explanation: a calibration on 1933-1936 and the
 # posterior-predictive runs.
 OUT_OF_SAMPLE_BUDGET = {"population": 150, "generations": 4, "draws": 60}
+# ... and of each re-run of the model choice for its robustness (--robustness).
+ROBUSTNESS_BUDGET = {"population": 150, "generations": 4}
 
 
 def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
@@ -405,6 +408,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
             workers: int | None = None, engine: str = "auto", scheduler: str | None = None,
             fixed: dict | None = None, observed: dict[str, float] | None = None,
             out_of_sample: bool = True, out_of_sample_budget: dict | None = None,
+            robustness: bool = False, robustness_budget: dict | None = None,
             progress: bool = False, log=None) -> Verdict:
     """Which explanation the visible record supports (``purges verdict``, issue 16).
 
@@ -423,7 +427,10 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     (``out_of_sample_budget``, default :data:`OUT_OF_SAMPLE_BUDGET`), those of 1937-1938
     out of sample
     (``predictive_checks.csv``, ``out_of_sample.csv``, ``predictive_intervals.png``).
-    Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
+    ``robustness``: the model choice re-run (``robustness_budget``, default
+    :data:`ROBUSTNESS_BUDGET`) under each variation of
+    :func:`experiments.verdict.robustness_variations` (``robustness.csv``,
+    ``robustness.png``). Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
     ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
     ``model_probabilities.png`` and ``separation.png``, ``verdict.html`` and
     ``manifest.json``. A folder holding an interrupted verdict resumes: the prior
@@ -507,6 +514,14 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                        provenance=figures.Provenance("historical", "each from its priors",
                                                      members, draws, "runs each"))
     result = Verdict(table, pairs, used, choices, posterior, folder)
+    if robustness:
+        result.robustness = _robustness(result, chosen, book, {**ROBUSTNESS_BUDGET,
+                                                               **(robustness_budget or {})},
+                                        seed=seed, workers=workers, engine=engine,
+                                        fixed=fixed, scheduler=scheduler, progress=progress,
+                                        log=log)
+        result.robustness.to_csv(folder / "robustness.csv", index=False)
+        figures.robustness(result.robustness, folder / "robustness.png", provenance=made)
     oos_budget = {**OUT_OF_SAMPLE_BUDGET, **(out_of_sample_budget or {})}
     if out_of_sample:
         _out_of_sample(result, chosen, book, oos_budget, seed=seed, workers=workers,
@@ -530,6 +545,29 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
         out_of_sample=oos_budget if out_of_sample else None)
     manifest.write(folder, result.manifest)
     return result
+
+
+def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: dict, *,
+                seed: int, workers: int, engine: str, fixed: dict, scheduler: str | None,
+                progress: bool, log) -> pd.DataFrame:
+    """The model choice re-run under each variation (issue 16, part 4); the table."""
+    import experiments.verdict as v
+
+    runs = {}
+    members = build_scenario(None, None, fixed).parameters.n_members
+    for i, change in enumerate(v.robustness_variations(result.statistics, result.separation,
+                                                       result.prior_predictive, members)):
+        if log:
+            log(f"robustness: {change['name']}")
+        explanations = ([v.scaled_priors(e, change["prior_factor"]) for e in chosen]
+                        if "prior_factor" in change else chosen)
+        runs[change["name"]] = v.model_choice(
+            explanations, change.get("statistics", result.statistics), book,
+            result.out / f"robust-{i}.db", population=budget["population"],
+            generations=budget["generations"], seed=seed, workers=workers, engine=engine,
+            fixed={**fixed, **change.get("fixed", {})}, resume=True, scheduler=scheduler,
+            progress=progress, scales=change.get("scales"))
+    return v.robustness_table(result.posterior, runs)
 
 
 def _out_of_sample(result: Verdict, chosen: list, book: dict[str, float], budget: dict, *,

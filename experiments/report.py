@@ -165,10 +165,32 @@ def render_report(card: pd.DataFrame, manifest: dict, src: Path) -> str:
 
 # ---------------------------------------------------------------------- the verdict
 VERDICT_LIMITS = (
-    "Not yet measured (issue 16, part 4): the robustness of the verdict to the priors, "
-    "the patterns left out, the scale and the tolerances. Until it is, read the "
-    "probabilities as this budget's estimate, with the Monte Carlo error shown, not as "
-    "the answer.")
+    "Not measured in this run: the robustness of the verdict to the priors, the patterns "
+    "left out, the scale and the units of the distance (purges verdict --robustness). "
+    "Read the probabilities as this budget's estimate, with the Monte Carlo error shown.")
+
+
+def _robustness_section(result, folder: Path) -> str:
+    """The robustness table, if it was made."""
+    if result.robustness is None:
+        return ""
+    esc = html.escape
+    table = result.robustness
+    agree = int(table["agrees"].sum()) - 1
+    kept = int(table["rejected_stay_rejected"].sum()) - 1
+    n = len(table) - 1
+    rows = "".join(f"<tr><td>{esc(str(r.variation))}</td><td>{esc(str(r.best))}</td>"
+                   f"<td>{'yes' if r.agrees else 'no'}</td>"
+                   f"<td>{'yes' if r.rejected_stay_rejected else 'no'}</td></tr>"
+                   for r in table.itertuples())
+    return f"""<h2>How robust</h2>
+<p>The model choice re-run under {n} variations (a smaller budget each): the same
+explanation first in {agree} of {n}; the explanations the verdict rejects (under 1 %)
+stay under 5 % in {kept} of {n}.</p>
+<table><tr><th>variation</th><th>first</th><th>same first</th><th>rejected stay rejected</th>
+</tr>{rows}</table>
+{_img(folder / "robustness.png", "posterior probabilities under each variation")}
+"""
 
 
 def _out_of_sample_section(result, folder: Path) -> str:
@@ -247,7 +269,8 @@ table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #ccc;padd
 .warning{{background:#fff3cd;padding:.5em}}</style></head><body>
 <h1>The verdict: which explanation the visible record supports</h1>
 <p>{lead}</p>
-<p class="warning"><b>How sure.</b> {esc(VERDICT_LIMITS)}</p>
+{"" if result.robustness is not None else
+ f'<p class="warning"><b>How sure.</b> {esc(VERDICT_LIMITS)}</p>'}
 <h2>Posterior probabilities and Bayes factors</h2>
 <table><tr><th>explanation</th><th>posterior probability (mean)</th><th>sd over repeats</th>
 <th>range</th><th>Bayes factor against the best</th></tr>{rows}</table>
@@ -262,6 +285,7 @@ explanations by at least one pooled standard deviation are used (ABC model choic
 only on such statistics: Robert et al. 2011, Marin et al. 2014); {len(result.statistics)}
 of them: {stats}. The withheld 1937 figures are not among them.</p>
 {_img(folder / "separation.png", "which statistics separate which explanations")}
+{_robustness_section(result, folder)}
 {_out_of_sample_section(result, folder)}
 <h2>The explanations and their priors</h2>
 <table><tr><th>explanation</th><th>free parameter</th><th>low</th><th>high</th><th>why</th>

@@ -244,14 +244,16 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
                  observed: dict[str, float], db: Path, *, population: int, generations: int,
                  seed: int = 0, workers: int = 1, engine: str = "auto",
                  fixed: dict[str, Any] | None = None, resume: bool = False,
-                 scheduler: str | None = None, progress: bool = False) -> ModelChoice:
+                 scheduler: str | None = None, progress: bool = False,
+                 scales: dict[str, float] | None = None) -> ModelChoice:
     """ABC-SMC model choice over ``explanations`` on the statistics ``names``.
 
     ``observed``: the record (the book's values, or a synthetic record). ``db``: pyabc's
     database; with ``resume`` and an existing database, the run found there continues to
     ``generations`` in all. ``scheduler``: the address of a Dask scheduler (pyabc's Dask
     sampler) instead of this machine's ``workers`` processes. ``fixed``: overrides for
-    every run. ``progress``: a bar over the generations.
+    every run. ``progress``: a bar over the generations. ``scales``: the unit of each
+    statistic's deviation in the distance (default: the scorecard's tolerances).
     """
     import pyabc
 
@@ -265,7 +267,11 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
                                     for p in e.priors}) for e in explanations]
 
     def distance(simulated, book):
-        return scorecard.distance(simulated, book, names)
+        if scales is None:
+            return scorecard.distance(simulated, book, names)
+        terms = [10.0 if not np.isfinite(simulated.get(n, np.nan))
+                 else (simulated[n] - book[n]) / scales[n] for n in names]
+        return float(np.sqrt(np.mean(np.square(terms))))
 
     from tqdm import tqdm
 
@@ -435,3 +441,92 @@ def out_of_sample_summary(checks: pd.DataFrame) -> pd.DataFrame:
         coverage=("inside", "mean"), mean_error_in_tolerances=("error_in_tolerances", "mean"),
         statistics=("statistic", "size")).reset_index()
     return out
+
+
+# ------------------------------------------------------------------ 4. robustness
+def _valid_range(name: str) -> tuple[float, float]:
+    """The values an override ``name`` may take (parameter, campaign field or target)."""
+    from model.params import Parameters
+    from model.scenario import CAMPAIGN_RANGES
+
+    if ".targets." in name:
+        return 0.0, 100.0
+    if "." in name:
+        return CAMPAIGN_RANGES[name.split(".", 1)[1]]
+    spec = next(r for r in Parameters.describe() if r["name"] == name)
+    return (spec["min"] if spec["min"] is not None else -np.inf,
+            spec["max"] if spec["max"] is not None else np.inf)
+
+
+def scaled_priors(explanation: Explanation, factor: float) -> Explanation:
+    """``explanation`` with every prior ``factor`` times as wide about its middle.
+
+    Kept inside each parameter's valid range (so a widened prior that would go below
+    zero stops at zero).
+    """
+    import dataclasses
+
+    from experiments.explanations import Prior
+
+    priors = []
+    for p in explanation.priors:
+        mid, half = (p.low + p.high) / 2, factor * (p.high - p.low) / 2
+        lo, hi = _valid_range(p.name)
+        priors.append(Prior(p.name, max(lo, mid - half), min(hi, mid + half),
+                            f"{p.why} (x{factor:g} wide)"))
+    return dataclasses.replace(explanation, priors=tuple(priors))
+
+
+def robustness_variations(statistics_used: Sequence[str], pairs: pd.DataFrame,
+                          table: pd.DataFrame, members: int = 4000) -> list[dict]:
+    """What the verdict is re-run under (issue 16, part 4), each a named change.
+
+    Priors half and twice as wide; each group of patterns left out (scorecard.PATTERNS);
+    the scale (four times the verdict's ``members``: 16,000 against the default 4,000);
+    the distance's units: the
+    prior-predictive standard deviation of each statistic instead of the book's
+    tolerances (a data-driven unit, common in ABC, against the stated precision of the
+    figures). Each: ``name``, ``what`` and the change (``prior_factor``, ``statistics``,
+    ``fixed``, ``scales``).
+    """
+    used = tuple(statistics_used)
+    out = [{"name": "priors half as wide", "what": "priors", "prior_factor": 0.5},
+           {"name": "priors twice as wide", "what": "priors", "prior_factor": 2.0}]
+    for pattern in scorecard.patterns():
+        kept = tuple(s for s in used if s not in pattern.targets)
+        if kept != used and kept:
+            out.append({"name": f"without: {pattern.name}", "what": "patterns",
+                        "statistics": kept})
+    out.append({"name": f"{4 * members:,} members", "what": "scale",
+                "fixed": {"n_members": 4 * members}})
+    sd = table[list(used)].std(ddof=1)
+    out.append({"name": "units: prior-predictive sd", "what": "tolerances",
+                "scales": {s: float(sd[s]) if sd[s] > 0 else scorecard.TOLERANCES[s][0]
+                           for s in used}})
+    return out
+
+
+def robustness_table(main: pd.DataFrame, runs: dict[str, ModelChoice]) -> pd.DataFrame:
+    """One row per variation: each explanation's probability, the best, and agreement.
+
+    ``main``: :func:`monte_carlo`'s table of the verdict itself.
+    ``agrees``: the same explanation comes first; ``rejected_stay_rejected``: every
+    explanation the verdict gives less than :data:`REJECTED` stays under
+    :data:`STILL_REJECTED` (ASSUMPTION: thresholds of 1 % and 5 %).
+    """
+    best_main = main.iloc[0]["explanation"]
+    rejected = list(main.loc[main["probability"] < REJECTED, "explanation"])
+    rows = [{"variation": "the verdict (mean of repeats)", "best": best_main,
+             "agrees": True, "rejected_stay_rejected": True,
+             **dict(zip(main["explanation"], main["probability"], strict=True))}]
+    for name, choice in runs.items():
+        final = choice.bayes_factors.set_index("explanation")["probability"]
+        rows.append({"variation": name, "best": final.idxmax(),
+                     "agrees": final.idxmax() == best_main,
+                     "rejected_stay_rejected": bool((final.reindex(rejected).fillna(0.0)
+                                                     < STILL_REJECTED).all()),
+                     **final.to_dict()})
+    return pd.DataFrame(rows)
+
+
+REJECTED, STILL_REJECTED = 0.01, 0.05

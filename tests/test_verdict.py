@@ -172,7 +172,7 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
     assert "withheld" not in " ".join(used)
     page = (out / "verdict.html").read_text()
     best = pd.read_csv(out / "bayes_factors.csv").iloc[0]  # sorted, most probable first
-    assert f"<b>{best['explanation']}</b>" in page and "Not yet measured" in page
+    assert f"<b>{best['explanation']}</b>" in page and "Not measured in this run" in page
     assert "over 2 repeats" in page
     # interrupted or extended: the same folder continues the same model choice
     prior = pd.read_csv(out / "prior_predictive.csv")
@@ -255,3 +255,45 @@ def test_out_of_sample_calibrates_on_1933_36_and_predicts_1937_38(tmp_path):
     import pyabc
     history = pyabc.History(f"sqlite:///{tmp_path / 'oos' / 'oos-center-periphery.db'}")
     assert set(history.observed_sum_stat()).isdisjoint(v.LATER)
+
+
+@settings(max_examples=30, deadline=None)
+@given(factor=st.floats(0.1, 5.0, allow_nan=False),
+       name=st.sampled_from(["center-periphery", "totalitarian", "no-protection"]))
+def test_scaled_priors_keep_their_middle_and_stay_valid(factor, name):
+    explanation = load_explanations()[name]
+    scaled = v.scaled_priors(explanation, factor)
+    assert [p.name for p in scaled.priors] == [p.name for p in explanation.priors]
+    for old, new in zip(explanation.priors, scaled.priors, strict=True):
+        lo, hi = v._valid_range(old.name)
+        assert lo <= new.low < new.high <= hi
+        if lo < (old.low + old.high) / 2 - factor * (old.high - old.low) / 2 and (
+                (old.low + old.high) / 2 + factor * (old.high - old.low) / 2) < hi:
+            assert new.high - new.low == pytest.approx(factor * (old.high - old.low))
+            assert (new.low + new.high) / 2 == pytest.approx((old.low + old.high) / 2)
+
+
+def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
+    """Issue 16, part 4, end to end at a tiny budget: every variation re-run and tabled."""
+    from experiments.recipes import verdict
+
+    found = verdict(tmp_path / "rob", explanations=["center-periphery", "totalitarian"],
+                    draws=6, population=16, generations=2, repeats=1, workers=2,
+                    fixed={"n_members": 1000}, out_of_sample=False, robustness=True,
+                    robustness_budget={"population": 12, "generations": 1})
+    table = found.robustness
+    kinds = {c["name"]: c["what"] for c in v.robustness_variations(
+        found.statistics, found.separation, found.prior_predictive, 1000)}
+    assert "4,000 members" in kinds
+    assert set(kinds.values()) == {"priors", "patterns", "scale", "tolerances"}
+    assert list(table["variation"]) == ["the verdict (mean of repeats)", *kinds]
+    probs = table[["center-periphery", "totalitarian"]]
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert (table["agrees"] == (table["best"] == table["best"].iloc[0])).all()
+    assert (tmp_path / "rob" / "robustness.png").stat().st_size > 0
+    assert "How robust" in (tmp_path / "rob" / "verdict.html").read_text()
+    # a pattern left out is left out of the distance
+    left_out = [c for c in v.robustness_variations(found.statistics, found.separation,
+                                                   found.prior_predictive)
+                if c["what"] == "patterns"]
+    assert all(set(c["statistics"]) < set(found.statistics) for c in left_out)

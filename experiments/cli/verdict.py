@@ -26,6 +26,9 @@ def add_parser(sub) -> None:
     p.add_argument("--repeats", type=int, default=VERDICT_BUDGET["repeats"],
                    help="the whole model choice repeated with other seeds (its Monte Carlo "
                         "error)")
+    p.add_argument("--robustness", action="store_true",
+                   help="re-run the model choice with narrower and wider priors, each group "
+                        "of patterns left out, 16,000 members and other units of distance")
     p.add_argument("--no-out-of-sample", action="store_true",
                    help="skip the calibration on 1933-1936 and the prediction of 1937-1938")
     p.add_argument("--seed", type=int, default=0, help="seed of the priors' draws and sampler")
@@ -52,7 +55,7 @@ def cmd_verdict(args: argparse.Namespace) -> int:
                         seed=args.seed, workers=args.workers,
                         engine=args.engine, scheduler=args.scheduler,
                         fixed=parse_overrides(args.set),
-                        out_of_sample=not args.no_out_of_sample,
+                        out_of_sample=not args.no_out_of_sample, robustness=args.robustness,
                         progress=not args.quiet, log=None if args.quiet else print)
     except ExplanationsError as err:
         raise SweepError(str(err)) from None
