@@ -230,6 +230,16 @@ def _ridged_transition(widths: dict[str, float]):
     return RidgedTransition()
 
 
+def _same_record(history, record: dict[str, float]) -> bool:
+    """Whether a pyabc database was made on ``record`` (the same statistics and values)."""
+    try:
+        stored = history.observed_sum_stat()
+    except Exception:  # noqa: BLE001 - an empty or broken database: not the same
+        return False
+    return set(stored) == set(record) and all(
+        np.allclose(float(stored[k]), record[k], equal_nan=True) for k in record)
+
+
 @dataclass
 class ModelChoice:
     """What :func:`model_choice` found."""
@@ -291,13 +301,16 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
                        transitions=transitions)
     url = f"sqlite:///{Path(db).resolve()}"
     done = 0
+    record = {k: observed[k] for k in names}
+    if resume and Path(db).exists() and not _same_record(pyabc.History(url), record):
+        Path(db).unlink()  # made on another record or other statistics: start anew
     if resume and Path(db).exists():
         abc.load(url, 1)
         done = pyabc.History(url).max_t + 1
     else:
         if Path(db).exists():
             Path(db).unlink()
-        abc.new(url, {k: observed[k] for k in names})
+        abc.new(url, record)
     bar.update(min(done, generations))
     history = pyabc.History(url)
     try:  # all generations in one call: pyabc's tolerance schedule runs across them

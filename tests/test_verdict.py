@@ -297,3 +297,18 @@ def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
                                                    found.prior_predictive)
                 if c["what"] == "patterns"]
     assert all(set(c["statistics"]) < set(found.statistics) for c in left_out)
+
+
+def test_a_database_made_on_another_record_is_not_resumed(tmp_path):
+    explanations = load_explanations()
+    pair = [explanations["center-periphery"], explanations["totalitarian"]]
+    names = ("chistka_national", "proverka_national")
+    book = {"chistka_national": 18.5, "proverka_national": 9.0}
+    db = tmp_path / "choice.db"
+    kwargs = dict(population=10, generations=1, workers=1, fixed={"n_members": 800},
+                  resume=True)
+    first = v.model_choice(pair, names, book, db, **kwargs)
+    assert first.history.observed_sum_stat()["chistka_national"] == 18.5
+    other = v.model_choice(pair, names, {**book, "chistka_national": 30.0}, db, **kwargs)
+    assert other.history.observed_sum_stat()["chistka_national"] == 30.0
+    assert list(other.probabilities["generation"]) == [0]  # started anew, not continued
