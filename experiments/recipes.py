@@ -515,13 +515,16 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                                                      members, draws, "runs each"))
     result = Verdict(table, pairs, used, choices, posterior, folder)
     if robustness:
-        result.robustness = _robustness(result, chosen, book, {**ROBUSTNESS_BUDGET,
-                                                               **(robustness_budget or {})},
-                                        seed=seed, workers=workers, engine=engine,
-                                        fixed=fixed, scheduler=scheduler, progress=progress,
-                                        log=log)
+        rob_budget = {**ROBUSTNESS_BUDGET, **(robustness_budget or {})}
+        result.robustness = _robustness(result, chosen, book, rob_budget, seed=seed,
+                                        workers=workers, engine=engine, fixed=fixed,
+                                        scheduler=scheduler, progress=progress, log=log)
         result.robustness.to_csv(folder / "robustness.csv", index=False)
-        figures.robustness(result.robustness, folder / "robustness.png", provenance=made)
+        figures.robustness(result.robustness, folder / "robustness.png",
+                           provenance=figures.Provenance(
+                               "historical", f"{len(chosen)} explanations", members,
+                               rob_budget["population"],
+                               "particles a generation in each re-run"))
     oos_budget = {**OUT_OF_SAMPLE_BUDGET, **(out_of_sample_budget or {})}
     if out_of_sample:
         _out_of_sample(result, chosen, book, oos_budget, seed=seed, workers=workers,
