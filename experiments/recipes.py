@@ -385,6 +385,7 @@ class Verdict:
     posterior: pd.DataFrame  # experiments.verdict.monte_carlo: mean, sd, ... over repeats
     out: Path
     robustness: pd.DataFrame | None = None  # experiments.verdict.robustness_table
+    recovery: pd.DataFrame | None = None  # experiments.verdict.recovery
     checks: pd.DataFrame | None = None  # experiments.verdict.predictive_checks
     out_of_sample: pd.DataFrame | None = None  # coverage and error, fitted vs predicted
     manifest: dict[str, Any] | None = None
@@ -397,6 +398,8 @@ VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6, "repeats": 3
 OUT_OF_SAMPLE_BUDGET = {"population": 150, "generations": 4, "draws": 60}
 # ... and of each re-run of the model choice for its robustness (--robustness).
 ROBUSTNESS_BUDGET = {"population": 150, "generations": 4}
+# ... and of each model choice of the recovery check (--recovery).
+RECOVERY_BUDGET = {"population": 150, "generations": 4}
 
 
 def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
@@ -409,6 +412,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
             fixed: dict | None = None, observed: dict[str, float] | None = None,
             out_of_sample: bool = True, out_of_sample_budget: dict | None = None,
             robustness: bool = False, robustness_budget: dict | None = None,
+            recovery: bool = False, recovery_budget: dict | None = None,
             progress: bool = False, log=None) -> Verdict:
     """Which explanation the visible record supports (``purges verdict``, issue 16).
 
@@ -430,7 +434,10 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     ``robustness``: the model choice re-run (``robustness_budget``, default
     :data:`ROBUSTNESS_BUDGET`) under each variation of
     :func:`experiments.verdict.robustness_variations` (``robustness.csv``,
-    ``robustness.png``). Writes into ``out``: ``prior_predictive.csv``, ``separation.csv``,
+    ``robustness.png``). ``recovery``: for each explanation in turn, a synthetic record
+    made by it and the model choice on it (``recovery_budget``, default
+    :data:`RECOVERY_BUDGET`; ``recovery.csv``, a confusion table). Writes into ``out``:
+    ``prior_predictive.csv``, ``separation.csv``,
     ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
     ``model_probabilities.png`` and ``separation.png``, ``verdict.html`` and
     ``manifest.json``. A folder holding an interrupted verdict resumes: the prior
@@ -525,6 +532,13 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                                "historical", f"{len(chosen)} explanations", members,
                                rob_budget["population"],
                                "particles a generation in each re-run"))
+    if recovery:
+        budget = {**RECOVERY_BUDGET, **(recovery_budget or {})}
+        result.recovery = v.recovery(chosen, used, folder, population=budget["population"],
+                                     generations=budget["generations"], seed=seed,
+                                     workers=workers, engine=engine, fixed=fixed,
+                                     progress=progress, log=log)
+        result.recovery.to_csv(folder / "recovery.csv", index=False)
     oos_budget = {**OUT_OF_SAMPLE_BUDGET, **(out_of_sample_budget or {})}
     if out_of_sample:
         _out_of_sample(result, chosen, book, oos_budget, seed=seed, workers=workers,

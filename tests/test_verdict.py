@@ -233,7 +233,14 @@ def test_out_of_sample_calibrates_on_1933_36_and_predicts_1937_38(tmp_path):
     found = verdict(tmp_path / "oos", explanations=["center-periphery", "totalitarian"],
                     draws=6, population=16, generations=2, repeats=1, workers=2,
                     fixed={"n_members": 1200},
-                    out_of_sample_budget={"population": 16, "generations": 2, "draws": 12})
+                    out_of_sample_budget={"population": 16, "generations": 2, "draws": 12},
+                    recovery=True, recovery_budget={"population": 16, "generations": 2})
+    # the recovery check's confusion table: one row per explanation that made a record
+    confusion = found.recovery.set_index("truth")
+    assert list(confusion.index) == ["center-periphery", "totalitarian"]
+    assert np.allclose(confusion[["center-periphery", "totalitarian"]].sum(axis=1), 1.0)
+    assert (confusion["recovered"] == (confusion["found"] == confusion.index)).all()
+    assert (tmp_path / "oos" / "recovery.csv").stat().st_size > 0
     checks = found.checks
     later = set(checks.loc[checks["period"] == "predicted", "statistic"])
     assert later == set(v.LATER) and later.isdisjoint(

@@ -29,6 +29,9 @@ def add_parser(sub) -> None:
     p.add_argument("--robustness", action="store_true",
                    help="re-run the model choice with narrower and wider priors, each group "
                         "of patterns left out, 16,000 members and other units of distance")
+    p.add_argument("--recovery", action="store_true",
+                   help="for each explanation, a synthetic record made by it: does the model "
+                        "choice find it? (recovery.csv)")
     p.add_argument("--no-out-of-sample", action="store_true",
                    help="skip the calibration on 1933-1936 and the prediction of 1937-1938")
     p.add_argument("--seed", type=int, default=0, help="seed of the priors' draws and sampler")
@@ -56,6 +59,7 @@ def cmd_verdict(args: argparse.Namespace) -> int:
                         engine=args.engine, scheduler=args.scheduler,
                         fixed=parse_overrides(args.set),
                         out_of_sample=not args.no_out_of_sample, robustness=args.robustness,
+                        recovery=args.recovery,
                         progress=not args.quiet, log=None if args.quiet else print)
     except ExplanationsError as err:
         raise SweepError(str(err)) from None
