@@ -61,7 +61,7 @@ from experiments.metrics import summarize, yearly_series
 from experiments.runner import build_scenario
 from model import engine_class
 from model.params import Parameters
-from model.scenario import CAMPAIGN_RANGES, ScenarioError
+from model.scenario import ScenarioError, campaign_override_range
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 COMPACT_EVERY = 200  # runs per parquet part
@@ -107,11 +107,11 @@ def parse_factor(text: str) -> Factor:
 def check_factor(factor: Factor) -> Factor:
     """Validate a factor's name and range against the model (one-line errors)."""
     fields = {f.name: f for f in dataclasses.fields(Parameters)}
-    if "." in factor.name:
-        field = factor.name.split(".", 1)[1]
-        if field not in CAMPAIGN_RANGES:
-            raise SweepError(f"factor {factor.name}: '{field}' is not a numeric campaign field")
-        lo, hi = CAMPAIGN_RANGES[field]
+    if "." in factor.name:  # campaign.field or campaign.targets.ground
+        try:
+            lo, hi = campaign_override_range(factor.name)
+        except ScenarioError as err:
+            raise SweepError(f"factor {factor.name}: {err}") from None
         integer = False
     elif factor.name in fields:
         f = fields[factor.name]

@@ -460,12 +460,10 @@ def out_of_sample_summary(checks: pd.DataFrame) -> pd.DataFrame:
 def _valid_range(name: str) -> tuple[float, float]:
     """The values an override ``name`` may take (parameter, campaign field or target)."""
     from model.params import Parameters
-    from model.scenario import CAMPAIGN_RANGES
+    from model.scenario import campaign_override_range
 
-    if ".targets." in name:
-        return 0.0, 100.0
     if "." in name:
-        return CAMPAIGN_RANGES[name.split(".", 1)[1]]
+        return campaign_override_range(name)
     spec = next(r for r in Parameters.describe() if r["name"] == name)
     return (spec["min"] if spec["min"] is not None else -np.inf,
             spec["max"] if spec["max"] is not None else np.inf)

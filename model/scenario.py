@@ -225,34 +225,50 @@ class Scenario:
                 raise ScenarioError(f"override {key}: no campaign '{name}'"
                                     + (f" (did you mean '{hint[0]}'?)" if hint else ""))
             i = names.index(name)
-            if field_name.startswith("targets."):
-                campaigns[i] = _override_target(campaigns[i], key, field_name[8:], value)
-                continue
-            if field_name not in CAMPAIGN_RANGES:
-                raise ScenarioError(f"override {key}: '{field_name}' is not a numeric campaign "
-                                    f"field ({', '.join(sorted(CAMPAIGN_RANGES))})")
-            lo, hi = CAMPAIGN_RANGES[field_name]
+            try:
+                lo, hi = campaign_override_range(key)
+            except ScenarioError as err:
+                raise ScenarioError(f"override {key}: {err}") from None
+            ground = field_name.removeprefix(TARGETS_PREFIX)
+            if ground != field_name and campaigns[i].pace <= 0:
+                raise ScenarioError(f"override {key}: '{name}' is not a screening (pace 0), "
+                                    "so it has no targets")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                     lo <= value <= hi):
                 raise ScenarioError(f"override {key}: must be a number in [{lo}, {hi}], "
                                     f"got {value!r}")
-            campaigns[i] = dataclasses.replace(campaigns[i], **{field_name: float(value)})
+            campaigns[i] = dataclasses.replace(campaigns[i], **(
+                {"targets": {**campaigns[i].targets, ground: float(value)}}
+                if ground != field_name else {field_name: float(value)}))
         return dataclasses.replace(scenario, campaigns=tuple(campaigns))
 
 
-def _override_target(campaign: Campaign, key: str, ground: str, value: Any) -> Campaign:
-    """``campaign`` with the weight of ``ground`` among its targets set to ``value``."""
-    if ground not in GROUNDS:
-        hint = difflib.get_close_matches(ground, GROUNDS, n=1)
-        raise ScenarioError(f"override {key}: unknown ground '{ground}'"
-                            + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                            + f"; grounds: {', '.join(GROUNDS)}")
-    if campaign.pace <= 0:
-        raise ScenarioError(f"override {key}: '{campaign.name}' is not a screening (pace 0), "
-                            "so it has no targets")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-        raise ScenarioError(f"override {key}: must be a number in [0, 100], got {value!r}")
-    return dataclasses.replace(campaign, targets={**campaign.targets, ground: float(value)})
+TARGETS_PREFIX = "targets."  # campaign.targets.ground: one ground's weight among the targets
+TARGET_WEIGHT_RANGE = (0, 100)  # a weight among a campaign's targets or arrest targets
+
+
+def campaign_override_range(key: str) -> tuple[float, float]:
+    """The values the campaign override ``key`` may take.
+
+    ``key`` is ``campaign.field`` or ``campaign.targets.ground``; the campaign's name is
+    not checked here.
+
+    Raises:
+        ScenarioError: the field or ground is unknown (one line, without the key).
+    """
+    field_name = key.split(".", 1)[1]
+    if field_name.startswith(TARGETS_PREFIX):
+        ground = field_name.removeprefix(TARGETS_PREFIX)
+        if ground not in GROUNDS:
+            hint = difflib.get_close_matches(ground, GROUNDS, n=1)
+            raise ScenarioError(f"unknown ground '{ground}'"
+                                + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                                + f"; grounds: {', '.join(GROUNDS)}")
+        return TARGET_WEIGHT_RANGE
+    if field_name not in CAMPAIGN_RANGES:
+        raise ScenarioError(f"'{field_name}' is not a numeric campaign field "
+                            f"({', '.join(sorted(CAMPAIGN_RANGES))})")
+    return CAMPAIGN_RANGES[field_name]
 
 
 def map_regions(region_map: RegionMap, n_members: int,
@@ -475,15 +491,20 @@ def _campaign(table: dict[str, Any], i: int, label: str, s_start: str, s_end: st
 
 def _weights(table: dict[str, Any], key: str, known: tuple[str, ...], noun: str, item: str,
              where: str) -> dict[str, float]:
-    """A campaign's table of weights (``targets``, ``arrest_targets``): known names, 0-100."""
+    """A campaign's table of weights (``targets``, ``arrest_targets``), checked.
+
+    Known names, each weight in :data:`TARGET_WEIGHT_RANGE`.
+    """
     weights = table.get(key, {})
     if not isinstance(weights, dict):
         raise ScenarioError(f"{where}: '{key}' must be a table of {item} = weight")
     for name, weight in weights.items():
         if name not in known:
             raise ScenarioError(f"{where}: unknown {noun} '{name}' (known: {', '.join(known)})")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
-            raise ScenarioError(f"{where}: {noun} '{name}' weight must be a number in [0, 100], "
+        lo, hi = TARGET_WEIGHT_RANGE
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not (
+                lo <= weight <= hi):
+            raise ScenarioError(f"{where}: {noun} '{name}' weight must be a number in [{lo}, {hi}], "
                                 f"got {weight!r}")
     return {k: float(v) for k, v in weights.items()}
 

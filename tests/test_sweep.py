@@ -55,9 +55,13 @@ def test_designs_have_the_sizes_salib_documents():
 def test_factor_parsing_and_validation():
     assert parse_factor("cascade=2,4,8").values == (2.0, 4.0, 8.0)
     assert parse_factor("n_members=500:900").integer
+    # one ground's weight among a screening's targets, as --set and the verdict's priors
+    assert parse_factor("chistka.targets.opposition=0:5").high == 5.0
     for bad, words in [("protection_strenth=0:1", "did you mean"),
                        ("protection_strength=0:7", "outside"),
                        ("chistka.colour=0:1", "not a numeric campaign field"),
+                       ("chistka.targets.kulaks=0:1", "unknown ground 'kulaks'"),
+                       ("chistka.targets.opposition=0:500", "outside"),
                        ("protection_strength=1:0", "above"), ("deflection", "NAME=")]:
         with pytest.raises(SweepError, match=words):
             parse_factor(bad)
