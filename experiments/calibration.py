@@ -151,6 +151,14 @@ def quiet_pyabc(level: int = logging.WARNING) -> None:
         logging.getLogger(name).setLevel(level)
 
 
+def uniform_prior(factors: list[Factor]):
+    """The prior of pyabc: each factor uniform over [low, high], independently."""
+    import pyabc
+
+    return pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low)
+                                 for f in factors})
+
+
 def run_abc(factors: list[Factor], out: Path, *, population: int, generations: int,
             workers: int, scenario_path: str | None, fixed: dict[str, Any], engine: str,
             seed: int = 0, variant: str | None = None, round_size: int | None = None
@@ -164,8 +172,7 @@ def run_abc(factors: list[Factor], out: Path, *, population: int, generations: i
 
     quiet_pyabc()
     np.random.seed(seed)  # pyabc draws from numpy's global generator
-    prior = pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low)
-                                  for f in factors})
+    prior = uniform_prior(factors)
     simulator = Simulator(scenario_path, fixed, engine, variant)
     # particles in rounds simulated together (a batch per worker process), proposed in
     # the same order every time: a seeded calibration is reproducible on any core count

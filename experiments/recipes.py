@@ -523,7 +523,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     result = Verdict(table, pairs, used, choices, posterior, folder)
     if robustness:
         rob_budget = {**ROBUSTNESS_BUDGET, **(robustness_budget or {})}
-        result.robustness = _robustness(result, chosen, book, rob_budget, seed=seed,
+        result.robustness = _robustness(result, chosen, book, rob_budget, members, seed=seed,
                                         workers=workers, engine=engine, fixed=fixed,
                                         scheduler=scheduler, progress=progress, log=log)
         result.robustness.to_csv(folder / "robustness.csv", index=False)
@@ -564,15 +564,17 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     return result
 
 
-def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: dict, *,
-                seed: int, workers: int, engine: str, fixed: dict, scheduler: str | None,
-                progress: bool, log) -> pd.DataFrame:
-    """The model choice re-run under each variation (issue 16, part 4); the table."""
+def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: dict,
+                members: int, *, seed: int, workers: int, engine: str, fixed: dict,
+                scheduler: str | None, progress: bool, log) -> pd.DataFrame:
+    """The model choice re-run under each variation (issue 16, part 4); the table.
+
+    ``members``: the verdict's scale (the scale variation takes four times it).
+    """
     import experiments.verdict as v
 
     runs = {}
-    members = build_scenario(None, None, fixed).parameters.n_members
-    for i, change in enumerate(v.robustness_variations(result.statistics, result.separation,
+    for i, change in enumerate(v.robustness_variations(result.statistics,
                                                        result.prior_predictive, members)):
         if log:
             log(f"robustness: {change['name']}")
@@ -588,8 +590,7 @@ def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: d
 
 
 def _out_of_sample(result: Verdict, chosen: list, book: dict[str, float], budget: dict, *,
-                   seed: int,
-                   workers: int, engine: str, fixed: dict, scheduler: str | None,
+                   seed: int, workers: int, engine: str, fixed: dict, scheduler: str | None,
                    progress: bool, log) -> None:
     """Calibrate each explanation on 1933-1936, predict 1937-1938 (issue 16, part 5).
 

@@ -144,15 +144,18 @@ def simulated_values(result: RunResult, names=None) -> dict[str, float]:
     return out
 
 
-def distance(simulated: dict[str, float], book: dict[str, float], names) -> float:
+def distance(simulated: dict[str, float], book: dict[str, float], names,
+             scales: dict[str, float] | None = None) -> float:
     """Root mean square over ``names`` of the deviation from the book in tolerances.
 
-    A target without a simulated value counts as 10 tolerances away.
+    A target without a simulated value counts as 10 tolerances away. ``scales``: other
+    units for the deviations than the tolerances (the verdict's robustness).
     """
     terms = []
     for name in names:
         sim = simulated.get(name, np.nan)
-        terms.append(10.0 if not np.isfinite(sim) else (sim - book[name]) / TOLERANCES[name][0])
+        unit = TOLERANCES[name][0] if scales is None else scales[name]
+        terms.append(10.0 if not np.isfinite(sim) else (sim - book[name]) / unit)
     return float(np.sqrt(np.mean(np.square(terms))))
 
 

@@ -40,7 +40,7 @@ import pandas as pd
 
 from experiments import scorecard
 from experiments.abc_sampler import BatchSampler, model_call
-from experiments.calibration import ROUND_PER_WORKER, Simulator, quiet_pyabc
+from experiments.calibration import ROUND_PER_WORKER, Simulator, quiet_pyabc, uniform_prior
 from experiments.explanations import Explanation
 
 SEPARATING_SD = 1.0
@@ -109,8 +109,36 @@ def draw_priors(explanation: Explanation, n: int, rng: np.random.Generator) -> l
             for _ in range(n)]
 
 
-def _simulate(panel: Panel, proposals: list[dict]) -> list[dict]:
-    return panel.batch(proposals)
+def _simulate(panel: Panel, proposals: list[dict], seeds: list[int] | None) -> list[dict]:
+    return panel.batch(proposals, seeds)
+
+
+def _simulate_in_rounds(panel: Panel, proposals: list[dict], seeds: list[int] | None,
+                        workers: int, bar=None) -> list[dict]:
+    """The panel's statistics of ``proposals``, a sampler round's worth at a time.
+
+    On ``workers`` spawned processes when more than one; in the proposals' order either
+    way (so the same on any number of workers). ``bar``: a progress bar to advance.
+    """
+    chunk = ROUND_PER_WORKER
+    starts = range(0, len(proposals), chunk)
+    parts = [proposals[i:i + chunk] for i in starts]
+    part_seeds = [None if seeds is None else seeds[i:i + chunk] for i in starts]
+    results: list[dict] = []
+    if workers <= 1:
+        done_parts = map(_simulate, itertools.repeat(panel), parts, part_seeds)
+        for part, done in zip(parts, done_parts, strict=True):
+            results += done
+            if bar is not None:
+                bar.update(len(part))
+        return results
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for part, done in zip(parts, pool.map(_simulate, itertools.repeat(panel), parts,
+                                              part_seeds), strict=True):
+            results += done
+            if bar is not None:
+                bar.update(len(part))
+    return results
 
 
 def prior_predictive(explanations: Sequence[Explanation], draws: int, *, seed: int = 0,
@@ -133,21 +161,8 @@ def prior_predictive(explanations: Sequence[Explanation], draws: int, *, seed: i
     streams = np.random.SeedSequence(seed).spawn(len(explanations))
     proposals = [{TAG: e.name, **p} for e, s in zip(explanations, streams, strict=True)
                  for p in draw_priors(e, draws, np.random.default_rng(s))]
-    chunk = ROUND_PER_WORKER
-    parts = [proposals[i:i + chunk] for i in range(0, len(proposals), chunk)]
-    results: list[dict] = []
     with tqdm(total=len(proposals), desc="prior predictive", disable=not progress) as bar:
-        if workers <= 1:
-            for part in parts:
-                results += panel.batch(part)
-                bar.update(len(part))
-        else:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")
-                                     ) as pool:
-                for part, done in zip(parts, pool.map(_simulate, itertools.repeat(panel),
-                                                      parts), strict=True):
-                    results += done
-                    bar.update(len(part))
+        results = _simulate_in_rounds(panel, proposals, None, workers, bar)
     rows = []
     counter: dict[str, int] = {}
     for proposal, values in zip(proposals, results, strict=True):
@@ -191,9 +206,7 @@ def separation(table: pd.DataFrame, names: Sequence[str] | None = None) -> pd.Da
                          "mean_b": float(y.mean()), "sd_pooled": pooled,
                          "standardized_difference": float(standardized),
                          "ks": float(ks_2samp(x, y, method="asymp").statistic),
-                         "separates": bool(np.isfinite(standardized)
-                                           and standardized >= SEPARATING_SD)
-                         or standardized == np.inf})
+                         "separates": bool(standardized >= SEPARATING_SD)})  # NaN: no
     return pd.DataFrame(rows)
 
 
@@ -273,15 +286,10 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
         raise ValueError("no statistic separates the explanations: nothing to choose on")
     panel = Panel(explanations, names, engine, fixed=fixed)
     models = [ExplanationModel(panel, e.name) for e in explanations]
-    priors = [pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low)
-                                    for p in e.priors}) for e in explanations]
+    priors = [uniform_prior([p.factor for p in e.priors]) for e in explanations]
 
     def distance(simulated, book):
-        if scales is None:
-            return scorecard.distance(simulated, book, names)
-        terms = [10.0 if not np.isfinite(simulated.get(n, np.nan))
-                 else (simulated[n] - book[n]) / scales[n] for n in names]
-        return float(np.sqrt(np.mean(np.square(terms))))
+        return scorecard.distance(simulated, book, names, scales)
 
     from tqdm import tqdm
 
@@ -302,14 +310,12 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
     url = f"sqlite:///{Path(db).resolve()}"
     done = 0
     record = {k: observed[k] for k in names}
-    if resume and Path(db).exists() and not _same_record(pyabc.History(url), record):
-        Path(db).unlink()  # made on another record or other statistics: start anew
-    if resume and Path(db).exists():
+    if Path(db).exists() and not (resume and _same_record(pyabc.History(url), record)):
+        Path(db).unlink()  # not resumed, or made on another record: start anew
+    if Path(db).exists():
         abc.load(url, 1)
         done = pyabc.History(url).max_t + 1
     else:
-        if Path(db).exists():
-            Path(db).unlink()
         abc.new(url, record)
     bar.update(min(done, generations))
     history = pyabc.History(url)
@@ -384,10 +390,6 @@ LATER = ("expelled_1937", "expelled_1938", "readmitted_share_1938", "regional_vo
 INTERVAL = (5.0, 95.0)  # the predictive interval's percentiles: 90 %
 
 
-def _seeded(panel: Panel, proposals: list[dict], seeds: list[int]) -> list[dict]:
-    return panel.batch(proposals, seeds)
-
-
 def posterior_predictive(explanation: Explanation, history, names: Sequence[str], draws: int,
                          *, seed: int, engine: str = "auto", workers: int = 1,
                          fixed: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -405,15 +407,7 @@ def posterior_predictive(explanation: Explanation, history, names: Sequence[str]
                  for i in picks]
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=draws)]
     panel = Panel([explanation], names, engine, fixed=fixed)
-    chunk = ROUND_PER_WORKER
-    parts = [(proposals[i:i + chunk], seeds[i:i + chunk]) for i in range(0, draws, chunk)]
-    if workers <= 1:
-        results = [r for p, s in parts for r in panel.batch(p, s)]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = [r for done in pool.map(_seeded, itertools.repeat(panel),
-                                              [p for p, _ in parts], [s for _, s in parts])
-                       for r in done]
+    results = _simulate_in_rounds(panel, proposals, seeds, workers)
     return pd.DataFrame(results).assign(explanation=explanation.name)
 
 
@@ -488,8 +482,8 @@ def scaled_priors(explanation: Explanation, factor: float) -> Explanation:
     return dataclasses.replace(explanation, priors=tuple(priors))
 
 
-def robustness_variations(statistics_used: Sequence[str], pairs: pd.DataFrame,
-                          table: pd.DataFrame, members: int = 4000) -> list[dict]:
+def robustness_variations(statistics_used: Sequence[str], table: pd.DataFrame,
+                          members: int = 4000) -> list[dict]:
     """What the verdict is re-run under (issue 16, part 4), each a named change.
 
     Priors half and twice as wide; each group of patterns left out (scorecard.PATTERNS);

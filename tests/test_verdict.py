@@ -290,7 +290,7 @@ def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
                     robustness_budget={"population": 12, "generations": 1})
     table = found.robustness
     kinds = {c["name"]: c["what"] for c in v.robustness_variations(
-        found.statistics, found.separation, found.prior_predictive, 1000)}
+        found.statistics, found.prior_predictive, 1000)}
     assert "4,000 members" in kinds
     assert set(kinds.values()) == {"priors", "patterns", "scale", "tolerances"}
     assert list(table["variation"]) == ["the verdict (mean of repeats)", *kinds]
@@ -300,8 +300,7 @@ def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
     assert (tmp_path / "rob" / "robustness.png").stat().st_size > 0
     assert "How robust" in (tmp_path / "rob" / "verdict.html").read_text()
     # a pattern left out is left out of the distance
-    left_out = [c for c in v.robustness_variations(found.statistics, found.separation,
-                                                   found.prior_predictive)
+    left_out = [c for c in v.robustness_variations(found.statistics, found.prior_predictive)
                 if c["what"] == "patterns"]
     assert all(set(c["statistics"]) < set(found.statistics) for c in left_out)
 
