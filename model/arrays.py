@@ -358,7 +358,7 @@ def per_run(values: list):
 # tables (made of tuples, the same in every batch: batch_key). In a batch of runs whose
 # numbers differ the conditions are each run's own (ArrayBatch.__getattr__).
 TABLES = frozenset({"defence_by_office", "apparatus_by_office", "inaccessibility_by_office",
-                    "exposure_by_office", "severity_by_reason"})
+                    "control_by_office", "exposure_by_office", "severity_by_reason"})
 CONTEXT = frozenset({*MONTH_CONDITIONS, "records_chaos", *TABLES})
 
 
@@ -1309,7 +1309,10 @@ class ArrayBatch:
         self._count_by("election_holders", holders_office, LEVELS, holders)
         grievance = self.electorate_grievance(holders, holders_office, rank_and_file[keep],
                                               apparatus[keep])
-        prob = rules.secret_ballot_turnover(grievance, self.each(self.criticism, holders),
+        machine = self._region_traits()["machine"][self._region_of(holders)]
+        criticism = rules.suppress_criticism(self.each(self.criticism, holders),
+                                             self.control_by_office[holders_office], machine)
+        prob = rules.secret_ballot_turnover(grievance, criticism,
                                             self.each(self.p.election_base, holders))
         out = self.uniform(holders) < prob
         self._count_by("voted_out", holders_office[out], LEVELS, holders[out])

@@ -90,6 +90,7 @@ class BasePurgeModel(mesa.Model):
         self.defence_by_office = np.array((0.0, *self.p.level_defence))  # rank and file: 0
         self.apparatus_by_office = np.array((0.0, *self.p.apparatus_delegates))
         self.inaccessibility_by_office = np.array((0.0, *self.p.inaccessibility))
+        self.control_by_office = np.array((0.0, *self.p.election_control))
         self.exposure_by_office = np.asarray(self.p.arrest_exposure)
         self.severity_by_reason = np.asarray(self.p.severity)  # rules.REASONS order
         self.month = calendar.first_month - 1
@@ -293,7 +294,11 @@ class BasePurgeModel(mesa.Model):
         elections (:func:`rules.electorate_grievance`: the rank and file's grievance, the
         apparatus's, how much of the conference is the apparatus and how loyal), and its
         hostility the share that would vote him out under the month's criticism
-        (:func:`rules.secret_ballot_turnover`). The verdicts (correct, unsatisfactory,
+        (:func:`rules.secret_ballot_turnover`). The criticism is not suppressed here: the
+        obkoms "were besieged by criticism at the conferences" and the center's emissaries
+        attended (L1938); what the machines held was the vote - Krinitskii, Amatuni and
+        Vrublevskii were criticized, judged, and reelected (L1940-1942;
+        :func:`rules.suppress_criticism` in the elections). The verdicts (correct, unsatisfactory,
         serious mistakes, not characterized) are read off the ranks of the hostilities
         (:func:`model.reporters.conferences_rows`); leaderships were removed only by the
         center (L1938), which the police stage does.
@@ -344,6 +349,15 @@ class BasePurgeModel(mesa.Model):
         """How far a screening body is out of the secretaries' reach (0 = their own)."""
         return {"secretaries": 0.0, "commission": self.p.commission_independence,
                 "rank_and_file": self.p.rank_and_file_independence, "nkvd": 1.0}[conducted_by]
+
+    def criticism_reaching(self, office, region):
+        """The month's criticism that reaches the electorate of ``office`` in ``region``.
+
+        :func:`model.rules.suppress_criticism`: the office's hold over its own election,
+        through the region's family circle (L1787, L1791, L1918).
+        """
+        return rules.suppress_criticism(self.criticism, self.control_by_office[office],
+                                        region.machine)
 
     def electorate_grievance(self, office, rank_and_file, apparatus):
         """:func:`model.rules.electorate_grievance` against holders of ``office``."""

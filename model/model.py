@@ -393,20 +393,26 @@ class PurgeModel(BasePurgeModel):
                         holders = [m for m in ppo.members if m.in_party
                                    and m.office == PPO_SECRETARY]
                         for m in holders:
-                            self._ballot(m, ppo.mean_grievance(), 0.0)
+                            self._ballot(m, region, ppo.mean_grievance(), 0.0)
                 if last and district.secretary is not None:
-                    self._ballot(district.secretary, district.mean_grievance(),
+                    self._ballot(district.secretary, region, district.mean_grievance(),
                                  _mean_grievance(district.apparatus()))
             if last and region.secretary is not None:
-                self._ballot(region.secretary, region.mean_grievance(),
+                self._ballot(region.secretary, region, region.mean_grievance(),
                              _mean_grievance(region.apparatus()))
 
-    def _ballot(self, holder: Member, rank_and_file: float, apparatus: float) -> None:
-        """One secret ballot: the electorate's grievance (rank and file, apparatus)."""
+    def _ballot(self, holder: Member, region, rank_and_file: float, apparatus: float) -> None:
+        """One secret ballot, in ``region``.
+
+        The electorate's grievance (rank and file, apparatus) and the criticism that
+        reaches it past the holder's machine.
+        """
         level = LEVELS[holder.office]
         self.count(f"election_holders_{level}")
         grievance = self.electorate_grievance(holder.office, rank_and_file, apparatus)
-        p = rules.secret_ballot_turnover(grievance, self.criticism, self.p.election_base)
+        p = rules.secret_ballot_turnover(grievance,
+                                         self.criticism_reaching(holder.office, region),
+                                         self.p.election_base)
         if self.random.random() < p:
             self.count(f"voted_out_{level}")
             self.vacate(holder, how="voted_out", elected_successor=True)

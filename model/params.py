@@ -328,6 +328,16 @@ class Parameters:
         "had been appointed rather than elected' (L1779); regional conferences were the "
         "region's officials, and Rumiantsev was 'easily reelected' (L1918). ASSUMPTION for "
         "the values.")
+    election_control: tuple[float, ...] = _p(
+        (0.0, 0.0, 0.5, 0.9), 0, 1,
+        "Hold of a PPO secretary, (other official: not elected), raikom secretary, obkom "
+        "secretary over his own election, through his region's family circle (suppression "
+        "of criticism, rules.suppress_criticism): local leaders manipulated meetings and "
+        "votes, forbade critical remarks in the local press (L1787, L1791); 'more powerful "
+        "regional officials were in a better position to defend their positions', the "
+        "regional lords 'deflected the heat to lower levels' (L1918). A cell votes in its "
+        "own general meeting (L1803-1813). ASSUMPTION for the values; the turnover figures "
+        "are withheld (L1827-1835) and were not looked at.")
     client_loyalty: float = _p(
         0.8, 0, 1, "ASSUMPTION: how far an appointee will not vote against the man who "
                    "appointed him: the family circle closed ranks (L1767, L1994).")

@@ -657,6 +657,39 @@ def electorate_grievance(rank_and_file, apparatus, apparatus_share, client_loyal
             + apparatus_share * apparatus * (1.0 - client_loyalty))
 
 
+def suppress_criticism(criticism, control, machine):
+    """Criticism that reaches an officeholder's electorate past his machine (*zazhim kritiki*).
+
+    Suppression of criticism (*zazhim kritiki*): Moscow "feared that local leaders would
+    pervert or manipulate the meetings and the voting" (L1787); *Pravda* exposed
+    badly organized electoral meetings, "suspected ballot fraud", "illegal open voting",
+    and places where "the local press had been forbidden to publish remarks critical of
+    the local leaders" (L1791). The threat of the elections "was much greater at lower
+    levels. More powerful regional officials were in a better position to defend their
+    positions ... the regional 'lords' had deflected the heat to lower levels and
+    weathered the storm" (L1918). The hold an office gives over its own election
+    (``control``, by office) works through the region's family circle (``machine``, the
+    region's trait: a committee made in 1937 has a weaker one, L1926; a variant without
+    machines has none): the share of criticism let through, ``1 - control``, is raised
+    to the power ``machine``, so no machine lets all of it through, the reference machine
+    holds back ``control`` of it, and no finite machine holds back all of it unless the
+    office's hold is complete. Criticism was still voiced - the June conferences
+    "besieged" the obkoms - but the machines held the vote (L1938-1942).
+
+    Args:
+        criticism: Criticism released from above, >= 0.
+        control: 0..1, the office's hold over its own election (parameter
+            ``election_control`` by office).
+        machine: The region's family circle, >= 0 (1 the reference; 0..2 in the cited
+            regions).
+
+    Returns:
+        Criticism that reaches the electorate, in ``[0, criticism]`` (all of it with no
+        hold or no machine).
+    """
+    return criticism * (1.0 - control) ** machine
+
+
 def secret_ballot_turnover(grievance, criticism, base):
     """Probability that an officeholder is voted out in the 1937 secret-ballot elections.
 
@@ -664,12 +697,13 @@ def secret_ballot_turnover(grievance, criticism, base):
     create" (L1912); secret ballots from unlimited lists removed poor leaders but not all
     (L1799). That "more powerful regional officials were in a better position to defend
     their positions" (L1918) is not given here: it comes from their electorates
-    (:func:`electorate_grievance`). The turnover figures themselves are withheld for
+    (:func:`electorate_grievance`) and their hold over the vote
+    (:func:`suppress_criticism`). The turnover figures themselves are withheld for
     validation (L1827-1835).
 
     Args:
         grievance: :func:`electorate_grievance` against him, 0..1.
-        criticism: Criticism released from above, >= 0.
+        criticism: Criticism that reaches the electorate, >= 0 (:func:`suppress_criticism`).
         base: Scale of the hazard.
 
     Returns:

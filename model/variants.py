@@ -97,9 +97,11 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
     Variant(
         "no-deflection", "Center-periphery without deflection",
         "As center-periphery, but local machines do not push expulsions onto passives and "
-        "non-clients to show vigilance.",
-        "Ablation of L664, L693, L1461, L1675",
-        parameters={"deflection": 0.0, "from_above_rate": 0.0}),
+        "non-clients to show vigilance, nor deflect the heat of the 1937 elections from "
+        "themselves to lower levels.",
+        "Ablation of L664, L693, L1461, L1675, L1791, L1918",
+        parameters={"deflection": 0.0, "from_above_rate": 0.0,
+                    "election_control": (0.0, 0.0, 0.0, 0.0)}),
     Variant(
         "no-records-chaos", "Center-periphery with accurate records",
         "As center-periphery, but the rolls are accurate: no dead souls, nobody drifts away "

@@ -373,25 +373,32 @@ def _turnover(cls, n: int, seeds, **params) -> dict[str, float]:
 
 @pytest.mark.parametrize("cls", [PurgeModel, ArrayPurgeModel])
 def test_regional_secretaries_face_their_electorate(cls):
-    """No level is given a zero grievance or a full defence (L1918 must be a prediction).
+    """No level is given a zero grievance or a full defence.
 
     An obkom secretary is balloted with his electorate's grievance: the region's rank
-    and file (and his remoteness, L485, L934) and his apparatus (L1779). With an
-    electorate of disloyal appointees he can be voted out.
+    and file (and his remoteness, L485, L934) and his apparatus (L1779); his machine's
+    hold over the vote (L1791, L1918) is never complete. With an electorate of disloyal
+    appointees and a looser hold than the default he can be voted out.
     """
-    turnover = _turnover(cls, 4000, (1, 2, 3), client_loyalty=0.0)
+    from model import Parameters
+    assert max(Parameters().election_control) < 1
+    turnover = _turnover(cls, 4000, (1, 2, 3), client_loyalty=0.0,
+                         election_control=(0.0, 0.0, 0.5, 0.5))
     assert turnover["regional_secretary"] > 0
 
 
-def test_the_gradient_by_rank_is_not_an_input():
-    """The defence of higher office comes from the electorate, so inputs can reverse it.
+def test_the_gradient_by_rank_is_not_fixed():
+    """The defence of higher office comes from the electorate and the hold over the vote.
 
-    Without appointees among the electors and with remote leaders, obkom secretaries
-    fall at least as often as cell secretaries; no office's electorate is all apparatus.
+    Both are parameters, so inputs can reverse the gradient: without appointees among
+    the electors, without a hold over the vote and with remote leaders, obkom
+    secretaries fall at least as often as cell secretaries; no office's electorate is
+    all apparatus.
     """
     from model import Parameters
     assert max(Parameters().apparatus_delegates) < 1
     turnover = _turnover(ArrayPurgeModel, 8000, range(1, 6),
                          apparatus_delegates=(0.0, 0.0, 0.0, 0.0),
+                         election_control=(0.0, 0.0, 0.0, 0.0),
                          inaccessibility=(0.0, 0.0, 0.3, 0.5))
     assert turnover["regional_secretary"] >= turnover["ppo_secretary"]

@@ -34,6 +34,8 @@ def _moved(f: dataclasses.Field):
         return (0.0, 0.0, 1.0)
     if f.name == "too_fast":  # a threshold mostly pre-empted by formalism (seed 6 of 1-8
         return 1.3            # moved at 5.8): probed towards its near end instead
+    if f.name == "client_loyalty":  # seen only in the 1937 raikom and obkom ballots, a
+        return 0.0                   # few dozen draws a run: probed at its far end
     if isinstance(default, tuple):  # the first element (moving all may cancel out:
         first = default[0]           # outcome weights are normalised)
         return (0.5 * first if first else 0.5, *default[1:])

@@ -96,6 +96,32 @@ def test_an_apparatus_electorate_shields_its_patron(rank_and_file, apparatus, sh
     assert rules.secret_ballot_turnover(0.0, criticism, base) == 0.0
 
 
+@given(nonneg, unit, unit, st.floats(0, 2), st.floats(0, 2))
+def test_a_machine_holds_back_criticism_and_never_adds_to_it(criticism, control, more,
+                                                              machine, stronger):
+    """*Zazhim kritiki* (L1787, L1791, L1918): what reaches an electorate, by hold and machine.
+
+    Never more than was released nor less than none; all of it with no hold or with no
+    machine; a firmer hold or a stronger machine lets through no more.
+    """
+    through = rules.suppress_criticism(criticism, control, machine)
+    assert 0.0 <= through <= criticism
+    assert rules.suppress_criticism(criticism, 0.0, machine) == criticism
+    assert rules.suppress_criticism(criticism, control, 0.0) == criticism
+    firmer = min(1.0, control + more)
+    assert rules.suppress_criticism(criticism, firmer, machine) <= through + 1e-12
+    assert rules.suppress_criticism(criticism, control, machine + stronger) <= through + 1e-12
+
+
+def test_suppression_works_on_arrays_as_on_scalars():
+    control = np.array([0.0, 0.5, 0.9])
+    machine = np.array([1.0, 1.2, 0.8])
+    got = rules.suppress_criticism(2.0, control, machine)
+    want = [rules.suppress_criticism(2.0, c, m) for c, m in zip(control, machine, strict=True)]
+    np.testing.assert_allclose(got, want)
+    assert got[2] > rules.suppress_criticism(2.0, 0.9, 1.2)  # a weaker machine lets more through
+
+
 @given(st.floats(0, 0.1), st.floats(1, 20), st.floats(1, 20), unit)
 def test_leaders_and_clients_of_fallen_patrons_are_more_exposed(base, exposure, cascade, shield):
     rank_and_file = rules.arrest_hazard(base, 1.0, 0, 0, 0, cascade, 0, 2.0, 0.0, shield, 4.0, 1.0)

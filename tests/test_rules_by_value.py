@@ -233,6 +233,15 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.0, 1.5, 1.0), 0.0),
         ((0.5, 0.0, 1.0), 0.0),                     # no criticism released, no turnover
     ],
+    # criticism * (1 - control) ** machine
+    "suppress_criticism": [
+        ((2.0, 0.0, 1.0), 2.0),                     # a cell's own general meeting
+        ((2.0, 0.5, 1.0), 1.0),                     # a raikom, the reference machine
+        ((2.0, 0.9, 1.0), 0.2),                     # an obkom, the reference machine
+        ((2.0, 0.9, 2.0), 2.0 * 0.01),              # an obkom, the strongest machine
+        ((2.0, 0.9, 0.0), 2.0),                     # no machine, no hold
+        ((0.0, 0.9, 1.0), 0.0),                     # no criticism released
+    ],
     # (1 - share) * min(1, rf + remote) + share * apparatus * (1 - loyalty)
     "electorate_grievance": [
         ((0.4, 0.3, 0.0, 0.8, 0.0), 0.4),           # a cell electing its secretary
