@@ -384,6 +384,9 @@ class Verdict:
     choices: list  # experiments.verdict.ModelChoice, one per repeat (seed, seed + 1, ...)
     posterior: pd.DataFrame  # experiments.verdict.monte_carlo: mean, sd, ... over repeats
     out: Path
+    discriminant: Any = None  # experiments.verdict.Discriminant: the choice's summaries
+    identifiability: pd.DataFrame | None = None  # pairs: cross-validated accuracy
+    record_log_odds: pd.DataFrame | None = None  # the record among the prior predictive
     robustness: pd.DataFrame | None = None  # experiments.verdict.robustness_table
     recovery: pd.DataFrame | None = None  # experiments.verdict.recovery
     checks: pd.DataFrame | None = None  # experiments.verdict.predictive_checks
@@ -392,7 +395,7 @@ class Verdict:
 
 
 # The default budget of ``purges verdict`` (README: its time on 2 cores).
-VERDICT_BUDGET = {"draws": 40, "population": 300, "generations": 6, "repeats": 3}
+VERDICT_BUDGET = {"draws": 100, "population": 300, "generations": 6, "repeats": 3}
 # ... and of its out-of-sample check, per explanation: a calibration on 1933-1936 and the
 # posterior-predictive runs.
 OUT_OF_SAMPLE_BUDGET = {"population": 150, "generations": 4, "draws": 60}
@@ -494,9 +497,14 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     if not used:
         raise SweepError("no statistic separates the explanations' prior predictives; "
                          "more --draws, or other explanations")
+    summary = v.discriminant(table, used)
+    identifiable = v.identifiability(table, used)
+    identifiable.to_csv(folder / "identifiability.csv", index=False)
+    placed = v.record_log_odds(summary, table, book)
+    placed.to_csv(folder / "record_log_odds.csv", index=False)
     if log:
-        log(f"model choice on {len(used)} separating statistics: {population} particles, "
-            f"{generations} generations ...")
+        log(f"model choice on the log-odds of {len(used)} separating statistics: "
+            f"{population} particles, {generations} generations ...")
     choices = []
     for r in range(repeats):  # each repeat its own database, resumed if interrupted
         if log and repeats > 1:
@@ -504,7 +512,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
         choices.append(v.model_choice(
             chosen, used, book, folder / ("verdict.db" if r == 0 else f"verdict-{r}.db"),
             population=population, generations=generations, seed=seed + r, workers=workers,
-            engine=engine, fixed=fixed, resume=True, scheduler=scheduler, progress=progress))
+            engine=engine, fixed=fixed, resume=True, scheduler=scheduler, progress=progress,
+            summary=summary))
     posterior = v.monte_carlo(choices)
     probabilities = pd.concat([c.probabilities.assign(repeat=r) for r, c in enumerate(choices)],
                               ignore_index=True)
@@ -520,7 +529,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     figures.separation(pairs, folder / "separation.png", v.SEPARATING_SD,
                        provenance=figures.Provenance("historical", "each from its priors",
                                                      members, draws, "runs each"))
-    result = Verdict(table, pairs, used, choices, posterior, folder)
+    result = Verdict(table, pairs, used, choices, posterior, folder, summary, identifiable,
+                     placed)
     if robustness:
         rob_budget = {**ROBUSTNESS_BUDGET, **(robustness_budget or {})}
         result.robustness = _robustness(result, chosen, book, rob_budget, members, seed=seed,
@@ -537,6 +547,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
         result.recovery = v.recovery(chosen, used, folder, population=budget["population"],
                                      generations=budget["generations"], seed=seed,
                                      workers=workers, engine=engine, fixed=fixed,
+                                     summary=summary, identifiable=identifiable,
                                      progress=progress, log=log)
         result.recovery.to_csv(folder / "recovery.csv", index=False)
     oos_budget = {**OUT_OF_SAMPLE_BUDGET, **(out_of_sample_budget or {})}
@@ -580,12 +591,15 @@ def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: d
             log(f"robustness: {change['name']}")
         explanations = ([v.scaled_priors(e, change["prior_factor"]) for e in chosen]
                         if "prior_factor" in change else chosen)
+        names = change.get("statistics", result.statistics)
+        summary = (None if "distance" in change
+                   else v.discriminant(result.prior_predictive, names))
         runs[change["name"]] = v.model_choice(
-            explanations, change.get("statistics", result.statistics), book,
+            explanations, names, book,
             result.out / f"robust-{i}.db", population=budget["population"],
             generations=budget["generations"], seed=seed, workers=workers, engine=engine,
             fixed={**fixed, **change.get("fixed", {})}, resume=True, scheduler=scheduler,
-            progress=progress, scales=change.get("scales"))
+            progress=progress, scales=change.get("scales"), summary=summary)
     return v.robustness_table(result.posterior, runs)
 
 

@@ -227,6 +227,42 @@ book, in the figure's tolerance. {lead}</p>
 """
 
 
+def _identifiability_section(result) -> str:
+    """Which pairs the statistics can tell apart, and where the record lies among the runs."""
+    from experiments.verdict import IDENTIFIABLE
+
+    esc = html.escape
+    out = ""
+    if result.identifiability is not None:
+        rows = "".join(
+            f"<tr><td>{esc(r.a)}</td><td>{esc(r.b)}</td><td>{r.accuracy:.2f}</td>"
+            f"<td>{'yes' if r.accuracy >= IDENTIFIABLE else '<b>no</b>'}</td></tr>"
+            for r in result.identifiability.sort_values("accuracy").itertuples())
+        out += f"""<h3>Which explanations the record could tell apart</h3>
+<p>For each pair, the share of held-out prior-predictive runs that a classifier on the
+statistics gives to the right explanation (0.5 is chance). Below {IDENTIFIABLE:g}, one
+record can hardly decide between the two whatever the budget: their difference lies in
+figures the visible record does not hold.</p>
+<table><tr><th>explanation</th><th>against</th><th>accuracy</th><th>identifiable</th></tr>
+{rows}</table>"""
+    if result.record_log_odds is not None:
+        placed = result.record_log_odds
+        outside = placed.loc[~placed["inside"], "explanation"].tolist()
+        rows = "".join(
+            f"<tr><td>{esc(r.explanation)}</td><td>{r.record_log_odds:.1f}</td>"
+            f"<td>{r.runs_p5:.1f} - {r.runs_p95:.1f}</td><td>{r.runs_min:.1f} - "
+            f"{r.runs_max:.1f}</td></tr>" for r in placed.itertuples())
+        note = ("The record lies within the runs' range on every log-odds." if not outside
+                else "The record lies <b>outside the range of every prior-predictive run</b> "
+                f"on the log-odds of {', '.join(map(esc, outside))}: no explanation produced "
+                "such a record under its priors, and the model choice weighs which comes "
+                "least far.")
+        out += f"""<h3>Where the record lies among the runs</h3><p>{note}</p>
+<table><tr><th>log-odds of</th><th>the record</th><th>runs, 5-95 %</th><th>runs, range</th>
+</tr>{rows}</table>"""
+    return out
+
+
 def write_verdict(result, explanations, path: Path, budget: dict) -> Path:
     """``verdict.html``: the verdict, how it was reached, and what would overturn it.
 
@@ -278,12 +314,15 @@ table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #ccc;padd
 <h2>What it was decided on</h2>
 <p>ABC-SMC model choice (pyabc; {budget['population']} particles a generation,
 {budget['generations']} generations, repeated {budget['repeats']} times with sampler seeds
-from {budget['seed']}) on the distance of the
-calibration: the root mean square of each statistic's deviation from the book's figure, in
-tolerances. Only the statistics whose prior-predictive means differ between at least two
-explanations by at least one pooled standard deviation are used (ABC model choice is valid
-only on such statistics: Robert et al. 2011, Marin et al. 2014); {len(result.statistics)}
-of them: {stats}. The withheld 1937 figures are not among them.</p>
+from {budget['seed']}). Only the statistics whose prior-predictive means differ between at
+least two explanations by at least one pooled standard deviation are used (ABC model choice
+is valid only on such statistics: Robert et al. 2011, Marin et al. 2014);
+{len(result.statistics)} of them: {stats}. The withheld 1937 figures are not among them.
+Records are compared by what those statistics say about which explanation made them:
+a logistic regression of the explanation on the statistics, fitted on the prior
+predictive, gives each record one log-odds per explanation, and the distance is between
+those (semi-automatic ABC model choice, Prangle et al. 2014).</p>
+{_identifiability_section(result)}
 {_img(folder / "separation.png", "which statistics separate which explanations")}
 {_robustness_section(result, folder)}
 {_out_of_sample_section(result, folder)}

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from experiments import verdict as v
@@ -102,6 +102,7 @@ def test_a_statistic_separates_two_explanations_when_their_means_differ_by_a_poo
     """The same draws moved by ``shift`` pooled sds: separating iff shift >= 1 sd."""
     x = np.asarray(values)
     sd = x.std(ddof=1)
+    assume(sd > 1e-6)  # a statistic that varies (not by a subnormal amount)
     table = pd.DataFrame({"explanation": ["a"] * len(x) + ["b"] * len(x),
                           "s": np.r_[x, x + shift * sd]})
     row = v.separation(table, ["s"]).iloc[0]
@@ -136,6 +137,84 @@ def test_the_prior_predictive_is_the_same_for_a_seed_whatever_the_workers():
     assert not one.equals(other)
 
 
+# ------------------------------------------------------------ learned summaries
+def _toy_table(draws: int = 60, seed: int = 3) -> pd.DataFrame:
+    """Three explanations: B apart from A on x1; C made exactly as A (not identifiable)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name, shift in (("A", 0.0), ("B", 3.0), ("C", 0.0)):
+        for _ in range(draws):
+            rows.append({"explanation": name, "x1": rng.normal(shift, 1.0),
+                         "x2": rng.normal(0.0, 1.0)})
+    return pd.DataFrame(rows)
+
+
+def test_the_discriminant_weighs_a_record_by_which_explanation_made_it():
+    table = _toy_table()
+    d = v.discriminant(table, ("x1", "x2"))
+    assert d.explanations == ("A", "B", "C")
+    assert v.discriminant(table, ("x1", "x2")).fingerprint == d.fingerprint  # deterministic
+    at_b = {"x1": 3.0, "x2": 0.0}
+    at_a = {"x1": 0.0, "x2": 0.0}
+    assert d.probabilities(at_b)["B"] > 0.9
+    assert d.probabilities(at_a)["B"] < 0.1
+    # A and C made alike: the regression cannot prefer one of them much
+    assert abs(d.probabilities(at_a)["A"] - d.probabilities(at_a)["C"]) < 0.3
+    assert d.distance(at_a, at_a) == 0.0
+    assert d.distance(at_a, at_b) == pytest.approx(d.distance(at_b, at_a))
+    assert d.distance(at_a, at_b) > 1.0
+    # refitted on other runs, the fit differs, and a choice refuses a fit on other names
+    assert v.discriminant(_toy_table(seed=4), ("x1", "x2")).fingerprint != d.fingerprint
+    with pytest.raises(ValueError, match="other statistics"):
+        v.model_choice([], ("x1",), at_a, "unused.db", population=2, generations=1,
+                       summary=d)
+
+
+@settings(max_examples=40, deadline=None)
+@given(x1=st.one_of(st.floats(-50, 50), st.just(float("nan"))), x2=st.floats(-50, 50))
+def test_discriminant_probabilities_are_a_distribution_and_a_gap_takes_the_median(x1, x2):
+    d = _TOY_FIT
+    p = d.probabilities({"x1": x1, "x2": x2})
+    assert set(p) == {"A", "B", "C"} and sum(p.values()) == pytest.approx(1.0)
+    assert all(0.0 <= q <= 1.0 for q in p.values())
+    z = d.log_odds({"x1": x1, "x2": x2})
+    assert z.sum() == pytest.approx(0.0, abs=1e-9)
+    if np.isnan(x1):  # a run without the statistic counts as the prior predictive's median
+        assert np.allclose(z, d.log_odds({"x1": d.fill[0], "x2": x2}))
+
+
+_TOY_FIT = v.discriminant(_toy_table(), ("x1", "x2"))
+
+
+def test_a_discriminant_between_two_explanations_is_the_logistic_regression():
+    table = _toy_table()
+    two = table[table["explanation"].isin(("A", "B"))]
+    d = v.discriminant(two, ("x1", "x2"))
+    assert d.explanations == ("A", "B") and d.coef.shape == (2, 2)
+    assert d.probabilities({"x1": 3.0, "x2": 0.0})["B"] > 0.9
+    assert d.probabilities({"x1": 0.0, "x2": 0.0})["A"] > 0.9
+
+
+def test_identifiability_tells_which_pairs_a_record_can_separate():
+    table = _toy_table()
+    pairs = v.identifiability(table, ("x1", "x2")).set_index(["a", "b"])["accuracy"]
+    assert pairs["A", "B"] > 0.9 and pairs["B", "C"] > 0.9
+    assert pairs["A", "C"] < v.IDENTIFIABLE  # made alike: near chance
+    table_of = v.identifiability(table, ("x1", "x2"))
+    assert v.indistinguishable(table_of, "A") == ("C",)
+    assert v.indistinguishable(table_of, "C") == ("A",)
+    assert v.indistinguishable(table_of, "B") == ()
+
+
+def test_a_record_outside_every_run_is_flagged():
+    table = _toy_table()
+    inside = v.record_log_odds(_TOY_FIT, table, {"x1": 0.5, "x2": 0.0})
+    assert inside["inside"].all()
+    assert inside["regression_probability"].sum() == pytest.approx(1.0)
+    outside = v.record_log_odds(_TOY_FIT, table, {"x1": 40.0, "x2": 0.0})
+    assert not outside.set_index("explanation").loc["B", "inside"]
+
+
 # ---------------------------------------------------------------------- end to end
 SMALL = ["--draws", "6", "--population", "16", "--generations", "2", "--repeats", "2",
          "--set", "n_members=1200", "--workers", "1", "--quiet"]
@@ -150,7 +229,8 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
     assert main(args) == 0
     for name in ("prior_predictive.csv", "separation.csv", "model_probabilities.csv",
                  "bayes_factors.csv", "generations.csv", "model_probabilities.png",
-                 "separation.png", "verdict.html", "manifest.json", "verdict.db"):
+                 "separation.png", "verdict.html", "manifest.json", "verdict.db",
+                 "identifiability.csv", "record_log_odds.csv"):
         assert (out / name).stat().st_size > 0, name
     probs = pd.read_csv(out / "model_probabilities.csv")
     assert list(probs.columns) == ["generation", "center-periphery", "totalitarian", "repeat"]
@@ -292,7 +372,7 @@ def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
     kinds = {c["name"]: c["what"] for c in v.robustness_variations(
         found.statistics, found.prior_predictive, 1000)}
     assert "4,000 members" in kinds
-    assert set(kinds.values()) == {"priors", "patterns", "scale", "tolerances"}
+    assert set(kinds.values()) == {"priors", "patterns", "scale", "distance"}
     assert list(table["variation"]) == ["the verdict (mean of repeats)", *kinds]
     probs = table[["center-periphery", "totalitarian"]]
     assert np.allclose(probs.sum(axis=1), 1.0)
