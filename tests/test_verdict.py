@@ -284,13 +284,21 @@ def test_bad_verdict_input_is_one_line_and_runs_nothing(tmp_path, capsys, args, 
     assert not (out / "prior_predictive.csv").exists()
 
 
-@pytest.mark.parametrize("truth", ["center-periphery", "totalitarian"])
-def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(tmp_path, truth):
+@pytest.mark.parametrize("truth, rival", [
+    ("center-periphery", "totalitarian"), ("totalitarian", "center-periphery"),
+    ("no-protection", "center-periphery")])
+def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(
+        tmp_path, truth, rival):
     """A synthetic record is given back to the explanation that made it (issue 16, part 3).
 
     The record is one run (so it carries a record's noise) of one explanation with known
-    parameters, the middle of its priors; the model choice must give that explanation a
-    posterior probability of at least 0.8.
+    parameters, the middle of its priors; the model choice between it and a rival must
+    give it a posterior probability of at least 0.8. The pairs are the two schools both
+    ways, and a record without protection against Getty's full account, at a tiny
+    budget and scale (1,200 members). The ablation of the records' chaos, also told
+    apart from the full account (``identifiability.csv``), needs more than this budget
+    at this scale (0.70-0.80 here); the 7-way check of every explanation at the default
+    scale is ``purges verdict --recovery`` (README).
     """
     from experiments.recipes import verdict
 
@@ -299,8 +307,8 @@ def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(tmp
     known = {p.name: p.low + 0.5 * (p.high - p.low) for p in made_by.priors}  # mid-prior
     fixed = {"n_members": 1200}
     record = v.synthetic_record(made_by, known, v.statistics(), seed=2024, fixed=fixed)
-    found = verdict(tmp_path / truth, explanations=["center-periphery", "totalitarian"],
-                    draws=8, population=30, generations=3, repeats=1, seed=1, workers=2,
+    found = verdict(tmp_path / truth, explanations=[truth, rival],
+                    draws=12, population=30, generations=3, repeats=1, seed=1, workers=2,
                     fixed=fixed, observed=record, out_of_sample=False)
     probability = found.posterior.set_index("explanation")["probability"]
     assert probability[truth] >= 0.8, probability.to_dict()

@@ -19,7 +19,8 @@ def add_parser(sub) -> None:
     p.add_argument("--explanations-file", help="explanations and priors (default: "
                                                "experiments/data/explanations.toml)")
     p.add_argument("--draws", type=int, default=VERDICT_BUDGET["draws"],
-                   help="prior-predictive runs per explanation")
+                   help="prior-predictive runs per explanation (the separating statistics "
+                        "and the log-odds regression are fitted on them)")
     p.add_argument("--population", type=int, default=VERDICT_BUDGET["population"],
                    help="particles per ABC-SMC generation")
     p.add_argument("--generations", type=int, default=VERDICT_BUDGET["generations"])
@@ -28,7 +29,8 @@ def add_parser(sub) -> None:
                         "error)")
     p.add_argument("--robustness", action="store_true",
                    help="re-run the model choice with narrower and wider priors, each group "
-                        "of patterns left out, 16,000 members and other units of distance")
+                        "of patterns left out, 16,000 members and other distances (the book's "
+                        "tolerances, prior-predictive sd)")
     p.add_argument("--recovery", action="store_true",
                    help="for each explanation, a synthetic record made by it: does the model "
                         "choice find it? (recovery.csv)")
