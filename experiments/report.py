@@ -263,6 +263,28 @@ figures the visible record does not hold.</p>
     return out
 
 
+def _recovery_section(result) -> str:
+    """The recovery check's confusion table, where it was run (``--recovery``)."""
+    if result.recovery is None:
+        return ""
+    esc = html.escape
+    rec = result.recovery
+    rows = "".join(
+        f"<tr><td>{esc(str(r['truth']))}</td><td>{esc(str(r['found']))}</td>"
+        f"<td>{r['probability_of_truth']:.2f}</td>"
+        f"<td>{esc(str(r.get('alike', '')) if isinstance(r.get('alike'), str) else '')}</td>"
+        f"<td>{r.get('probability_of_alike', float('nan')):.2f}</td></tr>"
+        for _, r in rec.iterrows())
+    found = int(rec["recovered"].sum())
+    return f"""<h2>Does it find the truth when there is one?</h2>
+<p>For each explanation, a synthetic record made by one run of it at the middle of its
+priors, and the same model choice on it: {found} of {len(rec)} records were given back
+to the explanation that made them first. Where the statistics cannot tell two explanations
+apart, their probabilities are shown together.</p>
+<table><tr><th>record made by</th><th>found first</th><th>its probability</th>
+<th>indistinguishable from it</th><th>together</th></tr>{rows}</table>"""
+
+
 def write_verdict(result, explanations, path: Path, budget: dict) -> Path:
     """``verdict.html``: the verdict, how it was reached, and what would overturn it.
 
@@ -325,6 +347,7 @@ those (semi-automatic ABC model choice, Prangle et al. 2014).</p>
 {_identifiability_section(result)}
 {_img(folder / "separation.png", "which statistics separate which explanations")}
 {_robustness_section(result, folder)}
+{_recovery_section(result)}
 {_out_of_sample_section(result, folder)}
 <h2>The explanations and their priors</h2>
 <table><tr><th>explanation</th><th>free parameter</th><th>low</th><th>high</th><th>why</th>

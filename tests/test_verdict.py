@@ -328,7 +328,14 @@ def test_out_of_sample_calibrates_on_1933_36_and_predicts_1937_38(tmp_path):
     assert list(confusion.index) == ["center-periphery", "totalitarian"]
     assert np.allclose(confusion[["center-periphery", "totalitarian"]].sum(axis=1), 1.0)
     assert (confusion["recovered"] == (confusion["found"] == confusion.index)).all()
+    # up to the explanations the statistics cannot tell from the truth
+    for truth, row in confusion.iterrows():
+        alike = v.indistinguishable(found.identifiability, truth)
+        assert row["probability_of_alike"] == pytest.approx(
+            row[[truth, *alike]].sum())
+        assert row["recovered_up_to_alike"] == (row["found"] in (truth, *alike))
     assert (tmp_path / "oos" / "recovery.csv").stat().st_size > 0
+    assert "Does it find the truth" in (tmp_path / "oos" / "verdict.html").read_text()
     checks = found.checks
     later = set(checks.loc[checks["period"] == "predicted", "statistic"])
     assert later == set(v.LATER) and later.isdisjoint(
