@@ -387,6 +387,7 @@ class Verdict:
     discriminant: Any = None  # experiments.verdict.Discriminant: the choice's summaries
     identifiability: pd.DataFrame | None = None  # pairs: cross-validated accuracy
     record_log_odds: pd.DataFrame | None = None  # the record among the prior predictive
+    drivers: pd.DataFrame | None = None  # each statistic's share of the record's log-odds
     robustness: pd.DataFrame | None = None  # experiments.verdict.robustness_table
     recovery: pd.DataFrame | None = None  # experiments.verdict.recovery
     checks: pd.DataFrame | None = None  # experiments.verdict.predictive_checks
@@ -502,6 +503,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     identifiable.to_csv(folder / "identifiability.csv", index=False)
     placed = v.record_log_odds(summary, table, book)
     placed.to_csv(folder / "record_log_odds.csv", index=False)
+    driving = v.drivers(summary, book)
+    driving.to_csv(folder / "drivers.csv", index=False)
     if log:
         log(f"model choice on the log-odds of {len(used)} separating statistics: "
             f"{population} particles, {generations} generations ...")
@@ -530,7 +533,7 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                        provenance=figures.Provenance("historical", "each from its priors",
                                                      members, draws, "runs each"))
     result = Verdict(table, pairs, used, choices, posterior, folder, summary, identifiable,
-                     placed)
+                     placed, driving)
     if robustness:
         rob_budget = {**ROBUSTNESS_BUDGET, **(robustness_budget or {})}
         result.robustness = _robustness(result, chosen, book, rob_budget, members, seed=seed,

@@ -263,6 +263,22 @@ figures the visible record does not hold.</p>
     return out
 
 
+def _drivers_paragraph(result, best: str, top: int = 3) -> str:
+    """The figures the favoured explanation's log-odds rest on most."""
+    if getattr(result, "drivers", None) is None:
+        return ""
+    esc = html.escape
+    rows = result.drivers[result.drivers["explanation"] == best]
+    rows = rows.reindex(rows["share_of_log_odds"].sort_values(ascending=False).index).head(top)
+    items = "".join(
+        f"<li><code>{esc(r.statistic)}</code>: the record's {r.record:.3g} against the "
+        f"runs' mean {r.prior_predictive_mean:.3g} ({r.z:+.1f} sd) adds "
+        f"{r.share_of_log_odds:.1f} to its log-odds</li>" for r in rows.itertuples())
+    return (f"<p>The figures the record's log-odds of {esc(best)} rest on most "
+            f"(<code>drivers.csv</code>): read differently, they would move the verdict "
+            f"first.</p><ul>{items}</ul>")
+
+
 def _recovery_section(result) -> str:
     """The recovery check's confusion table, where it was run (``--recovery``)."""
     if result.recovery is None:
@@ -353,6 +369,7 @@ those (semi-automatic ABC model choice, Prangle et al. 2014).</p>
 <table><tr><th>explanation</th><th>free parameter</th><th>low</th><th>high</th><th>why</th>
 </tr>{priors}</table>
 <h2>What would overturn it</h2>
+{_drivers_paragraph(result, str(best['explanation']))}
 <p>A record on which the favoured explanation's prior predictive is far from the book's
 figures on the separating statistics (see <code>prior_predictive.csv</code>); a wider or
 narrower prior that moves the probabilities; other readings of the figures (their

@@ -206,6 +206,22 @@ def test_identifiability_tells_which_pairs_a_record_can_separate():
     assert v.indistinguishable(table_of, "B") == ()
 
 
+@settings(max_examples=30, deadline=None)
+@given(x1=st.floats(-20, 20), x2=st.floats(-20, 20))
+def test_the_drivers_add_up_to_the_log_odds(x1, x2):
+    record = {"x1": x1, "x2": x2}
+    shares = v.drivers(_TOY_FIT, record)
+    total = shares.groupby("explanation", sort=False)["share_of_log_odds"].sum()
+    intercept = _TOY_FIT.intercept - _TOY_FIT.intercept.mean()
+    assert np.allclose(total.to_numpy() + intercept, _TOY_FIT.log_odds(record))
+
+
+def test_the_driver_of_a_verdict_is_the_statistic_that_separates():
+    shares = v.drivers(_TOY_FIT, {"x1": 3.0, "x2": 0.0}).set_index(["explanation", "statistic"])
+    b = shares.loc["B", "share_of_log_odds"]
+    assert b["x1"] > 1.0 and abs(b["x2"]) < b["x1"] / 5  # x1 made B's record; x2 did not
+
+
 def test_a_record_outside_every_run_is_flagged():
     table = _toy_table()
     inside = v.record_log_odds(_TOY_FIT, table, {"x1": 0.5, "x2": 0.0})
@@ -230,7 +246,7 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
     for name in ("prior_predictive.csv", "separation.csv", "model_probabilities.csv",
                  "bayes_factors.csv", "generations.csv", "model_probabilities.png",
                  "separation.png", "verdict.html", "manifest.json", "verdict.db",
-                 "identifiability.csv", "record_log_odds.csv"):
+                 "identifiability.csv", "record_log_odds.csv", "drivers.csv"):
         assert (out / name).stat().st_size > 0, name
     probs = pd.read_csv(out / "model_probabilities.csv")
     assert list(probs.columns) == ["generation", "center-periphery", "totalitarian", "repeat"]
@@ -254,6 +270,7 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
     best = pd.read_csv(out / "bayes_factors.csv").iloc[0]  # sorted, most probable first
     assert f"<b>{best['explanation']}</b>" in page and "Not measured in this run" in page
     assert "over 2 repeats" in page
+    assert "rest on most" in page  # the figures the favoured explanation rests on
     # interrupted or extended: the same folder continues the same model choice
     prior = pd.read_csv(out / "prior_predictive.csv")
     assert main([*args[:args.index("--generations") + 1], "3",
