@@ -597,8 +597,9 @@ def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: d
         names = change.get("statistics", result.statistics)
         summary = (None if "distance" in change
                    else v.discriminant(result.prior_predictive, names))
+        record = {**book, **{k: x for k, x in change.get("record", {}).items() if k in book}}
         runs[change["name"]] = v.model_choice(
-            explanations, names, book,
+            explanations, names, record,
             result.out / f"robust-{i}.db", population=budget["population"],
             generations=budget["generations"], seed=seed, workers=workers, engine=engine,
             fixed={**fixed, **change.get("fixed", {})}, resume=True, scheduler=scheduler,

@@ -197,9 +197,16 @@ def _historical_values() -> dict[str, tuple[float, str, int]]:
         100.0 * figures.loc["text_proverka_smolensk_joined_1929_32", "value"]
         / figures.loc["t3_5_total_n", "value"], 1038,
         quote=figures.loc["text_proverka_smolensk_joined_1929_32", "quote"])
+    leaders = figures.loc["text_proverka_leading_work", "value"]
+    described = figures.loc["text_proverka_described_n", "value"]
     out["derived_proverka_leading_work_pct"] = derived(
-        100.0 * figures.loc["text_proverka_leading_work", "value"] / 1068, 1057,
+        100.0 * leaders / described, 1057,
         quote=figures.loc["text_proverka_leading_work", "quote"])
+    # another reading of the same line: of all expelled, the 442 undescribed counted in
+    # (Getty presumes them rank and file, L1057); the verdict's robustness uses it
+    out["derived_proverka_leading_work_pct_of_all"] = derived(
+        100.0 * leaders / (described + figures.loc["text_proverka_unaccounted_n", "value"]),
+        1057, quote=figures.loc["text_proverka_unaccounted_n", "quote"])
     out["derived_proverka_candidate_member_ratio"] = derived(
         figures.loc["text_proverka_western_candidates_pct", "value"]
         / figures.loc["text_proverka_western_members_pct", "value"], 976)

@@ -404,7 +404,8 @@ def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
     kinds = {c["name"]: c["what"] for c in v.robustness_variations(
         found.statistics, found.prior_predictive, 1000)}
     assert "4,000 members" in kinds
-    assert set(kinds.values()) == {"priors", "patterns", "scale", "distance"}
+    assert ({"priors", "patterns", "scale", "distance"} <= set(kinds.values())
+            <= {"priors", "patterns", "scale", "distance", "reading"})
     assert list(table["variation"]) == ["the verdict (mean of repeats)", *kinds]
     probs = table[["center-periphery", "totalitarian"]]
     assert np.allclose(probs.sum(axis=1), 1.0)
@@ -415,6 +416,28 @@ def test_the_robustness_table_covers_priors_patterns_scale_and_units(tmp_path):
     left_out = [c for c in v.robustness_variations(found.statistics, found.prior_predictive)
                 if c["what"] == "patterns"]
     assert all(set(c["statistics"]) < set(found.statistics) for c in left_out)
+
+
+def test_another_reading_of_a_figure_is_a_robustness_variation():
+    """L1057's leaders: 485 of the 1,068 described (45 %) or of all 1,510 expelled (32 %)."""
+    used = ("proverka_leading_work_share", "chistka_national")
+    table = pd.DataFrame({"explanation": ["a", "a", "b", "b"],
+                          "proverka_leading_work_share": [10.0, 20.0, 30.0, 40.0],
+                          "chistka_national": [1.0, 2.0, 3.0, 4.0]})
+    readings = [c for c in v.robustness_variations(used, table) if c["what"] == "reading"]
+    assert len(readings) == 1
+    assert readings[0]["record"]["proverka_leading_work_share"] == pytest.approx(
+        100 * 485 / (1068 + 442))
+    assert from_book_value("proverka_leading_work_share") == pytest.approx(100 * 485 / 1068)
+    # a reading of a statistic the choice does not use is not a variation
+    assert not [c for c in v.robustness_variations(("chistka_national",), table)
+                if c["what"] == "reading"]
+
+
+def from_book_value(name: str) -> float:
+    from experiments import scorecard
+
+    return scorecard.book_values()[name]
 
 
 def test_a_database_made_on_another_record_is_not_resumed(tmp_path):
@@ -430,3 +453,9 @@ def test_a_database_made_on_another_record_is_not_resumed(tmp_path):
     other = v.model_choice(pair, names, {**book, "chistka_national": 30.0}, db, **kwargs)
     assert other.history.observed_sum_stat()["chistka_national"] == 30.0
     assert list(other.probabilities["generation"]) == [0]  # started anew, not continued
+    # nor one made with other units of distance, or with the learned log-odds
+    units = v.model_choice(pair, names, {**book, "chistka_national": 30.0}, db,
+                           scales={"chistka_national": 2.0, "proverka_national": 1.0},
+                           **kwargs)
+    assert v.SUMMARY_KEY in units.history.observed_sum_stat()
+    assert list(units.probabilities["generation"]) == [0]
