@@ -595,8 +595,12 @@ def _robustness(result: Verdict, chosen: list, book: dict[str, float], budget: d
         explanations = ([v.scaled_priors(e, change["prior_factor"]) for e in chosen]
                         if "prior_factor" in change else chosen)
         names = change.get("statistics", result.statistics)
-        summary = (None if "distance" in change
-                   else v.discriminant(result.prior_predictive, names))
+        if change["what"] == "distance":  # deviations from the book, not log-odds
+            summary = None
+        elif tuple(names) == result.statistics:  # the verdict's own fit
+            summary = result.discriminant
+        else:  # refitted on the statistics left
+            summary = v.discriminant(result.prior_predictive, names)
         record = {**book, **{k: x for k, x in change.get("record", {}).items() if k in book}}
         runs[change["name"]] = v.model_choice(
             explanations, names, record,

@@ -265,7 +265,7 @@ figures the visible record does not hold.</p>
 
 def _drivers_paragraph(result, best: str, top: int = 3) -> str:
     """The figures the favoured explanation's log-odds rest on most."""
-    if getattr(result, "drivers", None) is None:
+    if result.drivers is None:
         return ""
     esc = html.escape
     rows = result.drivers[result.drivers["explanation"] == best]

@@ -272,11 +272,18 @@ class Discriminant:
         """A number that differs between two fits (kept with a model choice's record)."""
         return _fingerprint(np.concatenate([self.coef.ravel(), self.intercept]))
 
+    def values(self, record: dict[str, float]) -> np.ndarray:
+        """A record's statistics in the fit's order, a missing one as its median."""
+        x = np.array([record.get(n, np.nan) for n in self.names], dtype=float)
+        return np.where(np.isfinite(x), x, self.fill)
+
+    def standardized(self, record: dict[str, float]) -> np.ndarray:
+        """A record's statistics in prior-predictive standard deviations from their mean."""
+        return (self.values(record) - self.center) / self.scale
+
     def log_odds(self, values: dict[str, float]) -> np.ndarray:
         """Each explanation's log-odds (centred) for one record's ``values``."""
-        x = np.array([values.get(n, np.nan) for n in self.names], dtype=float)
-        x = np.where(np.isfinite(x), x, self.fill)
-        z = self.coef @ ((x - self.center) / self.scale) + self.intercept
+        z = self.coef @ self.standardized(values) + self.intercept
         return z - z.mean()
 
     def distance(self, simulated: dict[str, float], record: dict[str, float]) -> float:
@@ -380,9 +387,7 @@ def drivers(summary: Discriminant, record: dict[str, float]) -> pd.DataFrame:
     The largest shares of the favoured explanation are the figures a verdict rests on:
     read differently, they would overturn it.
     """
-    x = np.array([record.get(n, np.nan) for n in summary.names], dtype=float)
-    x = np.where(np.isfinite(x), x, summary.fill)
-    z = (x - summary.center) / summary.scale
+    x, z = summary.values(record), summary.standardized(record)
     centred = summary.coef - summary.coef.mean(axis=0)
     rows = [{"explanation": e, "statistic": n, "record": float(x[j]),
              "prior_predictive_mean": float(summary.center[j]), "z": float(z[j]),
@@ -715,8 +720,9 @@ def robustness_variations(statistics_used: Sequence[str], table: pd.DataFrame,
     tolerances (the stated precision of the figures), or in each statistic's
     prior-predictive standard deviation (a data-driven unit, common in ABC); another
     reading of a figure (:data:`READINGS`). Each: ``name``, ``what`` and the change
-    (``prior_factor``, ``statistics``, ``fixed``, ``distance``: "tolerances" with its
-    ``scales``, None for the book's tolerances; ``record``: figures read otherwise).
+    (``prior_factor``, ``statistics``, ``fixed``; for ``what`` "distance", the
+    ``scales`` of the deviations, None for the book's tolerances; ``record``: figures
+    read otherwise).
     """
     used = tuple(statistics_used)
     out = [{"name": "priors half as wide", "what": "priors", "prior_factor": 0.5},
@@ -728,11 +734,9 @@ def robustness_variations(statistics_used: Sequence[str], table: pd.DataFrame,
                         "statistics": kept})
     out.append({"name": f"{4 * members:,} members", "what": "scale",
                 "fixed": {"n_members": 4 * members}})
-    out.append({"name": "distance: book's tolerances", "what": "distance",
-                "distance": "tolerances", "scales": None})
+    out.append({"name": "distance: book's tolerances", "what": "distance", "scales": None})
     sd = table[list(used)].std(ddof=1)
     out.append({"name": "distance: prior-predictive sd", "what": "distance",
-                "distance": "tolerances",
                 "scales": {s: float(sd[s]) if sd[s] > 0 else scorecard.TOLERANCES[s][0]
                            for s in used}})
     values = historical_values()
