@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-import experiments.calibration as calibration
 import experiments.figures as figures
 import experiments.manifest as manifest
 import experiments.scorecard as scorecard
@@ -337,6 +336,8 @@ def calibrate(factors: Sequence[Factor | str], out: str | Path, *, population: i
     folder = _folder(out)
     workers = workers or os.cpu_count() or 1
     scenario_path = str(scenario) if scenario is not None else None
+    import experiments.calibration as calibration  # pyabc: imported when calibrating
+
     posterior, stats, history = calibration.calibrate_and_save(
         factors, folder, tool, population=population, generations=generations,
         workers=workers, scenario_path=scenario_path, fixed=fixed, engine=engine, seed=seed,

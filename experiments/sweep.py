@@ -65,6 +65,8 @@ from model.scenario import ScenarioError, campaign_override_range
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 COMPACT_EVERY = 200  # runs per parquet part
+# Dask's setting of the environment its local workers start with that slows runs (dask_client)
+UNSET_MALLOC_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
 class SweepError(ValueError):
@@ -262,7 +264,9 @@ def _execute_together(tasks: list[Task]) -> list[dict[str, Any]]:
     """The runs of ``tasks`` together; if that fails, each alone (a failure is one run's)."""
     start = time.perf_counter()
     try:
-        scenarios = [build_scenario(t.scenario_path, None, t.overrides) for t in tasks]
+        files = {path: build_scenario(path) for path in {t.scenario_path for t in tasks}}
+        scenarios = [files[t.scenario_path].with_overrides(t.overrides) if t.overrides
+                     else files[t.scenario_path] for t in tasks]  # each file read once
         models = runner.simulate_runs(scenarios, [t.seed for t in tasks], tasks[0].engine)
         results = [runner.result_of(model, task.seed)
                    for task, model in zip(tasks, models, strict=True)]
@@ -407,12 +411,20 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 _quiet_dask()
                 raise
         return
+    import dask
+
     n = workers or os.cpu_count() or 1
     # Workers log only critical messages: a failing run is already a record with its error
     # (execute_task), and a worker whose scheduler went away first on Ctrl-C would print
     # "Failed to communicate with scheduler during heartbeat" with a traceback (ERROR).
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+    # Dask starts its workers with glibc's MALLOC_TRIM_THRESHOLD_ set (to hand memory back
+    # to the system); that also fixes glibc's threshold for allocating with mmap, so every
+    # array of a batch's size (half a megabyte) is mapped and unmapped afresh: runs took
+    # 38 % longer in a worker than in a process (benchmarks/bench_sweep.py, December 6,
+    # 2026). A local cluster's workers keep glibc's defaults.
+    with dask.config.set({UNSET_MALLOC_TRIM: None}), \
+            LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                         dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster) as client:
         try:
             yield client

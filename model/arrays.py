@@ -601,11 +601,14 @@ class ArrayBatch:
 
     def _check_branches(self) -> None:
         """The runs of a mixed batch must take the same branches this month (batch_key)."""
+        def zero_or_not(value) -> bool | tuple:
+            if isinstance(value, tuple | list | np.ndarray):
+                return tuple(bool(v) for v in value)
+            return bool(value)
+
         def branches(run) -> tuple:
             return (tuple(c.name for c in run.active),
-                    *(bool(getattr(run, name)) if np.ndim(getattr(run, name)) == 0
-                      else tuple(bool(v) for v in getattr(run, name))
-                      for name in MONTH_CONDITIONS))
+                    *(zero_or_not(getattr(run, name)) for name in MONTH_CONDITIONS))
         first = branches(self.runs[0])
         if any(branches(run) != first for run in self.runs[1:]):
             raise ValueError(f"the runs of this batch part ways in month {self.month} "
@@ -1075,15 +1078,18 @@ class ArrayBatch:
         """Screen this month's share of each region's organizations (*chistka* etc.)."""
         m, p = self.m, self.p
         traits = self._region_traits()
-        n = m.n
-        rolls = np.bincount(self.ppo_region[m.ppo[:n]], weights=m.state[:n] <= S[census.DEAD_SOUL],
-                            minlength=len(self.regions))
+        rolls = None  # each region's rolls when the operation first reaches it
         for g, region in enumerate(self.regions):
             if not region.live:
                 continue
             run = self.runs[self.run_of_region[g]]
             stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
             if "base" not in stats:
+                if rolls is None:
+                    n = m.n
+                    rolls = np.bincount(self.ppo_region[m.ppo[:n]],
+                                        weights=m.state[:n] <= S[census.DEAD_SOUL],
+                                        minlength=len(self.regions))
                 stats["base"] = int(rolls[g])
         p_screen = rules.screening_pace(
             self.each(self.campaign_value(campaign, "pace"), None, self.run_of_region),
@@ -1321,15 +1327,25 @@ class ArrayBatch:
     def police(self) -> None:
         """NKVD arrests, and removal of regional leaderships from above."""
         m, p = self.m, self.p
+        # each run's removals in the order of its regions, the k-th of every run in the
+        # k-th call: each run draws its successors as it would one removal after another
+        # (kernels.pick_in draws per run), and many runs share a call
+        rounds: dict[bool, list[list[int]]] = {True: [], False: []}  # by arrest or not
+        made = Counter()
         for g, (region, sec) in enumerate(zip(self.regions, self.regional_secretary, strict=True)):
             run = self.runs[self.run_of_region[g]]
             if sec != NONE and m.state[sec] <= IN_PARTY_MAX and run.random.random() < (
                     rules.remove_regional_leader(run.leader_removal_rate, region.distrust)):
-                if run.removal_is_arrest:
-                    self._arrest(np.array([sec]), campaign="removed_from_above")
-                else:
-                    self._vacate(np.array([sec]), elected_successor=False,
-                                 how="removed_from_above")
+                r = int(self.run_of_region[g])
+                calls = rounds[bool(run.removal_is_arrest)]
+                if made[r] == len(calls):
+                    calls.append([])
+                calls[made[r]].append(int(sec))
+                made[r] += 1
+        for holders in rounds[True]:
+            self._arrest(np.array(holders), campaign="removed_from_above")
+        for holders in rounds[False]:
+            self._vacate(np.array(holders), elected_successor=False, how="removed_from_above")
         first = self.runs[0]  # the branches are the same in every run (batch_key)
         if first.arrest_rate <= 0 and not any(first.targeted_hazards):
             return
