@@ -359,7 +359,7 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _read_journal(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    runs, yearly = [], []
+    runs, yearly = [], {"run_id": []}  # the yearly series: one list per column
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
@@ -367,12 +367,16 @@ def _read_journal(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             except json.JSONDecodeError:
                 continue  # the last line of a sweep killed while writing it
             runs.append(item["run"])
-            if item["yearly"]:
-                frame = pd.DataFrame(item["yearly"])
-                frame.insert(0, "run_id", item["run"]["run_id"])
-                yearly.append(frame)
+            series = item["yearly"]
+            if series:
+                length = len(next(iter(series.values())))
+                for column in (c for c in series if c not in yearly):  # first seen here
+                    yearly[column] = [None] * len(yearly["run_id"])
+                for column, values in yearly.items():
+                    values.extend([item["run"]["run_id"]] * length if column == "run_id"
+                                  else series.get(column, [None] * length))
     return (pd.DataFrame(runs),
-            pd.concat(yearly, ignore_index=True) if yearly else pd.DataFrame())
+            pd.DataFrame(yearly) if yearly["run_id"] else pd.DataFrame())
 
 
 def load_results(out: str | Path, with_yearly: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
