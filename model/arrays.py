@@ -32,6 +32,8 @@ tests (tests/test_docking.py) check that agreement.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 from collections import Counter
 
 import numba
@@ -362,6 +364,18 @@ TABLES = frozenset({"defence_by_office", "apparatus_by_office", "inaccessibility
 CONTEXT = frozenset({*MONTH_CONDITIONS, "records_chaos", *TABLES})
 
 
+@functools.cache
+def every_combination(*choices) -> list[np.ndarray]:
+    """One array per input: together, every combination of the inputs' possible values.
+
+    For the bounds of thinning (:meth:`ArrayBatch.occur`): a rule evaluated on every
+    combination of the traits it reads gives, at its largest, a bound that no member
+    exceeds.
+    """
+    grid = list(itertools.product(*choices))
+    return [np.array([g[i] for g in grid]) for i in range(len(choices))]
+
+
 class ArrayBatch:
     """The engine state of one or more runs of one scenario: every member of every run.
 
@@ -632,6 +646,48 @@ class ArrayBatch:
         runs = of if idx is None else of[idx]
         out = kernels.uniform(self.gens, runs, lead[0] if lead else 1)
         return out if lead else out[0]
+
+    # ------------------------------------------------------------------ events by thinning
+    def by_run(self, value) -> np.ndarray:
+        """``value`` (one for all runs, or one per run: :func:`per_run`) as a column, one row a run.
+
+        For a rule evaluated on every combination of a member's traits at once (the
+        columns), run by run (the rows): the bounds of :meth:`occur`.
+        """
+        return np.broadcast_to(np.asarray(value, dtype=float), (self.n_runs,))[:, None]
+
+    def occur(self, idx: np.ndarray, bound, probability=None) -> np.ndarray:
+        """The members ``idx`` to whom an event happens this month, each independently.
+
+        Thinning (Lewis and Shedler 1979): ``bound`` (per run, as from :meth:`by_run`, or
+        one for all) is at least the event's probability for any member of the run;
+        candidates are drawn at the bound (:func:`kernels.candidates`: about ``bound``
+        numbers per member instead of one), and each candidate is kept with probability
+        ``probability(candidates) / bound``. ``idx`` must be ascending (each run's members
+        a stretch, in order). So each member is hit with exactly his
+        probability, as if each drew one number, while the rule (``probability``, a
+        function of the candidates; None: the bound itself) is evaluated for the
+        candidates alone. A run draws its candidates, then its numbers for keeping them,
+        from its own generator in the order of its members: the same alone or in a batch.
+        Raises ValueError if a candidate's probability exceeds the bound (a rule whose
+        bound was computed wrongly).
+        """
+        bound = np.ascontiguousarray(np.broadcast_to(np.asarray(bound, dtype=float).ravel(),
+                                                     (self.n_runs,)))
+        edges = np.searchsorted(idx, np.r_[self.block_start, len(self.run_of_row)])
+        candidates = idx[kernels.candidates(self.gens, edges, bound)]
+        if probability is None:
+            return candidates
+        chance = probability(candidates)
+        at_most = bound[self.run_of_row[candidates]]
+        self._check_bound(chance, at_most)
+        return candidates[self.uniform(candidates) * at_most < chance]
+
+    @staticmethod
+    def _check_bound(chance: np.ndarray, bound: np.ndarray) -> None:
+        if np.any(chance > bound * (1.0 + 1e-9)):
+            raise ValueError("an event's probability exceeds the bound it was drawn at "
+                             "(ArrayBatch.occur): the bound misses a trait the rule reads")
 
     # ------------------------------------------------------------------ runs' own counts
     def tally(self, key: str, idx: np.ndarray) -> None:
@@ -1017,20 +1073,36 @@ class ArrayBatch:
 
     # ------------------------------------------------------------------ stages
     def drift(self) -> None:
-        """Records drift (:func:`rules.disappear_from_rolls`), and withdrawals."""
+        """Records drift (:func:`rules.disappear_from_rolls`), and withdrawals.
+
+        A member in the party drifts with the rule's probability and, if he does not,
+        withdraws with the withdrawal rate. Drawn by thinning (:meth:`occur`): who leaves
+        (either way), then which way.
+        """
         m, p = self.m, self.p
+
+        def chances(value_of, passive, recent):  # of drifting, and of drifting or withdrawing
+            drift = rules.disappear_from_rolls(value_of(p.drift_rate), passive, recent,
+                                               value_of(self.records_chaos),
+                                               value_of(p.drift_weight_passive),
+                                               value_of(p.drift_weight_recent))
+            return drift, drift + (1.0 - drift) * value_of(p.withdrawal_rate)
+
+        def of_members(cand):
+            return chances(lambda v: self.each(v, cand), m.passivity[cand],
+                           m.joined[cand] >= 1929)
+
+        # the bound: each run's largest chance of leaving, over the traits the rule reads
+        bound = chances(self.by_run, *every_combination((False, True), (False, True)))[1]
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        prob = rules.disappear_from_rolls(self.each(p.drift_rate, idx), m.passivity[idx],
-                                          m.joined[idx] >= 1929, self.each(self.records_chaos, idx),
-                                          self.each(p.drift_weight_passive, idx),
-                                          self.each(p.drift_weight_recent, idx))
-        u = self.uniform(idx, lead=(2,))
-        drifted = u[0] < prob
-        withdrew = ~drifted & (u[1] < self.each(p.withdrawal_rate, idx))
-        self.tally("drifted", idx[drifted])
-        self.tally("withdrew", idx[withdrew])
-        self._set_state(idx[drifted], census.DEAD_SOUL)
-        self._set_state(idx[withdrew], census.STRUCK_OFF)
+        left = self.occur(idx, bound.max(axis=1), lambda cand: of_members(cand)[1])
+        drift, leave = of_members(left)
+        drifts = self.uniform(left) * leave < drift  # drift, or else withdrawal
+        drifted, withdrew = left[drifts], left[~drifts]
+        self.tally("drifted", drifted)
+        self.tally("withdrew", withdrew)
+        self._set_state(drifted, census.DEAD_SOUL)
+        self._set_state(withdrew, census.STRUCK_OFF)
 
     def reorganize(self, campaign: Campaign) -> None:
         """Split regional committees in two (:meth:`model.model.PurgeModel.reorganize`).
@@ -1187,25 +1259,39 @@ class ArrayBatch:
         if len(idx) == 0:
             return
         per_ppo, per_district = self._grievance_means()
-        office = m.office[idx]
         ppo = m.ppo[idx]
-        against = np.where(office >= DISTRICT_SECRETARY, per_district[self.ppo_district[ppo]],
-                           per_ppo[ppo])
-        visible = rules.visible_grounds(m.alien_past[idx] | m.alien_declared[idx],
-                                        m.misconduct[idx], m.indiscipline[idx],
-                                        m.opposition[idx], m.passivity[idx], p.visibility_weights)
-        each = self.each
-        probs = rules.denounce(each(p.lateral_rate, idx), each(vigilance, idx), visible,
-                               each(p.unfounded_denunciation, idx), each(p.from_below_rate, idx),
-                               each(criticism, idx), against, office != 0,
-                               each(self.from_above_rate, idx), each(self.vigilance, idx),
-                               m.passivity[idx], m.patron[idx] != NONE, m.critic[idx],
-                               each(p.retaliation, idx))
-        u = self.uniform(idx, lead=(3,))
+
+        def channels(value_of, alien, misconduct, indiscipline, opposition, passive, official,
+                     client, critic, against):  # rules.denounce: lateral, from below, above
+            visible = rules.visible_grounds(alien, misconduct, indiscipline, opposition, passive,
+                                            p.visibility_weights)
+            return rules.denounce(value_of(p.lateral_rate), value_of(vigilance), visible,
+                                  value_of(p.unfounded_denunciation),
+                                  value_of(p.from_below_rate), value_of(criticism), against,
+                                  official, value_of(self.from_above_rate),
+                                  value_of(self.vigilance), passive, client, critic,
+                                  value_of(p.retaliation))
+
+        def of_members(cand):
+            office = m.office[cand]
+            at = m.ppo[cand]
+            against = np.where(office >= DISTRICT_SECRETARY,
+                               per_district[self.ppo_district[at]], per_ppo[at])
+            return channels(lambda v: self.each(v, cand), m.alien_past[cand] | m.alien_declared[cand],
+                            m.misconduct[cand], m.indiscipline[cand], m.opposition[cand],
+                            m.passivity[cand], office != 0, m.patron[cand] != NONE,
+                            m.critic[cand], against)
+
+        # the bounds: every combination of the traits the rule reads, and the grievance
+        # against a member at its largest possible, 1 (the rule grows with it; a grievance
+        # is drawn below 1, census.py, and rules.grievance_growth keeps it there). A run's
+        # own parameters alone make its bounds: the same alone or in a batch.
+        bounds = channels(self.by_run, *every_combination(*[(False, True)] * 8), 1.0)
+        hits = [self.occur(idx, np.max(bound, axis=1),
+                           lambda cand, c=c: of_members(cand)[c])
+                for c, bound in enumerate(bounds)]
         silenced = np.zeros(self.n_ppos, dtype=np.int64)  # "suppression of criticism" (L1749)
-        for channel, prob, draw in zip(("lateral", "from_below", "from_above"), probs, u,
-                                       strict=True):
-            hit = idx[draw < prob]
+        for channel, hit in zip(("lateral", "from_below", "from_above"), hits, strict=True):
             hit = hit[self._in_party(hit)]
             if len(hit):
                 silenced += self._denunciations(hit, channel, independence)
@@ -1349,23 +1435,31 @@ class ArrayBatch:
         first = self.runs[0]  # the branches are the same in every run (batch_key)
         if first.arrest_rate <= 0 and not any(first.targeted_hazards):
             return
+        def arrest(value_of, office, opposition, alien_past, patron_fell, implicated,
+                   protected):  # rules.arrest_hazard with its shield and targets
+            shield = rules.nkvd_local_shield(value_of(p.local_nkvd_shield), protected,
+                                             value_of(self.fused))
+            hazards = self.targeted_hazards
+            if np.ndim(hazards) == 2:  # a mixed batch: each target's hazard in each run
+                hazards = tuple(value_of(h) for h in hazards.T)
+            targeted = rules.targeted_arrests(hazards, opposition, alien_past,
+                                              office == census.OFFICIAL)
+            return rules.arrest_hazard(value_of(self.arrest_rate), self.exposure_by_office[office],
+                                       opposition, alien_past, patron_fell, value_of(p.cascade),
+                                       implicated, value_of(p.arrest_chain), targeted, shield,
+                                       value_of(p.arrest_weight_opposition),
+                                       value_of(p.arrest_weight_alien_past))
+
+        def of_members(cand):
+            return arrest(lambda v: self.each(v, cand), m.office[cand], m.opposition[cand],
+                          m.alien_past[cand], m.patron_fell[cand], self._implicated(cand),
+                          self._protected_now(cand))
+
+        # the bound: every office and every combination of the five traits the rule reads
+        bound = arrest(self.by_run, *every_combination(range(len(LEVELS)),
+                                                       *[(False, True)] * 5)).max(axis=1)
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        each = self.each
-        shield = rules.nkvd_local_shield(each(p.local_nkvd_shield, idx), self._protected_now(idx),
-                                         each(self.fused, idx))
-        hazards = self.targeted_hazards
-        if np.ndim(hazards) == 2:  # a mixed batch: each target's hazard in each run
-            hazards = tuple(each(h, idx) for h in hazards.T)
-        targeted = rules.targeted_arrests(hazards, m.opposition[idx],
-                                          m.alien_past[idx], m.office[idx] == census.OFFICIAL)
-        prob = rules.arrest_hazard(each(self.arrest_rate, idx),
-                                   self.exposure_by_office[m.office[idx]],
-                                   m.opposition[idx], m.alien_past[idx], m.patron_fell[idx],
-                                   each(p.cascade, idx), self._implicated(idx),
-                                   each(p.arrest_chain, idx), targeted, shield,
-                                   each(p.arrest_weight_opposition, idx),
-                                   each(p.arrest_weight_alien_past, idx))
-        self._arrest(idx[self.uniform(idx) < prob],
+        self._arrest(self.occur(idx, bound, of_members),
                      campaign="nkvd" if first.arrest_rate > 0 else "targeted")
         self._expel_connections()
 
@@ -1380,10 +1474,10 @@ class ArrayBatch:
             return
         idx = np.flatnonzero(self.m.view("state") <= IN_PARTY_MAX)
         idx = idx[self._implicated(idx)]
-        prob = rules.expel_for_connections(self.each(self.p.connections_rate, idx),
-                                           self.each(self.vigilance, idx), 1,
-                                           self.each(self.restraint, idx))
-        out = idx[self.uniform(idx) < prob]
+        chance = rules.expel_for_connections(self.by_run(self.p.connections_rate),
+                                             self.by_run(self.vigilance), 1,
+                                             self.by_run(self.restraint))
+        out = self.occur(idx, chance)  # the same chance for every implicated member of a run
         self._expel(out, np.full(len(out), R["connections_with_enemies"]), "from_above",
                     "connections")
 
@@ -1391,19 +1485,25 @@ class ArrayBatch:
         """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""
         m, p = self.m, self.p
         idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
-        u = self.uniform(idx, lead=(2,))
+
+        def appeal(value_of, appeals_made):
+            return rules.appeal_probability(value_of(p.appeal_rate), value_of(self.reinstatement),
+                                            appeals_made, value_of(p.appeal_restraint_boost),
+                                            value_of(p.max_appeals))
+
+        # the bound: every number of appeals a member of the run can have made (a run's own
+        # parameters alone make its bound: the same alone or in a batch)
+        made = np.arange(int(np.max(self.by_run(p.max_appeals))) + 1)
+        bound = np.where(made <= self.by_run(p.max_appeals), appeal(self.by_run, made), 0.0)
+        idx = self.occur(idx, bound.max(axis=1),
+                         lambda cand: appeal(lambda v: self.each(v, cand), m.appeals[cand]))
         each = self.each
-        appeal = u[0] < rules.appeal_probability(each(p.appeal_rate, idx),
-                                                 each(self.reinstatement, idx), m.appeals[idx],
-                                                 each(p.appeal_restraint_boost, idx),
-                                                 each(p.max_appeals, idx))
-        idx, u = idx[appeal], u[1][appeal]
         m.appeals[idx] += 1
         self.tally("appeals", idx)
         prob = rules.reinstate_on_appeal(self.severity_by_reason[m.expel_reason[idx]],
                                          m.origin[idx] == WORKER, each(self.reinstatement, idx),
                                          each(p.reinstatement_base, idx))
-        back = idx[u < prob]
+        back = idx[self.uniform(idx) < prob]
         self.tally("reinstated", back)
         for state in (MEMBER, CANDIDATE):
             self._set_state(back[m.state_before_exit[back] == S[state]], state)
@@ -1428,7 +1528,7 @@ class ArrayBatch:
         promote = rules.promote_candidate(frozen, p.promotion_months)
         if np.any(promote > 0):  # in every run or none (batch_key)
             idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
-            up = idx[self.uniform(idx) < self.each(promote, idx)]
+            up = self.occur(idx, promote)  # the same chance for every candidate of a run
             self.tally("promoted", up)
             self._set_state(up, MEMBER)
 

@@ -255,3 +255,38 @@ def rank_and_file_grievance(state, office, ppo, grievance, n, in_party_max, n_pp
             total[ppo[i]] += grievance[i]
             count[ppo[i]] += 1
     return total, count
+
+
+@njit(cache=True)
+def candidates(gens, edges, bound):  # pragma: no cover  (compiled)
+    """Positions of the candidates of a Bernoulli process over elements (thinning).
+
+    Run ``r``'s elements are positions ``edges[r]`` to ``edges[r + 1]``; each is
+    independently a candidate with probability ``bound[r]``. The gaps between candidates
+    are geometric, so a run draws one number per candidate and one more (the gap that
+    runs past its last element) from its own generator, in the order of its elements,
+    instead of one per element: ``log(1 - u) / log(1 - b)`` rounded down failures before
+    the next candidate. A bound of 1 or more makes every element a candidate and draws
+    nothing; 0 or less, none.
+    """
+    out = np.empty(edges[-1] - edges[0], dtype=np.int64)
+    n = 0
+    for r in range(len(edges) - 1):
+        lo, hi, b = edges[r], edges[r + 1], bound[r]
+        if hi <= lo or b <= 0.0:
+            continue
+        if b >= 1.0:
+            for e in range(lo, hi):
+                out[n] = e
+                n += 1
+            continue
+        gen = gens[r]
+        log_miss = np.log1p(-b)
+        at = float(lo - 1)
+        while True:
+            at += 1.0 + np.floor(np.log1p(-gen.random()) / log_miss)
+            if at >= hi:
+                break
+            out[n] = int(at)
+            n += 1
+    return out[:n]
