@@ -1283,10 +1283,13 @@ class ArrayBatch:
                             m.critic[cand], against)
 
         # the bounds: every combination of the traits the rule reads, and the grievance
-        # against a member at its largest possible, 1 (the rule grows with it; a grievance
-        # is drawn below 1, census.py, and rules.grievance_growth keeps it there). A run's
-        # own parameters alone make its bounds: the same alone or in a batch.
-        bounds = channels(self.by_run, *every_combination(*[(False, True)] * 8), 1.0)
+        # against a member at the largest of his run's means this month (the rule grows
+        # with it). A run's own parameters and state alone make its bounds: the same alone
+        # or in a batch.
+        largest = np.maximum(np.maximum.reduceat(per_ppo, self.ppo_offset),
+                             np.maximum.reduceat(per_district, self.district_offset))
+        bounds = channels(self.by_run, *every_combination(*[(False, True)] * 8),
+                          largest[:, None])
         hits = [self.occur(idx, np.max(bound, axis=1),
                            lambda cand, c=c: of_members(cand)[c])
                 for c, bound in enumerate(bounds)]
