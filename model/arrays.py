@@ -648,40 +648,72 @@ class ArrayBatch:
         return out if lead else out[0]
 
     # ------------------------------------------------------------------ events by thinning
-    def by_run(self, value) -> np.ndarray:
+    def by_run(self, value):
         """``value`` (one for all runs, or one per run: :func:`per_run`) as a column, one row a run.
 
         For a rule evaluated on every combination of a member's traits at once (the
-        columns), run by run (the rows): the bounds of :meth:`occur`.
+        columns), run by run (the rows): the bounds of :meth:`occur`. A value the runs
+        share stays one number (it broadcasts over the rows).
         """
-        return np.broadcast_to(np.asarray(value, dtype=float), (self.n_runs,))[:, None]
+        if np.ndim(value) == 0:
+            return value
+        return np.asarray(value, dtype=float)[:, None]
 
     def occur(self, idx: np.ndarray, bound, probability=None) -> np.ndarray:
         """The members ``idx`` to whom an event happens this month, each independently.
 
         Thinning (Lewis and Shedler 1979): ``bound`` (per run, as from :meth:`by_run`, or
         one for all) is at least the event's probability for any member of the run;
-        candidates are drawn at the bound (:func:`kernels.candidates`: about ``bound``
-        numbers per member instead of one), and each candidate is kept with probability
-        ``probability(candidates) / bound``. ``idx`` must be ascending (each run's members
-        a stretch, in order). So each member is hit with exactly his
-        probability, as if each drew one number, while the rule (``probability``, a
-        function of the candidates; None: the bound itself) is evaluated for the
-        candidates alone. A run draws its candidates, then its numbers for keeping them,
-        from its own generator in the order of its members: the same alone or in a batch.
-        Raises ValueError if a candidate's probability exceeds the bound (a rule whose
-        bound was computed wrongly).
+        candidates are drawn at the bound (:meth:`candidates`: about ``bound`` numbers
+        per member instead of one), and each candidate is kept with probability
+        ``probability(candidates) / bound`` (:meth:`keep`). So each member is hit with
+        exactly his probability, as if each drew one number, while the rule
+        (``probability``, a function of the candidates; None: the bound itself) is
+        evaluated for the candidates alone. ``idx`` must be ascending (each run's members
+        a stretch, in order).
         """
-        bound = np.ascontiguousarray(np.broadcast_to(np.asarray(bound, dtype=float).ravel(),
-                                                     (self.n_runs,)))
-        edges = np.searchsorted(idx, np.r_[self.block_start, len(self.run_of_row)])
-        candidates = idx[kernels.candidates(self.gens, edges, bound)]
+        candidates = self.candidates(idx, bound)
         if probability is None:
             return candidates
-        chance = probability(candidates)
-        at_most = bound[self.run_of_row[candidates]]
+        return self.keep(candidates, bound, probability(candidates))
+
+    def occur_each(self, idx: np.ndarray, bounds: list, probabilities) -> list[np.ndarray]:
+        """Several events at once, each as :meth:`occur` (the channels of a meeting).
+
+        ``probabilities(members)`` gives one array per event; it is evaluated once, for
+        the candidates of every event together.
+        """
+        drawn = [self.candidates(idx, bound) for bound in bounds]
+        among = np.unique(np.concatenate(drawn))
+        chances = probabilities(among)
+        return [self.keep(cand, bound, chance[np.searchsorted(among, cand)])
+                for cand, bound, chance in zip(drawn, bounds, chances, strict=True)]
+
+    def candidates(self, idx: np.ndarray, bound) -> np.ndarray:
+        """Members ``idx`` (ascending) drawn at each run's ``bound`` (:func:`kernels.candidates`).
+
+        A run draws them from its own generator in the order of its members: the same
+        alone or in a batch.
+        """
+        bound = self._per_run_bound(bound)
+        if self.n_runs == 1:
+            edges = np.array([0, len(idx)], dtype=np.int64)
+        else:  # each run's stretch of idx
+            edges = np.append(np.searchsorted(idx, self.block_start), len(idx))
+        return idx[kernels.candidates(self.gens, edges, bound)]
+
+    def keep(self, candidates: np.ndarray, bound, chance: np.ndarray) -> np.ndarray:
+        """The ``candidates`` kept, each with probability ``chance / bound`` (one draw each).
+
+        Raises ValueError if a chance exceeds the bound (a bound computed wrongly).
+        """
+        at_most = self._per_run_bound(bound)[self.run_of_row[candidates]]
         self._check_bound(chance, at_most)
         return candidates[self.uniform(candidates) * at_most < chance]
+
+    def _per_run_bound(self, bound) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(bound, dtype=float).ravel(),
+                                                    (self.n_runs,)))
 
     @staticmethod
     def _check_bound(chance: np.ndarray, bound: np.ndarray) -> None:
@@ -1095,7 +1127,7 @@ class ArrayBatch:
         # the bound: each run's largest chance of leaving, over the traits the rule reads
         bound = chances(self.by_run, *every_combination((False, True), (False, True)))[1]
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        left = self.occur(idx, bound.max(axis=1), lambda cand: of_members(cand)[1])
+        left = self.occur(idx, bound.max(axis=-1), lambda cand: of_members(cand)[1])
         drift, leave = of_members(left)
         drifts = self.uniform(left) * leave < drift  # drift, or else withdrawal
         drifted, withdrew = left[drifts], left[~drifts]
@@ -1290,9 +1322,7 @@ class ArrayBatch:
                              np.maximum.reduceat(per_district, self.district_offset))
         bounds = channels(self.by_run, *every_combination(*[(False, True)] * 8),
                           largest[:, None])
-        hits = [self.occur(idx, np.max(bound, axis=1),
-                           lambda cand, c=c: of_members(cand)[c])
-                for c, bound in enumerate(bounds)]
+        hits = self.occur_each(idx, [np.max(bound, axis=-1) for bound in bounds], of_members)
         silenced = np.zeros(self.n_ppos, dtype=np.int64)  # "suppression of criticism" (L1749)
         for channel, hit in zip(("lateral", "from_below", "from_above"), hits, strict=True):
             hit = hit[self._in_party(hit)]
@@ -1460,7 +1490,7 @@ class ArrayBatch:
 
         # the bound: every office and every combination of the five traits the rule reads
         bound = arrest(self.by_run, *every_combination(range(len(LEVELS)),
-                                                       *[(False, True)] * 5)).max(axis=1)
+                                                       *[(False, True)] * 5)).max(axis=-1)
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
         self._arrest(self.occur(idx, bound, of_members),
                      campaign="nkvd" if first.arrest_rate > 0 else "targeted")
@@ -1498,7 +1528,7 @@ class ArrayBatch:
         # parameters alone make its bound: the same alone or in a batch)
         made = np.arange(int(np.max(self.by_run(p.max_appeals))) + 1)
         bound = np.where(made <= self.by_run(p.max_appeals), appeal(self.by_run, made), 0.0)
-        idx = self.occur(idx, bound.max(axis=1),
+        idx = self.occur(idx, bound.max(axis=-1),
                          lambda cand: appeal(lambda v: self.each(v, cand), m.appeals[cand]))
         each = self.each
         m.appeals[idx] += 1

@@ -118,18 +118,27 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
     rng = np.random.default_rng(seed)
     scenarios = [base, _perturbed(base, rng.uniform)]
     checked = []
-    occur = ArrayBatch.occur
+    occur, occur_each = ArrayBatch.occur, ArrayBatch.occur_each
+
+    def within(batch, idx, bound, chance):
+        bounds = np.broadcast_to(np.asarray(bound, dtype=float).ravel(), (batch.n_runs,))
+        assert (chance <= bounds[batch.run_of_row[idx]] * (1 + 1e-9)).all()
+        checked.append(len(idx))
 
     def every_member(self, idx, bound, probability=None):
         if probability is not None and len(idx):
-            bounds = np.broadcast_to(np.asarray(bound, dtype=float).ravel(), (self.n_runs,))
-            chance = probability(idx)
-            assert (chance <= bounds[self.run_of_row[idx]] * (1 + 1e-9)).all()
-            checked.append(len(idx))
+            within(self, idx, bound, probability(idx))
         return occur(self, idx, bound, probability)
+
+    def every_member_each(self, idx, bounds, probabilities):
+        if len(idx):
+            for bound, chance in zip(bounds, probabilities(idx), strict=True):
+                within(self, idx, bound, chance)
+        return occur_each(self, idx, bounds, probabilities)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ArrayBatch, "occur", every_member)
+        patch.setattr(ArrayBatch, "occur_each", every_member_each)
         for scenario in scenarios:
             run_until(ArrayPurgeModel(scenario=scenario, rng=seed % 1000), "1939-12")
     assert len(checked) > 100  # drift, meetings, police and appeals were all checked
