@@ -17,8 +17,14 @@ Every run keeps its own :class:`ArrayPurgeModel` (a Mesa model: its generators, 
 regional committees, monthly flows and data collector). At every draw each run draws the
 numbers of its own members from its own generator, in the order it would alone
 (:meth:`ArrayBatch.uniform`), so a run gives the same results alone or in any batch
-(tests/test_arrays.py checks it), and a run alone is the engine as it always was
-(``scripts/fingerprint.py``).
+(tests/test_arrays.py checks it).
+
+**Rare events by thinning.** Drift, the meetings' denunciations, police arrests,
+expulsions for connections, appeals and promotions are drawn at each run's largest
+probability of the event (its stage's rule on every combination of the traits it reads)
+and each candidate kept with its own probability over that bound
+(:meth:`ArrayBatch.occur`): every member is hit with exactly the rule's probability, as
+when each drew a number, and the rule is evaluated for the candidates alone.
 
 What differs from the reference engine is only the order of events inside a stage of a
 month. There each case is settled before the next is drawn, so a secretary expelled early
@@ -373,7 +379,10 @@ def every_combination(*choices) -> list[np.ndarray]:
     exceeds.
     """
     grid = list(itertools.product(*choices))
-    return [np.array([g[i] for g in grid]) for i in range(len(choices))]
+    columns = [np.array([g[i] for g in grid]) for i in range(len(choices))]
+    for column in columns:  # shared by every call (cached): read-only
+        column.flags.writeable = False
+    return columns
 
 
 class ArrayBatch:

@@ -8,6 +8,9 @@ batch (``scripts/fingerprint.py`` and tests/test_arrays.py check that). A run's 
 ``random(k)`` are its ``k`` next numbers, so drawing them one at a time from its own
 generator, element by element, gives each run exactly its own stream. The rules of
 behaviour stay in :mod:`model.rules`; kernels only draw, pick, count and loop.
+:func:`candidates` is the exception to "draw for draw": it draws the candidates of the
+rare events by geometric gaps (thinning, :meth:`model.arrays.ArrayBatch.occur`), a new
+stream, but still each run's from its own generator in the order of its members.
 """
 
 from __future__ import annotations
