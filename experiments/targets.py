@@ -48,9 +48,11 @@ TARGETS: tuple[Target, ...] = (
            "chistka, % expelled of those screened by end-1933 ('cut in half')",
            "chistka_1933_cumulative"),
     Target("western_chistka", "t3_4_chistka_1933_smolensk",
-           "chistka, % expelled, Western Region (the book: Smolensk)", "western_chistka"),
+           "chistka, % expelled, Western Region (the book: Smolensk city; no figure for the "
+           "region)", "western_chistka"),
     Target("western_proverka", "t3_4_proverka_1935_smolensk",
-           "proverka, % expelled, Western Region (the book: Smolensk)", "western_proverka"),
+           "proverka, % expelled, Western Region (the book: Smolensk; city 11.1-11.9 %, "
+           "region 10.8 %, Table 3.3)", "western_proverka"),
     Target("chain_checked_share", "derived_t3_2_checked_share",
            "proverka statements checked / made (492 of 712)", "chain_checked_share"),
     Target("chain_supported_share", "derived_t3_2_supported_share",
