@@ -1138,7 +1138,7 @@ class ArrayBatch:
         bound = chances(self.by_run, *every_combination((False, True), (False, True)))[1]
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
         left = self.occur(idx, bound.max(axis=-1), lambda cand: of_members(cand)[1])
-        drift, leave = of_members(left)
+        drift, leave = of_members(left)  # again for those who left (few): which way
         drifts = self.uniform(left) * leave < drift  # drift, or else withdrawal
         drifted, withdrew = left[drifts], left[~drifts]
         self.tally("drifted", drifted)
@@ -1478,6 +1478,7 @@ class ArrayBatch:
         first = self.runs[0]  # the branches are the same in every run (batch_key)
         if first.arrest_rate <= 0 and not any(first.targeted_hazards):
             return
+
         def arrest(value_of, office, opposition, alien_past, patron_fell, implicated,
                    protected):  # rules.arrest_hazard with its shield and targets
             shield = rules.nkvd_local_shield(value_of(p.local_nkvd_shield), protected,
@@ -1536,8 +1537,9 @@ class ArrayBatch:
 
         # the bound: every number of appeals a member of the run can have made (a run's own
         # parameters alone make its bound: the same alone or in a batch)
-        made = np.arange(int(np.max(self.by_run(p.max_appeals))) + 1)
-        bound = np.where(made <= self.by_run(p.max_appeals), appeal(self.by_run, made), 0.0)
+        most = self.by_run(p.max_appeals)
+        made = np.arange(int(np.max(most)) + 1)
+        bound = np.where(made <= most, appeal(self.by_run, made), 0.0)
         idx = self.occur(idx, bound.max(axis=-1),
                          lambda cand: appeal(lambda v: self.each(v, cand), m.appeals[cand]))
         each = self.each
