@@ -429,10 +429,12 @@ class ArrayBatch:
             c.name: np.zeros(self.n_ppos, dtype=bool) for c in self.calendar.campaigns
             if c.pace > 0}
         self.original_regional_secretaries = self.regional_secretary.copy()
-        # rows that have (or once had) a patron, to find a fallen patron's clients fast;
-        # scratch masks over all rows (the patron of nobody, row NONE = -1, is kept out of
-        # them by an extra last element)
+        # rows that have a patron (and those linked since the last index), indexed by
+        # patron to find a fallen patron's clients fast (_index_clients); scratch masks
+        # over all rows (the patron of nobody, row NONE = -1, is kept out of them by an
+        # extra last element)
         self._clients = np.flatnonzero(self.m.view("patron") != NONE)
+        self._index_clients()
         self._fallen = np.zeros(len(self.m.state) + 1, dtype=bool)
         self._taken = np.zeros(len(self.m.state) + 1, dtype=bool)
         # the first month someone in each organization was arrested (-1: never)
@@ -1075,14 +1077,33 @@ class ArrayBatch:
             m.patron, m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
             self.district_ppo_start, self.region_ppo_lo, self.region_ppo_hi, self.starts,
-            self.order,
-            self._fallen, self._clients, self._taken, IN_PARTY_MAX, removed)
+            self.order, self._fallen, self._client_key, self._client_rows,
+            self._clients[self._indexed:], self._taken, IN_PARTY_MAX, removed)
         self._count_each(slice(None), "removed", removed, LEVELS)
         changed = np.flatnonzero(before != self.regional_secretary)
         if len(changed):
             self._log_secretaries(changed, before, how)
         if len(linked):
-            self._clients = np.concatenate([self._clients, linked])
+            self._link_clients(linked)
+
+    def _link_clients(self, rows: np.ndarray) -> None:
+        """Members who have just got a patron: added to the clients, indexed now and then."""
+        self._clients = np.concatenate([self._clients, rows.astype(np.int64)])
+        if len(self._clients) - self._indexed > max(256, self._indexed // 16):
+            self._index_clients()
+
+    def _index_clients(self) -> None:
+        """Index the clients by their patron (for :func:`model.kernels.vacate`).
+
+        Those whose patron is gone are dropped: a member gets a patron again only by
+        :meth:`_link_clients`.
+        """
+        rows = np.unique(self._clients).astype(np.int64)
+        key = self.m.patron[rows].astype(np.int64)
+        rows, key = rows[key != NONE], key[key != NONE]
+        sort = np.argsort(key, kind="stable")
+        self._client_key, self._client_rows = key[sort], rows[sort]
+        self._clients, self._indexed = self._client_rows.copy(), len(rows)
 
     def _log_secretaries(self, regions: np.ndarray, before: np.ndarray, how: str) -> None:
         """The first secretaries of ``regions`` who left, and their successors, on record.
@@ -1187,6 +1208,8 @@ class ArrayBatch:
             secretaries = secretaries[secretaries != NONE]
             secretaries = secretaries[m.state[secretaries] <= IN_PARTY_MAX]
             m.patron[secretaries], m.patron_fell[secretaries] = s, False
+            if s != NONE:
+                self._link_clients(secretaries)
 
     def run_screening(self, campaign: Campaign) -> None:
         """Screen this month's share of each region's organizations (*chistka* etc.)."""
@@ -1585,20 +1608,20 @@ class ArrayBatch:
             need[r] += len(columns["state"])
         if (need > self.block_capacity).any():
             self._grow(need)
-        ppos, rows = [], []
-        for r, columns in recruits:
-            k = len(columns["state"])
-            new = np.arange(k) + self.block_start[r] + self.block_n[r]
-            columns["ppo"] = columns["ppo"] + np.int32(self.ppo_offset[r])
-            m.put(new, columns)
-            self.block_n[r] += k
-            self.state_counts[r, S[CANDIDATE]] += k
-            self.runs[r].count("admitted", k)
-            ppos.append(columns["ppo"])
-            rows.append(new)
+        runs = np.array([r for r, _ in recruits])
+        sizes = np.array([len(columns["state"]) for _, columns in recruits])
+        first = np.repeat(self.block_start[runs] + self.block_n[runs] - np.cumsum(sizes) + sizes,
+                          sizes)
+        new = np.arange(sizes.sum()) + first  # each run's recruits after its members
+        columns = {name: np.concatenate([c[name] for _, c in recruits]) for name in recruits[0][1]}
+        columns["ppo"] += np.repeat(self.ppo_offset[runs], sizes).astype(columns["ppo"].dtype)
+        m.put(new, columns)  # all runs' recruits at once
+        self.block_n[runs] += sizes
+        self.state_counts[runs, S[CANDIDATE]] += sizes
+        self.flows[runs, FLOW_INDEX["admitted"]] += sizes
+        ppo = columns["ppo"]
         m.n = int(self.block_start[-1] + self.block_n[-1])
         # each recruit joins the end of his organization's block in ``order``
-        ppo, new = np.concatenate(ppos), np.concatenate(rows)
         sort = np.argsort(ppo, kind="stable")
         self.order = np.insert(self.order, self.starts[ppo[sort] + 1], new[sort])
         self.starts[1:] += np.cumsum(np.bincount(ppo, minlength=self.n_ppos))
@@ -1641,4 +1664,5 @@ class ArrayBatch:
             setattr(self, level, moved(getattr(self, level)))
         self.order = moved(self.order)
         self._clients = moved(self._clients)
+        self._index_clients()
         self.block_start = start

@@ -47,7 +47,7 @@ from model.census import (
     Census,
     take_census,
 )
-from model.reporters import CONFERENCE_MONTH, EXPULSION_COLUMNS, FLOWS, model_reporters
+from model.reporters import CONFERENCE_MONTH, EXPULSION_COLUMNS, FLOWS, MonthlyCollector, model_reporters
 from model.scenario import Campaign, Region, Scenario, load_scenario, month_index, month_label
 
 # A screening has "covered" a region once it has screened this share of its organizations
@@ -123,7 +123,7 @@ class BasePurgeModel(mesa.Model):
         grounds = self.initial_grounds()
         self._norms = {c.name: self._risk_norm(grounds, c) for c in calendar.campaigns
                        if c.pace > 0}
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = MonthlyCollector(
             model_reporters=model_reporters(),
             tables={"expulsions": list(EXPULSION_COLUMNS)},
         )

@@ -218,6 +218,19 @@ def _appoint_officials(c: Census, p: Parameters, rng: np.random.Generator) -> No
                                    c.district_secretary[district[client]])
 
 
+def choose(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
+    """``n`` indices drawn with probabilities proportional to ``weights``.
+
+    The same draws as ``rng.choice(len(weights), size=n, p=weights / weights.sum())``
+    (its inverse of the cumulative distribution, one uniform number each), without its
+    checks of ``p``, which cost more than the draw for the few recruits of a month; the
+    weights are validated parameters (:mod:`model.params`).
+    """
+    cdf = np.cumsum(weights, dtype=float)
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(n), side="right")
+
+
 def draw_recruits(p: Parameters, rng: np.random.Generator, n: int, n_ppos: int,
                   year: int) -> dict[str, np.ndarray]:
     """Attributes of ``n`` candidates admitted in ``year`` (after November 1936, L1107).
@@ -229,7 +242,7 @@ def draw_recruits(p: Parameters, rng: np.random.Generator, n: int, n_ppos: int,
     m = {name: np.zeros(n, dtype=dtype) for name, dtype in ATTRIBUTES.items()}
     m["ppo"][:] = rng.integers(n_ppos, size=n)
     shares = np.asarray(p.recruit_origin_shares, dtype=float)
-    m["origin"][:] = rng.choice(len(ORIGINS), size=n, p=shares / shares.sum())
+    m["origin"][:] = choose(rng, shares, n)
     m["joined"][:] = year
     u = rng.random((2, n))
     m["passivity"][:] = u[0] < p.recruit_passive_share

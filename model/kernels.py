@@ -124,8 +124,8 @@ def pick_in(gens, range_run, order, lo, hi, kind, state, office, in_party_max, e
 def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell, ppo_of,
            state, ppo_district, ppo_region, ppo_secretary, district_secretary,
            regional_secretary, district_ppo_start, region_ppo_lo, region_ppo_hi, starts, order,
-           fallen,
-           clients, taken, in_party_max, removed):  # pragma: no cover  (compiled)
+           fallen, client_key, client_rows, recent, taken, in_party_max,
+           removed):  # pragma: no cover  (compiled)
     """Remove officeholders; expose their clients; appoint successors (draw for draw).
 
     As ``ArrayPurgeModel._vacate`` did in numpy: ``removed`` (per run ``run_of[holder]``
@@ -134,6 +134,11 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
     the rank and file other than the fallen holder himself (who, voted out or removed,
     keeps his card and is rank and file again: he is not re-appointed to the office he
     has just lost).
+
+    A fallen holder's clients are found in the index of clients by patron
+    (``client_key`` sorted, ``client_rows`` alike: each client under the patron he had
+    when indexed; an entry whose patron has changed since is stale and skipped) and among
+    the clients linked since (``recent``), not by a pass over every client.
     """
     keep = np.empty(len(holders), dtype=np.int64)
     n = 0
@@ -152,7 +157,12 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
     # expose the clients: look only at members who have ever had a patron
     for h in holders:
         fallen[h] = True
-    for c in clients:
+        a = np.searchsorted(client_key, h)
+        while a < len(client_key) and client_key[a] == h:
+            if patron[client_rows[a]] == h:
+                patron_fell[client_rows[a]] = True
+            a += 1
+    for c in recent:
         if fallen[patron[c]]:
             patron_fell[c] = True
     for h in holders:

@@ -52,6 +52,10 @@ def _check_invariants(batch: ArrayBatch) -> None:
     patron = m.patron[:n][m.patron[:n] != NONE]  # patrons are of the client's own run
     clients = np.flatnonzero(m.patron[:n] != NONE)
     assert (batch.run_of_row[patron] == batch.run_of_row[clients]).all()
+    # every client is in the index of clients by patron or among those linked since
+    indexed = batch._client_rows[batch._client_key == m.patron[batch._client_rows]]
+    linked = batch._clients[batch._indexed:]
+    assert np.isin(clients, np.r_[indexed, linked]).all(), "a client missing from the index"
     # the index of members by organization covers every member's row exactly once
     members = np.flatnonzero(~spare)
     assert len(batch.order) == len(members) and (np.sort(batch.order) == members).all()
@@ -256,6 +260,25 @@ def test_a_fallen_patrons_clients_lose_protection():
     assert m.patron_fell[clients].all() and not model._protected_now(clients).any()
     successor = model.district_secretary[0]
     assert successor not in (patron, NONE) and m.office[successor] == DISTRICT_SECRETARY
+
+
+def test_the_index_of_clients_finds_what_a_pass_over_every_client_finds(monkeypatch):
+    """kernels.vacate finds a fallen patron's clients in an index: same runs as a full pass."""
+    def tables(**kwargs):
+        runs = simulate_batch(load_scenario(None).with_parameters(n_members=1500), [3, 4])
+        return [monthly_table(run) for run in runs], [expulsions_table(run) for run in runs]
+
+    indexed = tables()
+
+    def no_index(self):  # every client "linked since the index": the kernel's full pass
+        self._client_key = self._client_rows = np.empty(0, dtype=np.int64)
+        self._indexed = 0
+
+    monkeypatch.setattr(ArrayBatch, "_index_clients", no_index)
+    scanned = tables()
+    for a, b in zip(indexed[0] + indexed[1], scanned[0] + scanned[1], strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert indexed[1][0]["level"].ne("rank_and_file").any()  # officeholders fell
 
 
 def test_engine_choice():

@@ -14,7 +14,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import ArrayPurgeModel, Parameters, PurgeModel
+from model import ArrayPurgeModel, Parameters, PurgeModel, census
 from model.census import (
     CANDIDATE,
     DISTRICT_SECRETARY,
@@ -99,3 +99,14 @@ def test_every_region_of_the_scenario_gets_members():
     model = ArrayPurgeModel(scenario=scenario, rng=1, n_members=500)
     table = model.membership_table()
     assert set(table["region"]) == set(range(len(scenario.regions)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1),
+       weights=st.lists(st.floats(0.0, 5.0), min_size=1, max_size=6).filter(lambda w: sum(w) > 0),
+       n=st.integers(0, 40))
+def test_choose_draws_what_rng_choice_draws(seed, weights, n):
+    """census.choose: numpy's Generator.choice with p, draw for draw, without its checks."""
+    w = np.asarray(weights)
+    expected = np.random.default_rng(seed).choice(len(w), size=n, p=w / w.sum())
+    assert (census.choose(np.random.default_rng(seed), w, n) == expected).all()
