@@ -809,14 +809,21 @@ class ArrayBatch:
 
     def expulsion_columns(self, r: int) -> dict[str, np.ndarray]:
         """Run ``r``'s expulsions, one array per column (:data:`EXPULSION_COLUMNS`)."""
-        if len(self._records) > 1:  # one array per column from now on
-            self._records = [{k: np.concatenate([rec[k] for rec in self._records])
-                              for k in self._records[0]}]
-        records = self._records[0] if self._records else None
-        mine = None if records is None else records["run"] == r
-        if records is None or not mine.any():
+        if len(self._records) > 1 or (self._records and "_by_run" not in self._records[0]):
+            # one array per column from now on, sorted by run (each run's in its order)
+            records = {k: np.concatenate([rec[k] for rec in self._records])
+                       for k in self._records[0] if k != "_by_run"}
+            sort = np.argsort(records["run"], kind="stable")
+            records = {k: v[sort] for k, v in records.items()}
+            records["_by_run"] = np.searchsorted(records["run"], np.arange(self.n_runs + 1))
+            self._records = [records]
+        if not self._records:
             return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
-        cols = {k: v[mine] for k, v in records.items()} if self.n_runs > 1 else records
+        records = self._records[0]
+        lo, hi = records["_by_run"][r], records["_by_run"][r + 1]
+        if lo == hi:
+            return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
+        cols = {k: v[lo:hi] for k, v in records.items() if k != "_by_run"}
         campaigns = np.array(list(self._campaign_codes), dtype=object)
         months, month_code = np.unique(cols["month"], return_inverse=True)
         return {

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from model.params import Parameters
 
@@ -169,17 +170,27 @@ def _draw_members(p: Parameters, rng: np.random.Generator, n: int) -> dict[str, 
 
 def pick_senior(rng: np.random.Generator, group: np.ndarray, n_groups: int,
                 eligible: np.ndarray, joined: np.ndarray) -> np.ndarray:
-    """Per group, a random eligible row, members who joined before 1929 first (or NONE)."""
+    """Per group, a random eligible row, members who joined before 1929 first (or NONE).
+
+    Each eligible row draws a key (a uniform number, plus 2 if he joined before 1929);
+    each group's row with the largest key is chosen (the later row on a tie).
+    """
     idx = np.flatnonzero(eligible)
     chosen = np.full(n_groups, NONE, dtype=np.int64)
     if len(idx) == 0:
         return chosen
     key = rng.random(len(idx)) + 2.0 * (joined[idx] < 1929)
-    order = np.lexsort((key, group[idx]))
-    g = group[idx][order]
-    last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    chosen[g[last]] = idx[order][last]
+    _largest_key(idx, group[idx].astype(np.int64), key, chosen, np.full(n_groups, -1.0))
     return chosen
+
+
+@njit(cache=True)
+def _largest_key(idx, group, key, chosen, best):  # pragma: no cover  (compiled)
+    """``chosen[g]``: the row of ``idx`` with the largest ``key`` in group ``g``."""
+    for i in range(len(idx)):
+        if key[i] >= best[group[i]]:
+            best[group[i]] = key[i]
+            chosen[group[i]] = idx[i]
 
 
 def _appoint_officials(c: Census, p: Parameters, rng: np.random.Generator) -> None:
