@@ -150,8 +150,11 @@ def simulate_runs(scenarios: list[Scenario], seeds: list[int], engine: str | typ
             models.append(model)
         return models
     groups: dict[tuple, list[int]] = {}
+    keys: dict[int, tuple] = {}  # by scenario object: seeds of one scenario share it
     for i, scenario in enumerate(scenarios):
-        groups.setdefault(batch_key(scenario), []).append(i)
+        if id(scenario) not in keys:
+            keys[id(scenario)] = batch_key(scenario)
+        groups.setdefault(keys[id(scenario)], []).append(i)
     models: list[BasePurgeModel | None] = [None] * len(seeds)
     for runs in groups.values():
         size = batch_size(max(scenarios[i].parameters.n_members for i in runs))

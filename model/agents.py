@@ -229,7 +229,8 @@ class RegionalCommittee(mesa.Agent):
 
     def end_month(self) -> None:
         """Pressure fades without new rebukes (:func:`model.rules.fade_pressure`)."""
-        self.pressure = rules.fade_pressure(self.pressure, self.model.p.pressure_retention)
+        if self.pressure:  # (none fades to none)
+            self.pressure = rules.fade_pressure(self.pressure, self.model.p.pressure_retention)
 
 
 class Center(mesa.Agent):

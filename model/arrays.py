@@ -846,16 +846,16 @@ class ArrayBatch:
     def region_progress(self, r: int, region: RegionalCommittee,
                         campaign: Campaign) -> tuple[float, float]:
         """True share of the region's organizations screened, and expulsion rate so far."""
-        g = self.region_offset[r] + region.index
-        done = self.screened[campaign.name][self.region_ppo_lo[g]:self.region_ppo_hi[g]]
+        share = float(self.screened_shares(campaign)[self.region_offset[r] + region.index])
         stats = self.runs[r].operation_stats.get((campaign.name, region.name), Counter())
         rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
-        return float(done.mean()) if len(done) else 0.0, rate
+        return share, rate
 
     def screened_shares(self, campaign: Campaign) -> np.ndarray:
         """Per region of every run, the share of its organizations screened by ``campaign``.
 
-        As :meth:`region_progress`, for all regions at once; read once a month.
+        For all regions at once, read again only when the month or a region's screening
+        changes (:meth:`forget_screening`).
         """
         key = (self.month, campaign.name)
         if getattr(self, "_shares_key", None) != key:
@@ -870,6 +870,7 @@ class ArrayBatch:
         """Mark every organization of run ``r``'s ``region`` as not yet screened."""
         g = self.region_offset[r] + region.index
         self.screened[campaign.name][self.region_ppo_lo[g]:self.region_ppo_hi[g]] = False
+        self._shares_key = None
 
     # ------------------------------------------------------------------ helpers
     def _grounds(self, idx: np.ndarray) -> list[np.ndarray]:
@@ -1202,6 +1203,7 @@ class ArrayBatch:
             self.ppo_region[lo:hi] = h
             self.region_ppo_lo[h], self.region_ppo_hi[h], self.region_ppo_hi[g] = lo, hi, lo
             self._traits_month = None  # the regions' traits are read again
+            self._shares_key = None
             s = int(kernels.pick_in(
                 self.gens, np.array([r]), self.order, np.array([self.starts[lo]]),
                 np.array([self.starts[hi]]), kernels.RANK_AND_FILE_PRESENT, m.state, m.office,
@@ -1241,6 +1243,7 @@ class ArrayBatch:
         done = self.screened[campaign.name]
         chosen = ~done & (self.uniform(None, self.run_of_ppo) < p_screen[self.ppo_region])
         done |= chosen
+        self._shares_key = None  # the regions' shares screened are read again
         if not chosen.any():
             return
         zeal = rules.campaign_zeal(campaign.months_since_start(self.month),

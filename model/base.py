@@ -95,6 +95,9 @@ class BasePurgeModel(mesa.Model):
         self.severity_by_reason = np.asarray(self.p.severity)  # rules.REASONS order
         self.month = calendar.first_month - 1
         self.records_chaos = 1.0
+        # the months the records are put in order (the end of a records reform, L437-471)
+        self._records_reformed = {month_index(c.end) for c in calendar.campaigns
+                                  if c.records_reform}
         self.reset_flows()
         self.regions = [RegionalCommittee(self, spec, r)
                         for r, spec in enumerate(committees(calendar, self.p))]
@@ -242,8 +245,7 @@ class BasePurgeModel(mesa.Model):
         self.month += 1
         self.reset_flows()
         if like is not None:
-            for name in MONTH_CONDITIONS:
-                setattr(self, name, getattr(like, name))
+            vars(self).update({name: vars(like)[name] for name in MONTH_CONDITIONS})
             return like.active
         self.active = self.calendar.active_campaigns(self.month)
         self._set_context(self.active)
@@ -389,9 +391,8 @@ class BasePurgeModel(mesa.Model):
     def _end_of_month(self) -> None:
         for region in self.regions:
             region.end_month()
-        for c in self.calendar.campaigns:
-            if c.records_reform and month_index(c.end) == self.month:
-                self.records_chaos = self.p.records_chaos_after_exchange
+        if self.month in self._records_reformed:
+            self.records_chaos = self.p.records_chaos_after_exchange
 
 
 def month_stages(engine, context: BasePurgeModel, active: list[Campaign]) -> None:
