@@ -427,11 +427,25 @@ def test_another_reading_of_a_figure_is_a_robustness_variation():
                           "proverka_leading_work_share": [10.0, 20.0, 30.0, 40.0],
                           "chistka_national": [1.0, 2.0, 3.0, 4.0]})
     readings = [c for c in v.robustness_variations(used, table) if c["what"] == "reading"]
-    assert len(readings) == 1
+    assert len(readings) == 1 and "statistics" not in readings[0]
     assert readings[0]["record"]["proverka_leading_work_share"] == pytest.approx(
         100 * 485 / (1068 + 442))
     assert from_book_value("proverka_leading_work_share") == pytest.approx(100 * 485 / 1068)
     # a reading of a statistic the choice does not use is not a variation
+    assert not [c for c in v.robustness_variations(("chistka_national",), table)
+                if c["what"] == "reading"]
+
+
+def test_the_city_of_smolensks_chistka_figure_left_out_is_a_robustness_variation():
+    """Table 3.4's Smolensk chistka figure is the city's (L672): a variation leaves it out."""
+    used = ("western_chistka", "western_proverka", "chistka_national")
+    table = pd.DataFrame({"explanation": ["a", "a", "b", "b"],
+                          **{s: [1.0, 2.0, 3.0, 4.0] for s in used}})
+    left_out = [c for c in v.robustness_variations(used, table)
+                if c["what"] == "reading" and "statistics" in c]
+    assert len(left_out) == 1
+    assert left_out[0]["statistics"] == ("western_proverka", "chistka_national")
+    assert "L672" in left_out[0]["name"]
     assert not [c for c in v.robustness_variations(("chistka_national",), table)
                 if c["what"] == "reading"]
 
