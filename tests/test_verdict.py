@@ -443,7 +443,7 @@ def test_the_city_of_smolensks_chistka_figure_left_out_is_a_robustness_variation
                           **{s: [1.0, 2.0, 3.0, 4.0] for s in used}})
     left_out = [c for c in v.robustness_variations(used, table)
                 if c["what"] == "reading" and "statistics" in c]
-    assert len(left_out) == 1
+    assert len(left_out) == 1  # (L944's ratio is not among the statistics used here)
     assert left_out[0]["statistics"] == ("western_proverka", "chistka_national")
     assert "L672" in left_out[0]["name"]
     assert not [c for c in v.robustness_variations(("chistka_national",), table)
