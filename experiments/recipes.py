@@ -427,8 +427,10 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     them are chosen (:func:`experiments.verdict.separation`); ABC-SMC model choice over
     all of them on those statistics (``population`` particles, ``generations``
     generations, sampler seed ``seed``) gives the posterior probability of each, by
-    generation; the whole model choice is repeated ``repeats`` times with sampler seeds
-    ``seed``, ``seed + 1``, ... (the Monte Carlo error of the probabilities:
+    generation; the whole inference is repeated ``repeats`` times with seeds ``seed``,
+    ``seed + 1``, ...: each repeat draws its own prior predictive and learns its own
+    separating statistics and log-odds regression, then runs its own sampler (the Monte
+    Carlo error of the probabilities, the learning of the summary included:
     :func:`experiments.verdict.monte_carlo`). ``fixed``: overrides for every run (``n_members``: the scale).
     ``observed``: a synthetic record instead of the book's (recovery
     checks). ``out_of_sample``: each explanation is also calibrated on the statistics of
@@ -443,7 +445,8 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     made by it and the model choice on it (``recovery_budget``, default
     :data:`RECOVERY_BUDGET`; ``recovery.csv``, a confusion table). Writes into ``out``:
     ``prior_predictive.csv``, ``separation.csv``,
-    ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``, the figures
+    ``model_probabilities.csv``, ``bayes_factors.csv``, ``generations.csv``,
+    ``repeats_log_odds.csv`` (the record's log-odds as each repeat learned them), the figures
     ``model_probabilities.png`` and ``separation.png``, ``verdict.html`` and
     ``manifest.json``. A folder holding an interrupted verdict resumes: the prior
     predictive is read back if it was made with the same explanations, draws and seed,
@@ -480,19 +483,25 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
                             population=population, generations=generations,
                             observed="synthetic" if observed else "the book's visible figures")
     manifest.write(folder, record)
-    sidecar = folder / "prior_predictive.json"
-    table_path = folder / "prior_predictive.csv"
-    if table_path.exists() and sidecar.exists() and json.loads(sidecar.read_text()) == settings:
-        table = pd.read_csv(table_path)
-        if log:
-            log(f"prior predictive read back from {table_path}")
-    else:
+    def predictive(r: int) -> pd.DataFrame:
+        """Repeat ``r``'s prior predictive (seed ``seed + r``), read back if made already."""
+        stem = "prior_predictive" if r == 0 else f"prior_predictive-{r}"
+        made = {**settings, "seed": seed + r}
+        sidecar, table_path = folder / f"{stem}.json", folder / f"{stem}.csv"
+        if (table_path.exists() and sidecar.exists()
+                and json.loads(sidecar.read_text()) == made):
+            if log:
+                log(f"prior predictive read back from {table_path}")
+            return pd.read_csv(table_path)
         if log:
             log(f"prior predictive: {draws} runs of each of {len(chosen)} explanations ...")
-        table = v.prior_predictive(chosen, draws, seed=seed, engine=engine, workers=workers,
-                                   fixed=fixed, progress=progress)
-        table.to_csv(table_path, index=False)
-        sidecar.write_text(json.dumps(settings))
+        made_table = v.prior_predictive(chosen, draws, seed=seed + r, engine=engine,
+                                        workers=workers, fixed=fixed, progress=progress)
+        made_table.to_csv(table_path, index=False)
+        sidecar.write_text(json.dumps(made))
+        return made_table
+
+    table = predictive(0)
     pairs = v.separation(table)
     pairs.to_csv(folder / "separation.csv", index=False)
     used = v.separating_statistics(pairs)
@@ -509,15 +518,27 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
     if log:
         log(f"model choice on the log-odds of {len(used)} separating statistics: "
             f"{population} particles, {generations} generations ...")
-    choices = []
+    choices, learned = [], []
     for r in range(repeats):  # each repeat its own database, resumed if interrupted
         if log and repeats > 1:
-            log(f"repeat {r + 1} of {repeats} (sampler seed {seed + r})")
+            log(f"repeat {r + 1} of {repeats} (seed {seed + r})")
+        # the whole inference again: the prior predictive, the statistics that separate
+        # and the log-odds regression are learned afresh, not only the sampler's draws
+        # (with a record outside the runs, the learned log-odds extrapolate, and how far
+        # depends on the runs they were fitted on)
+        rep_table, rep_used, rep_summary = table, used, summary
+        if r > 0:
+            rep_table = predictive(r)
+            rep_used = v.separating_statistics(v.separation(rep_table)) or used
+            rep_summary = v.discriminant(rep_table, rep_used)
+        learned.append(v.record_log_odds(rep_summary, rep_table, book)[
+            ["explanation", "record_log_odds"]].assign(repeat=r, statistics=len(rep_used)))
         choices.append(v.model_choice(
-            chosen, used, book, folder / ("verdict.db" if r == 0 else f"verdict-{r}.db"),
+            chosen, rep_used, book, folder / ("verdict.db" if r == 0 else f"verdict-{r}.db"),
             population=population, generations=generations, seed=seed + r, workers=workers,
             engine=engine, fixed=fixed, resume=True, scheduler=scheduler, progress=progress,
-            summary=summary))
+            summary=rep_summary))
+    pd.concat(learned, ignore_index=True).to_csv(folder / "repeats_log_odds.csv", index=False)
     posterior = v.monte_carlo(choices)
     probabilities = pd.concat([c.probabilities.assign(repeat=r) for r, c in enumerate(choices)],
                               ignore_index=True)

@@ -351,10 +351,12 @@ table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #ccc;padd
 {_img(folder / "model_probabilities.png", "posterior probability by generation")}
 <h2>What it was decided on</h2>
 <p>ABC-SMC model choice (pyabc; {budget['population']} particles a generation,
-{budget['generations']} generations, repeated {budget['repeats']} times with sampler seeds
-from {budget['seed']}). Only the statistics whose prior-predictive means differ between at
-least two explanations by at least one pooled standard deviation are used (ABC model choice
-is valid only on such statistics: Robert et al. 2011, Marin et al. 2014);
+{budget['generations']} generations, repeated {budget['repeats']} times from seeds
+{budget['seed']} on: each repeat the whole inference, its own prior predictive, separating
+statistics and log-odds regression as well as its own sampler). Only the statistics whose
+prior-predictive means differ between at least two explanations by at least one pooled
+standard deviation are used (ABC model choice is valid only on such statistics: Robert et
+al. 2011, Marin et al. 2014);
 {len(result.statistics)} of them: {stats}. The withheld 1937 figures are not among them.
 Records are compared by what those statistics say about which explanation made them:
 a logistic regression of the explanation on the statistics, fitted on the prior

@@ -578,7 +578,7 @@ def synthetic_record(explanation: Explanation, parameters: dict[str, float], nam
 
 
 def monte_carlo(choices: Sequence[ModelChoice]) -> pd.DataFrame:
-    """The posterior probabilities over repeats of the whole model choice (other seeds).
+    """The posterior probabilities over repeats of the whole inference (other seeds).
 
     One row per explanation: ``probability`` (mean over the repeats), ``probability_sd``
     (their standard deviation: the Monte Carlo error of one verdict; 0 with one repeat),

@@ -246,8 +246,16 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
     for name in ("prior_predictive.csv", "separation.csv", "model_probabilities.csv",
                  "bayes_factors.csv", "generations.csv", "model_probabilities.png",
                  "separation.png", "verdict.html", "manifest.json", "verdict.db",
-                 "identifiability.csv", "record_log_odds.csv", "drivers.csv"):
+                 "identifiability.csv", "record_log_odds.csv", "drivers.csv",
+                 "prior_predictive-1.csv", "repeats_log_odds.csv"):
         assert (out / name).stat().st_size > 0, name
+    # each repeat is the whole inference: its own prior predictive and log-odds regression
+    first, second = (pd.read_csv(out / f) for f in ("prior_predictive.csv",
+                                                    "prior_predictive-1.csv"))
+    assert first.shape == second.shape and not first.equals(second)
+    learned = pd.read_csv(out / "repeats_log_odds.csv")
+    assert sorted(learned["repeat"].unique()) == [0, 1]
+    assert len(set(learned.groupby("repeat")["record_log_odds"].apply(tuple))) == 2
     probs = pd.read_csv(out / "model_probabilities.csv")
     assert list(probs.columns) == ["generation", "center-periphery", "totalitarian", "repeat"]
     assert list(probs["generation"]) == [0, 1, 0, 1] and list(probs["repeat"]) == [0, 0, 1, 1]
@@ -282,6 +290,7 @@ def test_purges_verdict_writes_its_tables_figures_and_report_and_resumes(tmp_pat
             again[again["repeat"] == r].iloc[:2].reset_index(drop=True),
             probs[probs["repeat"] == r].reset_index(drop=True))
     pd.testing.assert_frame_equal(pd.read_csv(out / "prior_predictive.csv"), prior)
+    pd.testing.assert_frame_equal(pd.read_csv(out / "prior_predictive-1.csv"), second)
 
 
 @pytest.mark.parametrize("args, message", [

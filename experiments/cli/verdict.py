@@ -25,8 +25,8 @@ def add_parser(sub) -> None:
                    help="particles per ABC-SMC generation")
     p.add_argument("--generations", type=int, default=VERDICT_BUDGET["generations"])
     p.add_argument("--repeats", type=int, default=VERDICT_BUDGET["repeats"],
-                   help="the whole model choice repeated with other seeds (its Monte Carlo "
-                        "error)")
+                   help="the whole inference repeated with other seeds, its prior "
+                        "predictive and log-odds regression included (its Monte Carlo error)")
     p.add_argument("--robustness", action="store_true",
                    help="re-run the model choice with narrower and wider priors, each group "
                         "of patterns left out, 16,000 members and other distances (the book's "
