@@ -529,13 +529,14 @@ def verdict(out: str | Path, *, explanations: Sequence[str] | None = None,
         # and the log-odds regression are learned afresh, not only the sampler's draws
         # (with a record outside the runs, the learned log-odds extrapolate, and how far
         # depends on the runs they were fitted on)
-        rep_table, rep_used, rep_summary = table, used, summary
+        rep_used, rep_summary, rep_placed = used, summary, placed
         if r > 0:
             rep_table = predictive(r)
             rep_used = v.separating_statistics(v.separation(rep_table)) or used
             rep_summary = v.discriminant(rep_table, rep_used)
-        learned.append(v.record_log_odds(rep_summary, rep_table, book)[
-            ["explanation", "record_log_odds"]].assign(repeat=r, statistics=len(rep_used)))
+            rep_placed = v.record_log_odds(rep_summary, rep_table, book)
+        learned.append(rep_placed[["explanation", "record_log_odds"]].assign(
+            repeat=r, statistics=len(rep_used)))
         choices.append(v.model_choice(
             chosen, rep_used, book, folder / ("verdict.db" if r == 0 else f"verdict-{r}.db"),
             population=population, generations=generations, seed=seed + r, workers=workers,

@@ -444,6 +444,7 @@ class ArrayBatch:
         self.flows = np.zeros((self.n_runs, len(FLOW_INDEX)), dtype=np.int64)
         self._flow_codes: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         self._records: list[dict[str, np.ndarray]] = []
+        self._record_bounds: np.ndarray | None = None  # each run's slice, once sorted by run
         self._campaign_codes: dict[str, int] = {}
         self._norms = {name: np.array([run._norms[name] for run in runs])
                        for name in first._norms}
@@ -809,21 +810,20 @@ class ArrayBatch:
 
     def expulsion_columns(self, r: int) -> dict[str, np.ndarray]:
         """Run ``r``'s expulsions, one array per column (:data:`EXPULSION_COLUMNS`)."""
-        if len(self._records) > 1 or (self._records and "_by_run" not in self._records[0]):
-            # one array per column from now on, sorted by run (each run's in its order)
-            records = {k: np.concatenate([rec[k] for rec in self._records])
-                       for k in self._records[0] if k != "_by_run"}
-            sort = np.argsort(records["run"], kind="stable")
-            records = {k: v[sort] for k, v in records.items()}
-            records["_by_run"] = np.searchsorted(records["run"], np.arange(self.n_runs + 1))
-            self._records = [records]
         if not self._records:
             return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
-        records = self._records[0]
-        lo, hi = records["_by_run"][r], records["_by_run"][r + 1]
+        if self._record_bounds is None:
+            # one array per column from now on, sorted by run (each run's in its order)
+            records = {k: np.concatenate([rec[k] for rec in self._records])
+                       for k in self._records[0]}
+            sort = np.argsort(records["run"], kind="stable")
+            self._records = [{k: v[sort] for k, v in records.items()}]
+            self._record_bounds = np.searchsorted(self._records[0]["run"],
+                                                  np.arange(self.n_runs + 1))
+        lo, hi = self._record_bounds[r], self._record_bounds[r + 1]
         if lo == hi:
             return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
-        cols = {k: v[lo:hi] for k, v in records.items() if k != "_by_run"}
+        cols = {k: v[lo:hi] for k, v in self._records[0].items()}
         campaigns = np.array(list(self._campaign_codes), dtype=object)
         months, month_code = np.unique(cols["month"], return_inverse=True)
         return {
@@ -1047,6 +1047,7 @@ class ArrayBatch:
         k = len(idx)
         run = self.run_of_row[idx]
         ppo = m.ppo[idx]
+        self._record_bounds = None  # sorted by run again when next read
         self._records.append({
             "run": run, "month": np.full(k, self.month, dtype=np.int64),
             "member_id": idx.astype(np.int64) - self.block_start[run],

@@ -140,10 +140,10 @@ def take_census(p: Parameters, region_weights: Sequence[float],
 def _draw_members(p: Parameters, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     """Attributes and grounds of ``n`` members (sources: the parameters' docstrings)."""
     m = {name: np.zeros(n, dtype=dtype) for name, dtype in ATTRIBUTES.items()}
-    cohort = rng.choice(len(COHORTS), size=n, p=np.asarray(p.cohort_shares) / sum(p.cohort_shares))
+    cohort = choose(rng, np.asarray(p.cohort_shares, dtype=float), n)
     employees = max(0.0, 1.0 - p.share_workers - p.share_peasants)
     origin_p = np.array([p.share_workers, p.share_peasants, employees])
-    m["origin"][:] = rng.choice(len(ORIGINS), size=n, p=origin_p / origin_p.sum())
+    m["origin"][:] = choose(rng, origin_p, n)
     first = np.array([c[0] for c in COHORTS])[cohort]
     last = np.array([c[1] for c in COHORTS])[cohort]
     joined = rng.integers(first, last + 1)
@@ -234,8 +234,9 @@ def choose(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
 
     The same draws as ``rng.choice(len(weights), size=n, p=weights / weights.sum())``
     (its inverse of the cumulative distribution, one uniform number each), without its
-    checks of ``p``, which cost more than the draw for the few recruits of a month; the
-    weights are validated parameters (:mod:`model.params`).
+    checks of ``p``, which cost more than the draw for the few recruits of a month (the
+    census and the recruits draw with it alike); the weights are validated parameters
+    (:mod:`model.params`).
     """
     cdf = np.cumsum(weights, dtype=float)
     cdf /= cdf[-1]
