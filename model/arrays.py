@@ -433,7 +433,8 @@ class ArrayBatch:
         # patron to find a fallen patron's clients fast (_index_clients); scratch masks
         # over all rows (the patron of nobody, row NONE = -1, is kept out of them by an
         # extra last element)
-        self._clients = np.flatnonzero(self.m.view("patron") != NONE)
+        self._client_key = self._client_rows = np.empty(0, dtype=np.int64)
+        self._recent = np.flatnonzero(self.m.view("patron") != NONE)  # linked since the index
         self._index_clients()
         self._fallen = np.zeros(len(self.m.state) + 1, dtype=bool)
         self._taken = np.zeros(len(self.m.state) + 1, dtype=bool)
@@ -442,10 +443,12 @@ class ArrayBatch:
         self.state_counts = np.array([np.bincount(c.members["state"], minlength=len(STATES))
                                       for c in censuses], dtype=np.int64)
         self.flows = np.zeros((self.n_runs, len(FLOW_INDEX)), dtype=np.int64)
-        self._flow_codes: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self._flow_codes: dict[tuple[str, tuple[str, ...]], tuple] = {}
         self._records: list[dict[str, np.ndarray]] = []
         self._record_bounds: np.ndarray | None = None  # each run's slice, once sorted by run
         self._campaign_codes: dict[str, int] = {}
+        # per screening, the regions it has not reached yet (their rolls taken when it does)
+        self._unreached: dict[str, list[int]] = {}
         self._norms = {name: np.array([run._norms[name] for run in runs])
                        for name in first._norms}
         for run in runs:
@@ -743,11 +746,12 @@ class ArrayBatch:
         self.flows[:, FLOW_INDEX[key]] += np.bincount(self.run_of_row[idx],
                                                       minlength=self.n_runs)
 
-    def _codes(self, key: str, names) -> np.ndarray:
-        """Positions in the flows of ``key_name`` for each of ``names``."""
+    def _codes(self, key: str, names) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Positions in the flows of ``key_name`` for ``names`` (-1: none), which are flows, all?"""
         codes = self._flow_codes.get((key, tuple(names)))
         if codes is None:
-            codes = np.array([FLOW_INDEX.get(f"{key}_{name}", -1) for name in names])
+            flows = np.array([FLOW_INDEX.get(f"{key}_{name}", -1) for name in names])
+            codes = (flows, flows >= 0, bool((flows >= 0).all()))
             self._flow_codes[(key, tuple(names))] = codes
         return codes
 
@@ -762,11 +766,14 @@ class ArrayBatch:
 
     def _count_each(self, r: int | slice, key: str, counts: np.ndarray, names) -> None:
         """Add ``counts[..., i]`` to flow ``key_names[i]`` of run(s) ``r``."""
-        flows = self._codes(key, names)
-        if (flows < 0).any() and counts[..., flows < 0].any():
+        flows, known, every = self._codes(key, names)
+        if every:
+            self.flows[r, flows] += counts
+            return
+        if counts[..., ~known].any():
             missing = [n for n, f in zip(names, flows, strict=True) if f < 0]
             raise KeyError(f"flows {key}_{missing} are not in model.reporters.FLOWS")
-        self.flows[r, flows[flows >= 0]] += counts[..., flows >= 0]
+        self.flows[r, flows[known]] += counts[..., known]
 
     def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
         counts = np.bincount(regions, minlength=len(self.regions))
@@ -924,6 +931,13 @@ class ArrayBatch:
     def _members_of(self, first_ppo: np.ndarray, last_ppo: np.ndarray):
         """Ranges into ``self.order`` of the members of organizations [first, last)."""
         return self.starts[first_ppo], self.starts[last_ppo]
+
+    def _members_in(self, ppos: np.ndarray) -> np.ndarray:
+        """Rows of the members (any state) of organizations ``ppos``, not in row order."""
+        lo, hi = self._members_of(ppos, ppos + 1)
+        length = hi - lo
+        return self.order[np.arange(length.sum()) + np.repeat(lo - np.cumsum(length) + length,
+                                                               length)]
 
     def _pick_in(self, lo: np.ndarray, hi: np.ndarray, eligible: int, rows: np.ndarray,
                  exclude: np.ndarray | None = None, rounds: int = 48, distinct: bool = True,
@@ -1087,7 +1101,7 @@ class ArrayBatch:
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
             self.district_ppo_start, self.region_ppo_lo, self.region_ppo_hi, self.starts,
             self.order, self._fallen, self._client_key, self._client_rows,
-            self._clients[self._indexed:], self._taken, IN_PARTY_MAX, removed)
+            self._recent, self._taken, IN_PARTY_MAX, removed)
         self._count_each(slice(None), "removed", removed, LEVELS)
         changed = np.flatnonzero(before != self.regional_secretary)
         if len(changed):
@@ -1096,9 +1110,12 @@ class ArrayBatch:
             self._link_clients(linked)
 
     def _link_clients(self, rows: np.ndarray) -> None:
-        """Members who have just got a patron: added to the clients, indexed now and then."""
-        self._clients = np.concatenate([self._clients, rows.astype(np.int64)])
-        if len(self._clients) - self._indexed > max(256, self._indexed // 16):
+        """Members who have just got a patron: linked since the index, indexed now and then.
+
+        The index is made again when they are a sixteenth of the indexed (or 256).
+        """
+        self._recent = np.concatenate([self._recent, rows.astype(np.int64)])
+        if len(self._recent) > max(256, len(self._client_rows) // 16):
             self._index_clients()
 
     def _index_clients(self) -> None:
@@ -1107,12 +1124,12 @@ class ArrayBatch:
         Those whose patron is gone are dropped: a member gets a patron again only by
         :meth:`_link_clients`.
         """
-        rows = np.unique(self._clients).astype(np.int64)
+        rows = np.unique(np.concatenate([self._client_rows, self._recent])).astype(np.int64)
         key = self.m.patron[rows].astype(np.int64)
         rows, key = rows[key != NONE], key[key != NONE]
         sort = np.argsort(key, kind="stable")
         self._client_key, self._client_rows = key[sort], rows[sort]
-        self._clients, self._indexed = self._client_rows.copy(), len(rows)
+        self._recent = np.empty(0, dtype=np.int64)
 
     def _log_secretaries(self, regions: np.ndarray, before: np.ndarray, how: str) -> None:
         """The first secretaries of ``regions`` who left, and their successors, on record.
@@ -1226,9 +1243,9 @@ class ArrayBatch:
         m, p = self.m, self.p
         traits = self._region_traits()
         rolls = None  # each region's rolls when the operation first reaches it
-        for g, region in enumerate(self.regions):
-            if not region.live:
-                continue
+        waiting = self._unreached.setdefault(campaign.name, list(range(len(self.regions))))
+        for g in [g for g in waiting if self.regions[g].live]:
+            region = self.regions[g]
             run = self.runs[self.run_of_region[g]]
             stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
             if "base" not in stats:
@@ -1238,6 +1255,7 @@ class ArrayBatch:
                                         weights=m.state[:n] <= S[census.DEAD_SOUL],
                                         minlength=len(self.regions))
                 stats["base"] = int(rolls[g])
+            waiting.remove(g)
         p_screen = rules.screening_pace(
             self.each(self.campaign_value(campaign, "pace"), None, self.run_of_region),
             traits["obstruction"], traits["formalism"], traits["pressure"])
@@ -1314,7 +1332,7 @@ class ArrayBatch:
         m = self.m
         witnessed = rules.witnessed_injustice(
             injustice, attended, self.each(self.p.injustice_visibility, None, self.run_of_ppo))
-        idx = np.flatnonzero((injustice > 0)[m.ppo[: m.n]])
+        idx = self._members_in(np.flatnonzero(injustice))  # (each grows alone: any order)
         idx = idx[self._rank_and_file_present(idx)]
         m.grievance[idx] = rules.grievance_growth(m.grievance[idx], witnessed[m.ppo[idx]],
                                                   self.each(self.p.grievance_rate, idx))
@@ -1674,6 +1692,6 @@ class ArrayBatch:
                       "original_regional_secretaries"):
             setattr(self, level, moved(getattr(self, level)))
         self.order = moved(self.order)
-        self._clients = moved(self._clients)
+        self._client_rows, self._recent = moved(self._client_rows), moved(self._recent)
         self._index_clients()
         self.block_start = start

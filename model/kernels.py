@@ -263,10 +263,25 @@ def rank_and_file_grievance(state, office, ppo, grievance, n, in_party_max, n_pp
     """
     total = np.zeros(n_ppos)
     count = np.zeros(n_ppos, dtype=np.int64)
+    if n == 0:
+        return total, count
+    # an organization's rows mostly follow one another: its sum is carried in a local
+    # between them (the same additions in the same order), and rows that do not count
+    # add exactly zero (grievances are finite and not negative; no branch to mispredict)
+    at = ppo[0]
+    acc = 0.0
+    k = 0
     for i in range(n):
-        if state[i] <= in_party_max and office[i] == 0:
-            total[ppo[i]] += grievance[i]
-            count[ppo[i]] += 1
+        q = ppo[i]
+        if q != at:
+            total[at] = acc
+            count[at] += k
+            at, acc, k = q, total[q], 0
+        counts = (state[i] <= in_party_max) & (office[i] == 0)
+        acc += grievance[i] * counts
+        k += counts
+    total[at] = acc
+    count[at] += k
     return total, count
 
 

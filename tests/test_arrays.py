@@ -54,7 +54,7 @@ def _check_invariants(batch: ArrayBatch) -> None:
     assert (batch.run_of_row[patron] == batch.run_of_row[clients]).all()
     # every client is in the index of clients by patron or among those linked since
     indexed = batch._client_rows[batch._client_key == m.patron[batch._client_rows]]
-    linked = batch._clients[batch._indexed:]
+    linked = batch._recent
     assert np.isin(clients, np.r_[indexed, linked]).all(), "a client missing from the index"
     # the index of members by organization covers every member's row exactly once
     members = np.flatnonzero(~spare)
@@ -272,7 +272,6 @@ def test_the_index_of_clients_finds_what_a_pass_over_every_client_finds(monkeypa
 
     def no_index(self):  # every client "linked since the index": the kernel's full pass
         self._client_key = self._client_rows = np.empty(0, dtype=np.int64)
-        self._indexed = 0
 
     monkeypatch.setattr(ArrayBatch, "_index_clients", no_index)
     scanned = tables()
