@@ -108,7 +108,7 @@ def run_once(scenario: Scenario, seed: int, engine: str = "auto") -> RunResult:
 
 # The array engine simulates the seeds of one scenario together, up to this many runs and
 # this many members in all (a batch's memory stays well under 4 GB: at 1:1 scale, one run).
-BATCH_RUNS, BATCH_MEMBERS = 16, 200_000
+BATCH_RUNS, BATCH_MEMBERS = 32, 200_000
 
 
 def batch_size(n_members: int) -> int:

@@ -1124,10 +1124,12 @@ class ArrayBatch:
         Those whose patron is gone are dropped: a member gets a patron again only by
         :meth:`_link_clients`.
         """
-        rows = np.unique(np.concatenate([self._client_rows, self._recent])).astype(np.int64)
+        # each row once (a count over all rows: np.unique hashes, ten times slower here)
+        rows = np.flatnonzero(np.bincount(np.concatenate([self._client_rows, self._recent]),
+                                          minlength=len(self.m.patron)))
         key = self.m.patron[rows].astype(np.int64)
         rows, key = rows[key != NONE], key[key != NONE]
-        sort = np.argsort(key, kind="stable")
+        sort = np.argsort(key)  # (the order of a patron's clients does not matter)
         self._client_key, self._client_rows = key[sort], rows[sort]
         self._recent = np.empty(0, dtype=np.int64)
 
