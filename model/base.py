@@ -258,9 +258,10 @@ class BasePurgeModel(mesa.Model):
             if reports_read(campaign, self.month, self.p.report_delay_months):
                 self.center.monitor(campaign, self.month, self.live_regions())
         self._end_of_month()
-        if month_label(self.month) == CONFERENCE_MONTH:
+        label = month_label(self.month)
+        if label == CONFERENCE_MONTH:
             self._hold_conferences()
-        if month_label(self.month).endswith("-12") and not self.finished:
+        if label.endswith("-12") and not self.finished:
             self._district_snapshot(*self.districts_and_states())
         self.datacollector.collect(self)
         if self.finished:
@@ -273,7 +274,9 @@ class BasePurgeModel(mesa.Model):
         organizations" (L666); read as the regions where it had screened nearly all
         organizations (ASSUMPTION: the share :data:`COVERED_SHARE`).
         """
-        for region in self.live_regions():
+        for region in self.regions:
+            if not region.live:
+                continue
             key = (campaign.name, region.name)
             if key not in self.covered and self.screened_share(region, campaign) >= COVERED_SHARE:
                 self.covered[key] = self.month
@@ -390,7 +393,8 @@ class BasePurgeModel(mesa.Model):
 
     def _end_of_month(self) -> None:
         for region in self.regions:
-            region.end_month()
+            if region.pressure:  # (no pressure fades to none)
+                region.end_month()
         if self.month in self._records_reformed:
             self.records_chaos = self.p.records_chaos_after_exchange
 
