@@ -728,8 +728,13 @@ class ArrayBatch:
         return candidates[self.uniform(candidates) * at_most < chance]
 
     def _per_run_bound(self, bound) -> np.ndarray:
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(bound, dtype=float).ravel(),
-                                                    (self.n_runs,)))
+        """``bound`` (one for all runs, or one per run) as one contiguous float per run."""
+        values = np.ravel(np.asarray(bound, dtype=float))  # (contiguous: a copy if need be)
+        if len(values) == self.n_runs:
+            return values
+        if len(values) == 1:
+            return np.full(self.n_runs, values[0])
+        raise ValueError(f"{len(values)} bounds for {self.n_runs} runs")
 
     @staticmethod
     def _check_bound(chance: np.ndarray, bound: np.ndarray) -> None:
@@ -1156,11 +1161,7 @@ class ArrayBatch:
 
     def _rows_of(self, ppos: np.ndarray) -> np.ndarray:
         """Rows of the members (any state) of the organizations marked in ``ppos``."""
-        n = self.m.n
-        mask = ppos[self.m.ppo[:n]]
-        if self.n_runs > 1:
-            mask &= self.m.state[:n] != SPARE
-        return np.flatnonzero(mask)
+        return kernels.rows_in(ppos, self.m.ppo, self.m.state, self.m.n, SPARE - 1)
 
     # ------------------------------------------------------------------ stages
     def drift(self) -> None:
@@ -1348,10 +1349,10 @@ class ArrayBatch:
         """Meetings: *fakti* from peers, criticism from below, vigilance from above."""
         m, p = self.m, self.p
         n = m.n
-        present = m.state[:n] <= IN_PARTY_MAX
-        if ppos is not None:
-            present &= ppos[m.ppo[:n]]
-        idx = np.flatnonzero(present)
+        if ppos is None:
+            idx = np.flatnonzero(m.state[:n] <= IN_PARTY_MAX)
+        else:
+            idx = kernels.rows_in(ppos, m.ppo, m.state, n, IN_PARTY_MAX)
         if len(idx) == 0:
             return
         per_ppo, per_district = self._grievance_means()
@@ -1563,8 +1564,8 @@ class ArrayBatch:
 
     def _implicated(self, idx: np.ndarray) -> np.ndarray:
         """Whether someone in each member's organization was arrested before this month."""
-        first = self.ppo_arrest_month[self.m.ppo[idx]]
-        return (first >= 0) & (first < self.month)
+        first = self.ppo_arrest_month
+        return ((first >= 0) & (first < self.month))[self.m.ppo[idx]]
 
     def _expel_connections(self) -> None:
         """Organizations expel members implicated by an arrest (L2245-2249)."""

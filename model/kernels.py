@@ -254,6 +254,20 @@ def set_state(idx, new, run_of, state, state_counts, state_before_exit, left_mon
 
 
 @njit(cache=True)
+def rows_in(ppos, ppo, state, n, state_max):  # pragma: no cover  (compiled)
+    """Rows ``0..n-1`` of organizations marked in ``ppos`` with a state code at most ``state_max``.
+
+    As ``np.flatnonzero(ppos[ppo[:n]] & (state[:n] <= state_max))``, in one pass.
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        out[k] = i
+        k += ppos[ppo[i]] & (state[i] <= state_max)
+    return out[:k].copy()
+
+
+@njit(cache=True)
 def rank_and_file_grievance(state, office, ppo, grievance, n, in_party_max, n_ppos
                             ):  # pragma: no cover  (compiled)
     """Per organization: total grievance and number of the rank and file present.
