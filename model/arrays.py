@@ -580,7 +580,7 @@ class ArrayBatch:
         A value the runs share is returned as it is; an array of one value per run (a
         mixed batch, :func:`per_run`) gives each element its run's value.
         """
-        if np.ndim(value) == 0:
+        if not isinstance(value, np.ndarray) or value.ndim == 0:  # (np.ndim is slower)
             return value
         runs = self.run_of_row if of is None else of
         return value[runs if idx is None else runs[idx]]
@@ -670,7 +670,7 @@ class ArrayBatch:
         columns), run by run (the rows): the bounds of :meth:`occur`. A value the runs
         share stays one number (it broadcasts over the rows).
         """
-        if np.ndim(value) == 0:
+        if isinstance(value, float | int) or np.ndim(value) == 0:
             return value
         return np.asarray(value, dtype=float)[:, None]
 
