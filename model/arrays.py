@@ -901,10 +901,8 @@ class ArrayBatch:
     def _protected_now(self, idx: np.ndarray) -> np.ndarray:
         """Clients whose patron is in office, in the party and not himself exposed."""
         m = self.m
-        patron = m.patron[idx]
-        has = patron != NONE
-        pat = np.where(has, patron, 0)
-        return has & (m.state[pat] <= IN_PARTY_MAX) & (m.office[pat] != 0) & ~m.patron_fell[pat]
+        return kernels.protected_now(idx, m.patron, m.state, m.office, m.patron_fell,
+                                     IN_PARTY_MAX)
 
     def _region_of(self, idx: np.ndarray) -> np.ndarray:
         return self.ppo_region[self.m.ppo[idx]]
@@ -1413,7 +1411,7 @@ class ArrayBatch:
             denouncer = self._pick_in(lo, hi, kernels.IN_PARTY, target, exclude=target,
                                       rounds=32, distinct=False, exhaustive=False)
         denouncer = denouncer[denouncer != NONE]
-        np.add.at(m.denunciations_made, denouncer, 1)
+        kernels.add_one(m.denunciations_made, denouncer)
         if channel == "from_below":
             m.critic[denouncer] = True
         checked = self.uniform(target) < self.each(p.check_probability, target)
