@@ -1,0 +1,82 @@
+"""The compiled bookkeeping kernels against the numpy they replace (issue 13).
+
+Each kernel of :mod:`model.kernels` that stands for a numpy expression must give the
+same result on any input, to the last bit where sums are involved (a seeded run's
+outputs must not move when a pass is compiled: ``scripts/fingerprint.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import kernels
+from model.census import NONE
+
+IN_PARTY_MAX = 1
+
+
+@st.composite
+def _members(draw, n_ppos_max: int = 12):
+    """A batch's rows: organization, state, office, grievance, patron (any order)."""
+    n = draw(st.integers(0, 80))
+    n_ppos = draw(st.integers(1, n_ppos_max))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    # stretches of one organization's rows (a census lays them out organization by
+    # organization, recruits join at the end), in any order
+    ppo = np.repeat(rng.integers(0, n_ppos, n), rng.integers(1, 6, n))[:n].astype(np.int32)
+    state = rng.integers(0, 8, n).astype(np.int8)
+    office = (rng.integers(0, 5, n) * (rng.random(n) < 0.3)).astype(np.int8)
+    grievance = rng.random(n) * 10.0 ** rng.uniform(-4, 4, n) * (rng.random(n) < 0.7)
+    patron = np.where(rng.random(n) < 0.5, rng.integers(0, max(n, 1), n), NONE).astype(np.int32)
+    patron_fell = rng.random(n) < 0.2
+    return n_ppos, ppo, state, office, grievance, patron, patron_fell
+
+
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.integers(0, 80))
+def test_rank_and_file_grievance_adds_as_bincount_does(members, cut):
+    n_ppos, ppo, state, office, grievance, *_ = members
+    n = min(cut, len(ppo))
+    total, count = kernels.rank_and_file_grievance(state, office, ppo, grievance, n,
+                                                   IN_PARTY_MAX, n_ppos)
+    rf = (state[:n] <= IN_PARTY_MAX) & (office[:n] == 0)
+    assert np.array_equal(total, np.bincount(ppo[:n][rf], weights=grievance[:n][rf],
+                                             minlength=n_ppos))  # the same bits
+    assert np.array_equal(count, np.bincount(ppo[:n][rf], minlength=n_ppos))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.integers(0, 8), st.data())
+def test_rows_in_is_a_mask_of_organizations_and_states(members, state_max, data):
+    n_ppos, ppo, state, *_ = members
+    ppos = np.array(data.draw(st.lists(st.booleans(), min_size=n_ppos, max_size=n_ppos)))
+    n = len(ppo)
+    rows = kernels.rows_in(ppos, ppo, state, n, state_max)
+    assert np.array_equal(rows, np.flatnonzero(ppos[ppo[:n]] & (state[:n] <= state_max)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.data())
+def test_protected_now_reads_the_patron(members, data):
+    _, _, state, office, _, patron, patron_fell = members
+    n = len(state)
+    idx = np.array(data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=40) if n
+                             else st.just([])), dtype=np.int64)
+    got = kernels.protected_now(idx, patron, state, office, patron_fell, IN_PARTY_MAX)
+    p = patron[idx]
+    has = p != NONE
+    pat = np.where(has, p, 0)
+    expected = has & (state[pat] <= IN_PARTY_MAX) & (office[pat] != 0) & ~patron_fell[pat]
+    assert np.array_equal(got, expected)
+
+
+@given(st.lists(st.integers(0, 9), max_size=50))
+def test_add_one_counts_repeated_rows(rows):
+    column = np.zeros(10, dtype=np.int32)
+    kernels.add_one(column, np.array(rows, dtype=np.int64))
+    expected = np.zeros(10, dtype=np.int32)
+    np.add.at(expected, np.array(rows, dtype=np.int64), 1)
+    assert np.array_equal(column, expected)
