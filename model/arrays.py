@@ -1619,10 +1619,9 @@ class ArrayBatch:
             if n_new:
                 n_ppos = (self.ppo_offset[r + 1] if r + 1 < self.n_runs else self.n_ppos
                           ) - self.ppo_offset[r]
-                recruits.append((r, census.draw_recruits(run.p, run.rng, n_new, int(n_ppos),
-                                                         year)))
+                recruits.append((r, census.recruit_draws(run.p, run.rng, n_new, int(n_ppos))))
         if recruits:
-            self._admit(recruits)
+            self._admit(recruits, year)
         promote = rules.promote_candidate(frozen, p.promotion_months)
         if np.any(promote > 0):  # in every run or none (batch_key)
             idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
@@ -1630,21 +1629,31 @@ class ArrayBatch:
             self.tally("promoted", up)
             self._set_state(up, MEMBER)
 
-    def _admit(self, recruits: list[tuple[int, dict[str, np.ndarray]]]) -> None:
-        """New candidates join the end of their run's block and of their organization."""
-        m = self.m
+    def _admit(self, recruits: list[tuple[int, tuple]], year: int) -> None:
+        """New candidates join the end of their run's block and of their organization.
+
+        ``recruits``: per run with recruits, its draws (:func:`model.census.recruit_draws`);
+        their attributes are made for all runs at once (:func:`model.census.recruit_columns`).
+        """
+        m, p = self.m, self.p
+        runs = np.array([r for r, _ in recruits])
+        sizes = np.array([len(draws[0]) for _, draws in recruits])
         need = self.block_n.copy()
-        for r, columns in recruits:
-            need[r] += len(columns["state"])
+        need[runs] += sizes
         if (need > self.block_capacity).any():
             self._grow(need)
-        runs = np.array([r for r, _ in recruits])
-        sizes = np.array([len(columns["state"]) for _, columns in recruits])
         first = np.repeat(self.block_start[runs] + self.block_n[runs] - np.cumsum(sizes) + sizes,
                           sizes)
         new = np.arange(sizes.sum()) + first  # each run's recruits after its members
-        columns = {name: np.concatenate([c[name] for _, c in recruits]) for name in recruits[0][1]}
-        columns["ppo"] += np.repeat(self.ppo_offset[runs], sizes).astype(columns["ppo"].dtype)
+
+        def per_recruit(value):  # a run's own value (a mixed batch) for each of its recruits
+            return value if not isinstance(value, np.ndarray) else np.repeat(value[runs], sizes)
+        columns = census.recruit_columns(
+            np.concatenate([draws[0] for _, draws in recruits])
+            + np.repeat(self.ppo_offset[runs], sizes),
+            np.concatenate([draws[1] for _, draws in recruits]),
+            np.concatenate([draws[2] for _, draws in recruits], axis=1),
+            per_recruit(p.recruit_passive_share), per_recruit(p.misconduct_share), year)
         m.put(new, columns)  # all runs' recruits at once
         self.block_n[runs] += sizes
         self.state_counts[runs, S[CANDIDATE]] += sizes

@@ -250,15 +250,39 @@ def draw_recruits(p: Parameters, rng: np.random.Generator, n: int, n_ppos: int,
     Each joins a random primary organization; the book gives no composition of the
     recruits (see ``recruit_origin_shares`` and ``recruit_passive_share``); they bring
     no grounds from the past but may misbehave like anyone (``misconduct_share``).
+    The draws (:func:`recruit_draws`), then the attributes they make
+    (:func:`recruit_columns`: the array engine makes those of all its runs' recruits at once).
     """
+    return recruit_columns(*recruit_draws(p, rng, n, n_ppos), p.recruit_passive_share,
+                           p.misconduct_share, year)
+
+
+def recruit_draws(p: Parameters, rng: np.random.Generator, n: int, n_ppos: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The random numbers of ``n`` recruits in the order they are drawn.
+
+    Each one's organization (of ``n_ppos``), origin (``recruit_origin_shares``), and two
+    uniform numbers a recruit (rows: passivity, misconduct).
+    """
+    ppo = rng.integers(n_ppos, size=n)
+    origin = choose(rng, np.asarray(p.recruit_origin_shares, dtype=float), n)
+    return ppo, origin, rng.random((2, n))
+
+
+def recruit_columns(ppo: np.ndarray, origin: np.ndarray, u: np.ndarray, passive_share,
+                    misconduct_share, year: int) -> dict[str, np.ndarray]:
+    """Recruits' attributes from their draws (:func:`recruit_draws`).
+
+    The shares (``recruit_passive_share``, ``misconduct_share``) are one for all or one
+    per recruit.
+    """
+    n = len(ppo)
     m = {name: np.zeros(n, dtype=dtype) for name, dtype in ATTRIBUTES.items()}
-    m["ppo"][:] = rng.integers(n_ppos, size=n)
-    shares = np.asarray(p.recruit_origin_shares, dtype=float)
-    m["origin"][:] = choose(rng, shares, n)
+    m["ppo"][:] = ppo
+    m["origin"][:] = origin
     m["joined"][:] = year
-    u = rng.random((2, n))
-    m["passivity"][:] = u[0] < p.recruit_passive_share
-    m["misconduct"][:] = u[1] < p.misconduct_share
+    m["passivity"][:] = u[0] < passive_share
+    m["misconduct"][:] = u[1] < misconduct_share
     m["state"][:] = STATES.index(CANDIDATE)
     m["patron"][:] = NONE
     return m
