@@ -44,7 +44,10 @@ PASSES_A_MONTH = 60  # numpy calls a month of the array engine before issue 13 (
 MEASURE = """
 import sys, time
 from experiments import runner
+from experiments import metrics
 from experiments.metrics import summarize, yearly_series
+# the sweep's record of a run's yearly series, as each code keeps it (lists since December 7)
+yearly = getattr(metrics, "yearly_record", lambda r: yearly_series(r).to_dict(orient="list"))
 from experiments.runner import build_scenario, run_once
 n, runs, batched, what = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "batched", sys.argv[4]
 scenario = build_scenario(None, None, {"n_members": n})
@@ -55,7 +58,7 @@ def use(results):  # what a caller takes from each run
         if what == "tables":  # every table as a pandas frame (purges run, compare)
             r.monthly, r.yearly, r.expulsions, r.operations, r.regions
         else:  # what a sweep records of a run, and a calibration's targets among it
-            summarize(r), yearly_series(r)
+            summarize(r), yearly(r)
 
 if batched:  # seeds in batches, as purges run, compare and sweep run them
     use(runner.run_seeds(scenario, [10_000, 10_001], "arrays"))  # warm-up

@@ -42,7 +42,20 @@ def summarize(result: RunResult) -> dict[str, float]:
 
 def yearly_series(result: RunResult) -> pd.DataFrame:
     """The yearly series kept by a sweep (columns :data:`YEARLY_COLUMNS`)."""
+    return pd.DataFrame(_yearly_arrays(result))
+
+
+def yearly_record(result: RunResult) -> dict[str, list]:
+    """:func:`yearly_series` as a sweep's journal keeps it: a list per column.
+
+    Without the frame (making one to turn it into lists cost more than the rest of a
+    run's record).
+    """
+    return {c: values.tolist() for c, values in _yearly_arrays(result).items()}
+
+
+def _yearly_arrays(result: RunResult) -> dict[str, np.ndarray]:
     yearly = result.columns["yearly"]
     n = len(yearly["year"])
-    return pd.DataFrame({c: yearly[c] if c in yearly else np.full(n, np.nan)
-                         for c in YEARLY_COLUMNS})
+    return {c: np.asarray(yearly[c]) if c in yearly else np.full(n, np.nan)
+            for c in YEARLY_COLUMNS}

@@ -57,7 +57,7 @@ from tqdm import tqdm
 
 import experiments.manifest as manifest
 import experiments.runner as runner
-from experiments.metrics import summarize, yearly_series
+from experiments.metrics import summarize, yearly_record
 from experiments.runner import build_scenario
 from model import engine_class
 from model.params import Parameters
@@ -271,7 +271,7 @@ def _execute_together(tasks: list[Task]) -> list[dict[str, Any]]:
         results = [runner.result_of(model, task.seed)
                    for task, model in zip(tasks, models, strict=True)]
         done = [_record(task, {"status": "ok", "error": "", **summarize(result)},
-                        yearly_series(result).to_dict(orient="list"))
+                        yearly_record(result))
                 for task, result in zip(tasks, results, strict=True)]
     except Exception:  # noqa: BLE001 - find the run that fails, keep the others
         if len(tasks) == 1:

@@ -80,6 +80,8 @@ def test_a_runs_frames_are_its_tables_and_its_summary_builds_none(engine):
     # what the summary read off the columns is what the frames say
     pd.testing.assert_frame_equal(series, result.yearly[list(metrics.YEARLY_COLUMNS)],
                                   check_dtype=False)
+    # a sweep's journal keeps the same series as lists
+    pd.testing.assert_frame_equal(pd.DataFrame(metrics.yearly_record(result)), series)
     yearly = result.yearly
     assert summary["records_loss_pct"] == pytest.approx(
         100 * yearly["lost_from_rolls"].sum() / yearly["members_start"].iloc[0])
