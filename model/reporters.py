@@ -134,7 +134,7 @@ def _years(months) -> np.ndarray:
 def expulsion_columns(model) -> dict[str, np.ndarray]:
     """One element per expulsion (arrests included): :data:`EXPULSION_COLUMNS` and ``year``."""
     columns = model.expulsion_columns()
-    labels, codes = np.unique(columns["month"].astype(str), return_inverse=True)
+    codes, labels = pd.factorize(columns["month"])  # (np.unique sorts strings: 3x slower)
     columns["year"] = _years(labels)[codes]
     return columns
 
