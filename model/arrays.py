@@ -594,6 +594,8 @@ class ArrayBatch:
 
     def independence(self, conducted_by: str):
         """How far a screening body is out of the secretaries' reach, in each run."""
+        if not self.mixed:
+            return self.runs[0].independence(conducted_by)
         return per_run([run.independence(conducted_by) for run in self.runs])
 
     def campaign_weights(self, campaign: Campaign, idx: np.ndarray) -> list:
