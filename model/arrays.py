@@ -314,6 +314,10 @@ def batch_key(scenario: Scenario) -> tuple:
     same names, each zero in all runs or in none. Everything else (dates, campaigns'
     kinds, regions, the weights and tables given as tuples) is the same in all of them.
     """
+    known = _BATCH_KEYS.get(id(scenario))
+    if known is not None and known[0] is scenario:  # (a runner groups, then a batch checks)
+        return known[1]
+
     def shape(value):
         if isinstance(value, dict):
             return tuple(sorted((k, shape(v)) for k, v in value.items()))
@@ -324,8 +328,16 @@ def batch_key(scenario: Scenario) -> tuple:
     def fields(obj) -> tuple:
         return tuple((f.name, shape(getattr(obj, f.name))) for f in dataclasses.fields(obj))
 
-    return (scenario.name, scenario.start, scenario.end, scenario.variant, scenario.regions,
-            fields(scenario.parameters), tuple(fields(c) for c in scenario.campaigns))
+    key = (scenario.name, scenario.start, scenario.end, scenario.variant, scenario.regions,
+           fields(scenario.parameters), tuple(fields(c) for c in scenario.campaigns))
+    if len(_BATCH_KEYS) >= 4096:
+        _BATCH_KEYS.clear()
+    _BATCH_KEYS[id(scenario)] = (scenario, key)  # (held: its id is not reused meanwhile)
+    return key
+
+
+# The keys of the scenarios seen last, by object (a scenario is immutable).
+_BATCH_KEYS: dict[int, tuple[Scenario, tuple]] = {}
 
 
 class RunValues:
