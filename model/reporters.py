@@ -64,8 +64,8 @@ def counts(model) -> np.ndarray:
     """Reporter: the month's state counts, rolls and flows, one integer vector.
 
     In the order :data:`COUNTS` then :data:`FLOWS`. One vector a month rather than one
-    reporter per column: Mesa's DataCollector copies every reported value, which for
-    some eighty columns cost a tenth of an array-engine run.
+    reporter per column: some eighty reporters called every month (and, in Mesa's own
+    DataCollector, each value copied) cost a tenth of an array-engine run.
     """
     states = model.state_vector().tolist()  # (a few numbers: Python's sums are faster)
     return np.array([*states, sum(states[i] for i in _ON_ROLLS),
@@ -82,6 +82,22 @@ class MonthlyCollector(mesa.DataCollector):
     the copies bought nothing and cost about a tenth of the month's end of an
     array-engine run. Everything else (tables, ``get_model_vars_dataframe``) is Mesa's.
     """
+
+    def __init__(self, model_reporters=None, agent_reporters=None, agenttype_reporters=None,
+                 tables=None):
+        """As Mesa's, for model reporters only: an attribute's name or a function of the model.
+
+        Raises ValueError for agent reporters or Mesa's other forms of model reporter
+        (a list of a function and its arguments), which :meth:`collect` does not read.
+        """
+        if agent_reporters or agenttype_reporters:
+            raise ValueError("MonthlyCollector collects model reporters only "
+                             "(use mesa.DataCollector for agent reporters)")
+        for name, reporter in (model_reporters or {}).items():
+            if not (isinstance(reporter, str) or callable(reporter)):
+                raise ValueError(f"model reporter {name!r}: an attribute's name or a "
+                                 "function of the model")
+        super().__init__(model_reporters=model_reporters, tables=tables)
 
     def collect(self, model) -> None:
         """Append this month's reports (attributes by name, functions called on ``model``)."""

@@ -88,3 +88,24 @@ def test_a_runs_frames_are_its_tables_and_its_summary_builds_none(engine):
     assert summary["rate_1933"] == yearly.set_index("year").loc[1933, "expulsion_rate_pct"]
     office = result.expulsions["level"] != "rank_and_file"
     assert summary["leaders_share"] == pytest.approx(office.mean())
+
+
+def test_the_monthly_collector_collects_as_mesas_and_refuses_what_it_would_not_read():
+    """MonthlyCollector: Mesa's DataCollector without copies, for model reporters only."""
+    import mesa
+
+    from model import PurgeModel
+    from model.reporters import MonthlyCollector, model_reporters
+
+    model = PurgeModel(n_members=150, rng=2)
+    ours, mesas = MonthlyCollector(model_reporters()), mesa.DataCollector(model_reporters())
+    for _ in range(3):
+        model.step()
+        ours.collect(model)
+        mesas.collect(model)
+    assert ours.model_vars["month"] == mesas.model_vars["month"]
+    assert np.array_equal(np.vstack(ours.model_vars["counts"]), np.vstack(mesas.model_vars["counts"]))
+    with pytest.raises(ValueError, match="model reporters only"):
+        MonthlyCollector(model_reporters(), agent_reporters={"grievance": "grievance"})
+    with pytest.raises(ValueError, match="model reporter 'size'"):
+        MonthlyCollector({"size": [len, [[1, 2]]]})
