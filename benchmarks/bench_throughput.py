@@ -73,6 +73,13 @@ print(runs / (time.process_time() - start))
 """
 
 
+def batch_runs() -> int:
+    """This code's largest batch of runs (experiments.runner.BATCH_RUNS)."""
+    from experiments.runner import BATCH_RUNS
+
+    return BATCH_RUNS
+
+
 def runs_per_core_second(source: Path, n_members: int, runs: int, batched: bool = False,
                          what: str = "tables") -> float:
     """Whole runs per second of CPU time, using the code in ``source``.
@@ -136,7 +143,7 @@ def main() -> None:
                               best[("before", False, what)])
         print(f"  {words}:")
         print(f"    this code, batched:  {batch:7.2f} ({1000 / batch:6.1f} ms; seeds of one "
-              "scenario in batches of up to 16)")
+              f"scenario in batches of up to {batch_runs()})")
         print(f"    this code, alone:    {now:7.2f} ({1000 / now:6.1f} ms)")
         print(f"    baseline {args.baseline}:  {before:7.2f} ({1000 / before:6.1f} ms)")
         print(f"    ratio:               {batch / before:7.2f}x batched, {now / before:.2f}x "
