@@ -649,13 +649,23 @@ class ArrayBatch:
                 return tuple(bool(v) for v in value)
             return bool(value)
 
-        def branches(run) -> tuple:
+        def conditions(run) -> tuple:
             return (tuple(c.name for c in run.active),
-                    *(zero_or_not(getattr(run, name)) for name in MONTH_CONDITIONS))
-        first = branches(self.runs[0])
-        if any(branches(run) != first for run in self.runs[1:]):
-            raise ValueError(f"the runs of this batch part ways in month {self.month} "
-                             "(their month's conditions differ in being zero or not)")
+                    *(getattr(run, name) for name in MONTH_CONDITIONS))
+
+        def branches(values: tuple) -> tuple:
+            return (values[0], *(zero_or_not(v) for v in values[1:]))
+        first = conditions(self.runs[0])
+        first_branches = None
+        for run in self.runs[1:]:
+            values = conditions(run)
+            if values == first:  # the same conditions (as most are), the same branches
+                continue
+            if first_branches is None:
+                first_branches = branches(first)
+            if branches(values) != first_branches:
+                raise ValueError(f"the runs of this batch part ways in month {self.month} "
+                                 "(their month's conditions differ in being zero or not)")
 
     # ------------------------------------------------------------------ runs' own draws
     def uniform(self, idx: np.ndarray | None, of: np.ndarray | None = None,

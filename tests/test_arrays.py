@@ -185,6 +185,15 @@ def test_a_batch_is_made_of_runs_of_one_scenario_but_for_the_sizes_of_its_number
     assert arrays.batch_key(bigger) == arrays.batch_key(scenario)
 
 
+def test_runs_whose_months_part_ways_cannot_stay_in_one_batch():
+    """Full restraint zeroes the rates it restrains in one run only: a clear error."""
+    scenario = load_scenario().with_parameters(n_members=300)
+    full = scenario.with_overrides({"february_march_plenum.restraint": 1.0})
+    assert arrays.batch_key(full) == arrays.batch_key(scenario)  # both nonzero
+    with pytest.raises(ValueError, match="part ways in month"):
+        simulate_batch([scenario, scenario, full], [1, 2, 3])
+
+
 def test_flows_add_up_to_the_change_in_state_counts():
     monthly = monthly_table(run_until(ArrayPurgeModel(rng=5, n_members=2000), "1939-12"))
     in_party = monthly["n_member"] + monthly["n_candidate"]
