@@ -150,11 +150,8 @@ def simulate_runs(scenarios: list[Scenario], seeds: list[int], engine: str | typ
             models.append(model)
         return models
     groups: dict[tuple, list[int]] = {}
-    keys: dict[int, tuple] = {}  # by scenario object: seeds of one scenario share it
-    for i, scenario in enumerate(scenarios):
-        if id(scenario) not in keys:
-            keys[id(scenario)] = batch_key(scenario)
-        groups.setdefault(keys[id(scenario)], []).append(i)
+    for i, scenario in enumerate(scenarios):  # (batch_key keeps each scenario's key)
+        groups.setdefault(batch_key(scenario), []).append(i)
     models: list[BasePurgeModel | None] = [None] * len(seeds)
     for runs in groups.values():
         size = batch_size(max(scenarios[i].parameters.n_members for i in runs))

@@ -1272,14 +1272,13 @@ class ArrayBatch:
         for g in [g for g in waiting if self.regions[g].live]:
             region = self.regions[g]
             run = self.runs[self.run_of_region[g]]
+            if rolls is None:
+                n = m.n
+                rolls = np.bincount(self.ppo_region[m.ppo[:n]],
+                                    weights=m.state[:n] <= S[census.DEAD_SOUL],
+                                    minlength=len(self.regions))
             stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
-            if "base" not in stats:
-                if rolls is None:
-                    n = m.n
-                    rolls = np.bincount(self.ppo_region[m.ppo[:n]],
-                                        weights=m.state[:n] <= S[census.DEAD_SOUL],
-                                        minlength=len(self.regions))
-                stats["base"] = int(rolls[g])
+            stats["base"] = int(rolls[g])
             waiting.remove(g)
         p_screen = rules.screening_pace(
             self.each(self.campaign_value(campaign, "pace"), None, self.run_of_region),
@@ -1662,6 +1661,7 @@ class ArrayBatch:
         m, p = self.m, self.p
         runs = np.array([r for r, _ in recruits])
         sizes = np.array([len(draws[0]) for _, draws in recruits])
+        run_of = np.repeat(runs, sizes)  # each recruit's run
         need = self.block_n.copy()
         need[runs] += sizes
         if (need > self.block_capacity).any():
@@ -1669,15 +1669,12 @@ class ArrayBatch:
         first = np.repeat(self.block_start[runs] + self.block_n[runs] - np.cumsum(sizes) + sizes,
                           sizes)
         new = np.arange(sizes.sum()) + first  # each run's recruits after its members
-
-        def per_recruit(value):  # a run's own value (a mixed batch) for each of its recruits
-            return value if not isinstance(value, np.ndarray) else np.repeat(value[runs], sizes)
         columns = census.recruit_columns(
-            np.concatenate([draws[0] for _, draws in recruits])
-            + np.repeat(self.ppo_offset[runs], sizes),
+            np.concatenate([draws[0] for _, draws in recruits]) + self.ppo_offset[run_of],
             np.concatenate([draws[1] for _, draws in recruits]),
             np.concatenate([draws[2] for _, draws in recruits], axis=1),
-            per_recruit(p.recruit_passive_share), per_recruit(p.misconduct_share), year)
+            self.each(p.recruit_passive_share, None, run_of),
+            self.each(p.misconduct_share, None, run_of), year)
         m.put(new, columns)  # all runs' recruits at once
         self.block_n[runs] += sizes
         self.state_counts[runs, S[CANDIDATE]] += sizes

@@ -274,9 +274,7 @@ class BasePurgeModel(mesa.Model):
         organizations" (L666); read as the regions where it had screened nearly all
         organizations (ASSUMPTION: the share :data:`COVERED_SHARE`).
         """
-        for region in self.regions:
-            if not region.live:
-                continue
+        for region in self.live_regions():
             key = (campaign.name, region.name)
             if key not in self.covered and self.screened_share(region, campaign) >= COVERED_SHARE:
                 self.covered[key] = self.month
@@ -393,8 +391,7 @@ class BasePurgeModel(mesa.Model):
 
     def _end_of_month(self) -> None:
         for region in self.regions:
-            if region.pressure:  # (no pressure fades to none)
-                region.end_month()
+            region.end_month()
         if self.month in self._records_reformed:
             self.records_chaos = self.p.records_chaos_after_exchange
 

@@ -33,7 +33,6 @@ class ScenarioError(ValueError):
 
 
 @lru_cache(maxsize=4096)  # called for every campaign every month: parse each label once
-@lru_cache(maxsize=4096)  # (a campaign asks whether it runs, every month, in every run)
 def month_index(text: str, start_year: int = 1933) -> int:
     """Month number of ``"YYYY-MM"`` counted from January of ``start_year`` (0-based)."""
     year, month = text.split("-")
