@@ -46,7 +46,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from model import census, kernels, rules
+from model import census, compiled, kernels, rules
 from model.agents import RegionalCommittee
 from model.base import MONTH_CONDITIONS, BasePurgeModel, month_stages
 from model.census import (
@@ -609,6 +609,19 @@ class ArrayBatch:
         if not self.mixed:
             return self.runs[0].independence(conducted_by)
         return per_run([run.independence(conducted_by) for run in self.runs])
+
+    def _runs(self, value) -> np.ndarray:
+        """``value`` (one for all runs, or one per run: :func:`per_run`) as a float per run."""
+        return self._per_run_bound(value)
+
+    def _campaign_weights_by_run(self, campaign: Campaign) -> np.ndarray:
+        """The campaign's target weight per ground (restrained), by run and ground."""
+        if not self.mixed:
+            weights = self.runs[0].campaign_weights(campaign, self.runs[0].restraint)
+            return np.tile(np.asarray(weights, dtype=float), (self.n_runs, 1))
+        i = self._campaign_index[campaign.name]
+        return np.array([run.campaign_weights(run.calendar.campaigns[i], run.restraint)
+                         for run in self.runs], dtype=float)
 
     def campaign_weights(self, campaign: Campaign, idx: np.ndarray) -> list:
         """The campaign's target weight per ground (restrained), for each member ``idx``."""
@@ -1307,39 +1320,28 @@ class ArrayBatch:
         self._set_state(idx[found], census.STRUCK_OFF)
         # the review of every member present
         present = m.state[idx] <= IN_PARTY_MAX
-        idx, region, formalism = idx[present], region[present], formalism[present]
+        idx, region = idx[present], region[present]
         self.tally("screened", idx)
         self._per_region(campaign, "screened", region)
-        weights = self.campaign_weights(campaign, idx)
-        grounds = self._grounds(idx)
-        baseline_risk = self.each(p.baseline_risk, idx)
-        relative_risk = ((baseline_risk + rules.grounds_hazard(grounds, weights))
-                         / self._norm(campaign.name, idx))
-        protection = self._protection(idx, traits["machine"][region], independence)
-        official = m.office[idx] != 0
-        deflection = rules.deflect_onto_passives(m.passivity[idx], m.patron[idx] != NONE, official,
-                                                 self.each(self.deflection, idx),
-                                                 self.each(self.vigilance, idx),
-                                                 self.each(independence, idx))
-        case, deflected, shielded = rules.screening_verdict(
-            self.uniform(idx), self.each(self.campaign_value(campaign, "intensity"), idx),
-            self.each(zeal, idx), relative_risk, protection, deflection, formalism,
-            self.each(p.formalism_blindness, idx))
+        # each member's case and its outcome, drawn in one compiled pass (model.compiled)
+        case, deflected, shielded, reason, expel, removed = compiled.screening_review(
+            self.gens, idx.astype(np.int64), self.run_of_row,
+            np.array(self._grounds(idx), dtype=float), m.passivity, m.office, m.patron, m.state,
+            m.patron_fell, m.ppo, self.ppo_region, traits["formalism"], traits["machine"],
+            self.defence_by_office, IN_PARTY_MAX,
+            *map(self._runs, (self.campaign_value(campaign, "intensity"), zeal)),
+            self._campaign_weights_by_run(campaign),
+            *map(self._runs, (p.baseline_risk, self._norms[campaign.name], independence,
+                              p.protection_strength, p.skill_protection, self.deflection,
+                              self.vigilance, p.formalism_blindness, self.leniency)),
+            self.severity_by_reason, tuple(map(float, p.outcome_weights)))
         self.tally("deflected", idx[deflected])
         self.tally("shielded", idx[shielded])
         m.protected[idx[shielded]] += 1
-        cases = idx[case]
-        reason = rules.case_reason(self.uniform(cases), [g[case] for g in grounds],
-                                   [w[case] if np.ndim(w) else w for w in weights],
-                                   self.each(p.baseline_risk, cases))
-        leniency = self.each(self.leniency, cases)
-        expel = self.uniform(cases) < rules.screening_expels(
-            self.severity_by_reason[reason], official[case], leniency, p.outcome_weights)
+        cases, reason, expel, removed = idx[case], reason[case], expel[case], removed[case]
         self._per_region(campaign, "expelled", region[case][expel])
         injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
         attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
-        removed = ~expel & official[case] & (self.uniform(cases) < rules.screening_removes(
-            self.severity_by_reason[reason], official[case], leniency, p.outcome_weights))
         self._expel(cases[expel], reason[expel], "screening", campaign.name)
         self.tally("removed_by_screening", cases[removed])
         self._vacate(cases[removed], elected_successor=False, how="removed")

@@ -143,7 +143,12 @@ def grounds_hazard(grounds, weights):
     Returns:
         The weighted sum: 0 for a member with no grounds the campaign cares about.
     """
-    return sum(w * g for w, g in zip(weights, grounds, strict=True))
+    if len(grounds) != len(weights):
+        raise ValueError("grounds_hazard: one weight per ground")
+    total = 0.0
+    for k in range(len(weights)):
+        total = total + weights[k] * grounds[k]
+    return total
 
 
 def protect_clients(is_client, patron_in_office, protection_strength, skilled, skill_protection,
@@ -323,12 +328,12 @@ def screening_verdict(u, intensity, zeal, relative_risk, protection, deflection,
     Returns:
         Tuple of 0/1 flags (case opened, deflected, shielded).
     """
-    args = (intensity, zeal, relative_risk)
-    case = u < screening_probability(*args, protection, deflection, formalism,
+    case = u < screening_probability(intensity, zeal, relative_risk, protection, deflection,
+                                     formalism, formalism_blindness)
+    fair = u < screening_probability(intensity, zeal, relative_risk, protection, 1.0, formalism,
                                      formalism_blindness)
-    fair = u < screening_probability(*args, protection, 1.0, formalism, formalism_blindness)
-    unshielded = u < screening_probability(*args, 1.0, deflection, formalism,
-                                           formalism_blindness)
+    unshielded = u < screening_probability(intensity, zeal, relative_risk, 1.0, deflection,
+                                           formalism, formalism_blindness)
     return case, case > fair, unshielded > case
 
 
@@ -347,8 +352,8 @@ def case_reason(u, grounds, weights, baseline_risk):
     target = u * (baseline_risk + grounds_hazard(grounds, weights))
     reason = 0
     cumulative = 0.0
-    for w, g in zip(weights, grounds, strict=True):
-        cumulative = cumulative + w * g
+    for k in range(len(weights)):  # (grounds_hazard has checked the lengths)
+        cumulative = cumulative + weights[k] * grounds[k]
         reason = reason + (target >= cumulative)
     return reason
 
@@ -503,7 +508,8 @@ def screening_expels(severity, is_official, leniency, weights):
     Returns:
         Probability in [0, 1].
     """
-    expel, demote, *_ = choose_outcome(severity, is_official, leniency, weights)
+    outcome = choose_outcome(severity, is_official, leniency, weights)
+    expel, demote = outcome[0], outcome[1]
     return expel / (expel + demote)
 
 
@@ -526,7 +532,8 @@ def screening_removes(severity, is_official, leniency, weights):
     Returns:
         Probability in [0, 1].
     """
-    _, demote, _, remove, _ = choose_outcome(severity, is_official, leniency, weights)
+    outcome = choose_outcome(severity, is_official, leniency, weights)
+    demote, remove = outcome[1], outcome[3]
     return remove / (demote + remove) * is_official
 
 

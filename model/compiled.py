@@ -1,0 +1,183 @@
+"""Whole stages of the array engine as compiled passes that call the rules themselves (issue 13).
+
+The rules of behaviour are written once, in :mod:`model.rules`, as plain functions of
+numbers or arrays. This module lets numba compile them unchanged inside a stage's loop
+over its members, so that a stage's draws, rules and bookkeeping take one pass instead of
+some fifty numpy calls:
+
+* the rules' four elementwise helpers (``_exp``, ``_minimum``, ``_maximum``, ``_floor``,
+  ``_hazard_to_probability``) get numba overloads with the C library's functions (as
+  the reference engine, which calls ``math``, computes them);
+* every other function of :mod:`model.rules` is made callable from compiled code
+  (``numba.extending.register_jitable``: the same function, compiled where it is called);
+* a kernel that calls them (:func:`with_rules`) is cached on disk with a stamp of the
+  source of :mod:`model.rules` and :mod:`model.kernels` as well as its own: numba's
+  cache alone looks at the kernel's own file only, so an edited rule would otherwise run
+  in its old, cached form.
+
+Each kernel draws as the numpy code it replaced did, number for number: each run from its
+own generator (``gens``, :meth:`model.arrays.ArrayBatch.gens`), in the order of its
+members, one call after another as the stage made them; so a seeded run gives the same
+outputs (``scripts/fingerprint.py``). Compiled, ``exp`` is the C library's, which differs
+from numpy's vectorized ``exp`` in the last bit for about 5 % of arguments; a stage that
+only compares a rule's probability with a uniform number practically never sees it (the
+fingerprints did not move).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import math
+from pathlib import Path
+
+import numba
+import numpy as np
+from numba.core import caching
+from numba.extending import overload, register_jitable
+
+from model import kernels, rules
+from model.census import NONE
+
+# ---------------------------------------------------------------------- the rules, compiled
+
+
+@overload(rules._exp)
+def _exp(x):  # noqa: ARG001 - numba's overload signature
+    return lambda x: math.exp(x)
+
+
+@overload(rules._minimum)
+def _minimum(a, b):  # noqa: ARG001
+    return lambda a, b: min(a, b)
+
+
+@overload(rules._maximum)
+def _maximum(a, b):  # noqa: ARG001
+    return lambda a, b: max(a, b)
+
+
+@overload(rules._floor)
+def _floor(x):  # noqa: ARG001
+    return lambda x: math.floor(x)
+
+
+@overload(rules._hazard_to_probability)
+def _hazard_to_probability(hazard):  # noqa: ARG001
+    return lambda hazard: 1.0 - math.exp(-max(hazard, 0.0))
+
+
+HELPERS = frozenset({"_exp", "_minimum", "_maximum", "_floor", "_hazard_to_probability"})
+for _name, _rule in inspect.getmembers(rules, inspect.isfunction):
+    if _rule.__module__ == rules.__name__ and _name not in HELPERS:
+        register_jitable(_rule)
+
+
+# ---------------------------------------------------------------------- a cache that knows the rules
+SOURCES = (Path(rules.__file__), Path(kernels.__file__), Path(__file__))
+
+
+def sources_stamp() -> str:
+    """A hash of the source of the rules, the kernels and this module."""
+    digest = hashlib.sha256()
+    for path in SOURCES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamped(locator: type) -> type:
+    """``locator`` whose source stamp includes :func:`sources_stamp`."""
+    def get_source_stamp(self):
+        return (locator.get_source_stamp(self), sources_stamp())
+    return type(f"Rules{locator.__name__}", (locator,), {"get_source_stamp": get_source_stamp})
+
+
+class _RulesCacheImpl(caching.CompileResultCacheImpl):
+    _locator_classes = [_stamped(c) for c in caching.CompileResultCacheImpl._locator_classes]
+
+
+class _RulesCache(caching.FunctionCache):
+    _impl_class = _RulesCacheImpl
+
+
+def with_rules(func):
+    """``numba.njit`` for a kernel calling :mod:`model.rules`, cached with their source's stamp."""
+    kernel = numba.njit(func)
+    kernel._cache = _RulesCache(kernel.py_func)  # as Dispatcher.enable_caching, stamped
+    return kernel
+
+
+# ---------------------------------------------------------------------- stages
+@with_rules
+def screening_review(gens, rows, run_of_row, grounds, passivity, office, patron, state,
+                     patron_fell, ppo, ppo_region, formalism, machine, defence_by_office,
+                     in_party_max, intensity, zeal, weights, baseline_risk, norm, independence,
+                     protection_strength, skill_protection, deflection, vigilance,
+                     formalism_blindness, leniency, severity, outcome_weights
+                     ):  # pragma: no cover  (compiled)
+    """The review of the members ``rows`` present at a screening: cases and their outcomes.
+
+    As :meth:`model.arrays.ArrayBatch.run_screening` did it in numpy, draw for draw: each
+    run's members (``rows`` ascending, each run's a stretch) draw, from the run's
+    generator, one number each for :func:`rules.screening_verdict`, then each case one for
+    :func:`rules.case_reason`, one for :func:`rules.screening_expels` and one for
+    :func:`rules.screening_removes`. ``grounds``: the members' ground indicators
+    (:func:`model.arrays.ground_values`, grounds by rows); ``formalism``, ``machine``: by
+    region; per-run values (``intensity`` ... ``leniency``, ``weights`` by run and
+    ground) are arrays by run; ``severity`` by reason; ``outcome_weights`` a tuple.
+
+    Returns:
+        Per member: case opened, deflected, shielded, the case's reason (-1: no case),
+        expelled, removed from his post.
+    """
+    n = len(rows)
+    case = np.zeros(n, dtype=np.bool_)
+    deflected = np.zeros(n, dtype=np.bool_)
+    shielded = np.zeros(n, dtype=np.bool_)
+    reason = np.full(n, -1, dtype=np.int64)
+    expel = np.zeros(n, dtype=np.bool_)
+    removed = np.zeros(n, dtype=np.bool_)
+    g = np.empty(grounds.shape[0])
+    i = 0
+    while i < n:
+        r = run_of_row[rows[i]]
+        j = i + 1
+        while j < n and run_of_row[rows[j]] == r:
+            j += 1
+        gen = gens[r]
+        for e in range(i, j):
+            row = rows[e]
+            for k in range(len(g)):
+                g[k] = grounds[k, e]
+            relative_risk = ((baseline_risk[r] + rules.grounds_hazard(g, weights[r])) / norm[r])
+            official = office[row] != 0
+            region = ppo_region[ppo[row]]
+            p = patron[row]
+            client = p != NONE
+            in_office = (client and state[p] <= in_party_max and office[p] != 0
+                         and not patron_fell[p])
+            protection = rules.case_protection(client, in_office, machine[region], official,
+                                               defence_by_office[office[row]], independence[r],
+                                               protection_strength[r], skill_protection[r])
+            deflect = rules.deflect_onto_passives(passivity[row], client, official, deflection[r],
+                                                  vigilance[r], independence[r])
+            case[e], deflected[e], shielded[e] = rules.screening_verdict(
+                gen.random(), intensity[r], zeal[r], relative_risk, protection, deflect,
+                formalism[region], formalism_blindness[r])
+        for e in range(i, j):
+            if case[e]:
+                for k in range(len(g)):
+                    g[k] = grounds[k, e]
+                reason[e] = rules.case_reason(gen.random(), g, weights[r], baseline_risk[r])
+        for e in range(i, j):
+            if case[e]:
+                expel[e] = gen.random() < rules.screening_expels(
+                    severity[reason[e]], office[rows[e]] != 0, leniency[r], outcome_weights)
+        for e in range(i, j):
+            if case[e]:
+                official = office[rows[e]] != 0
+                u = gen.random()
+                removed[e] = (not expel[e]) and official and u < rules.screening_removes(
+                    severity[reason[e]], official, leniency[r], outcome_weights)
+        i = j
+    return case, deflected, shielded, reason, expel, removed

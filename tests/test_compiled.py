@@ -1,0 +1,152 @@
+"""Stages compiled with the rules (model.compiled) against the numpy they replace (issue 13).
+
+A compiled stage must call the rules of :mod:`model.rules` themselves, give what the
+rules give in Python, draw from each run's generator what the numpy stage drew, in the
+same order, and be compiled again when a rule is edited (numba's own cache would keep
+the old rule).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import compiled, rules
+from model.census import NONE
+
+IN_PARTY_MAX = 1
+N_GROUNDS = len(rules.GROUNDS)
+OUTCOME_WEIGHTS = (0.2, 0.5, 0.3, 0.1, 0.4, 0.15, 0.3)
+
+
+@numba.njit
+def _verdict_and_outcomes(u, args, reason_u, grounds, weights, baseline, severity, official,
+                          leniency):  # pragma: no cover  (compiled)
+    case = rules.screening_verdict(u, *args)
+    reason = rules.case_reason(reason_u, grounds, weights, baseline)
+    return (case, reason, rules.screening_expels(severity, official, leniency, OUTCOME_WEIGHTS),
+            rules.screening_removes(severity, official, leniency, OUTCOME_WEIGHTS))
+
+
+_unit = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_unit, st.tuples(st.floats(0.0, 3.0), _unit, st.floats(0.0, 5.0), _unit,
+                        st.floats(1.0, 4.0), _unit, _unit),
+       _unit, st.lists(st.booleans(), min_size=N_GROUNDS, max_size=N_GROUNDS),
+       st.lists(st.floats(0.0, 3.0), min_size=N_GROUNDS, max_size=N_GROUNDS),
+       st.floats(0.01, 2.0), _unit, st.booleans(), _unit)
+def test_compiled_rules_give_what_the_rules_give(u, args, reason_u, grounds, weights, baseline,
+                                                 severity, official, leniency):
+    got = _verdict_and_outcomes(u, args, reason_u, np.array(grounds, dtype=float),
+                                np.array(weights), baseline, severity, official, leniency)
+    expected = (rules.screening_verdict(u, *args),
+                rules.case_reason(reason_u, [float(g) for g in grounds], weights, baseline),
+                rules.screening_expels(severity, official, leniency, OUTCOME_WEIGHTS),
+                rules.screening_removes(severity, official, leniency, OUTCOME_WEIGHTS))
+    assert tuple(bool(c) for c in got[0]) == tuple(bool(c) for c in expected[0])
+    assert got[1:] == expected[1:]  # the same numbers (math's exp, as the rules in Python)
+
+
+def _numpy_review(gens, rows, run_of_row, grounds, passivity, office, patron, state,
+                  patron_fell, ppo, ppo_region, formalism, machine, defence, intensity, zeal,
+                  weights, baseline, norm, independence, strength, skill, deflection,
+                  vigilance, blindness, leniency, severity, outcome_weights):
+    """The screening's review as the array engine did it in numpy before it was compiled."""
+    def each(value, at):
+        return value[run_of_row[at]]
+
+    def uniform(at):
+        out = np.empty(len(at))
+        for r in np.unique(run_of_row[at]):
+            mine = run_of_row[at] == r
+            out[mine] = gens[r].random(int(mine.sum()))
+        return out
+    region = ppo_region[ppo[rows]]
+    relative_risk = ((each(baseline, rows) + rules.grounds_hazard(
+        list(grounds), [each(weights[:, k], rows) for k in range(N_GROUNDS)])) / each(norm, rows))
+    client = patron[rows] != NONE
+    p = np.where(client, patron[rows], 0)
+    in_office = client & (state[p] <= IN_PARTY_MAX) & (office[p] != 0) & ~patron_fell[p]
+    official = office[rows] != 0
+    protection = rules.case_protection(client, in_office, machine[region], official,
+                                       defence[office[rows]], each(independence, rows),
+                                       each(strength, rows), each(skill, rows))
+    deflect = rules.deflect_onto_passives(passivity[rows], client, official,
+                                          each(deflection, rows), each(vigilance, rows),
+                                          each(independence, rows))
+    case, deflected, shielded = rules.screening_verdict(
+        uniform(rows), each(intensity, rows), each(zeal, rows), relative_risk, protection,
+        deflect, formalism[region], each(blindness, rows))
+    cases = rows[case]
+    reason = rules.case_reason(uniform(cases), [g[case] for g in grounds],
+                               [each(weights[:, k], cases) for k in range(N_GROUNDS)],
+                               each(baseline, cases))
+    expel = uniform(cases) < rules.screening_expels(severity[reason], official[case],
+                                                    each(leniency, cases), outcome_weights)
+    removed = ~expel & official[case] & (uniform(cases) < rules.screening_removes(
+        severity[reason], official[case], each(leniency, cases), outcome_weights))
+    return case, deflected, shielded, reason, expel, removed
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 60), st.integers(0, 2**32 - 1))
+def test_screening_review_draws_and_decides_as_the_numpy_stage(n_runs, n, seed):
+    rng = np.random.default_rng(seed)
+    run_of_row = np.sort(rng.integers(0, n_runs, n))
+    rows = np.flatnonzero(rng.random(n) < 0.8)
+    n_ppos, n_regions = 6, 3
+    members = dict(
+        passivity=rng.random(n) < 0.3, office=(rng.integers(0, 5, n) * (rng.random(n) < 0.3)
+                                               ).astype(np.int8),
+        patron=np.where(rng.random(n) < 0.5, rng.integers(0, max(n, 1), n), NONE).astype(np.int32),
+        state=rng.integers(0, 4, n).astype(np.int8), patron_fell=rng.random(n) < 0.2,
+        ppo=rng.integers(0, n_ppos, n).astype(np.int32))
+    grounds = (rng.random((N_GROUNDS, len(rows))) < 0.3).astype(float)
+    inputs = (rows.astype(np.int64), run_of_row, grounds, *members.values(),
+              rng.integers(0, n_regions, n_ppos), rng.random(n_regions),
+              rng.uniform(0.5, 2, n_regions), np.array([0.0, 0.2, 0.4, 0.7, 0.9]))
+
+    def by_run(lo, hi):
+        return rng.uniform(lo, hi, n_runs)
+    per_run = (by_run(0.5, 3),  # intensity
+               by_run(0, 1),  # zeal
+               rng.uniform(0, 2, (n_runs, N_GROUNDS)),  # weights
+               by_run(0.01, 1), by_run(0.5, 2),  # baseline risk, norm
+               by_run(0, 1), by_run(0, 1), by_run(0, 1),  # independence, protection, skill
+               by_run(0, 3), by_run(0, 2),  # deflection, vigilance
+               by_run(0, 1), by_run(0, 1))  # formalism's blindness, leniency
+    severity = rng.random(len(rules.REASONS))
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    got = compiled.screening_review(numba.typed.List(mine), *inputs, IN_PARTY_MAX, *per_run,
+                                    severity, OUTCOME_WEIGHTS)
+    case, deflected, shielded, reason, expel, removed = _numpy_review(
+        theirs, *inputs, *per_run, severity, OUTCOME_WEIGHTS)
+    assert np.array_equal(got[0], case) and np.array_equal(got[1], deflected)
+    assert np.array_equal(got[2], shielded)
+    assert np.array_equal(got[3][case], reason) and (got[3][~case] == -1).all()
+    assert np.array_equal(got[4][case], expel) and np.array_equal(got[5][case], removed)
+    assert not got[4][~case].any() and not got[5][~case].any()
+    # each run has drawn as many numbers as the numpy stage: the next ones are the same
+    assert [g.random() for g in mine] == [g.random() for g in theirs]
+
+
+def test_a_kernel_calling_the_rules_is_compiled_again_when_a_rule_changes(tmp_path, monkeypatch):
+    locator = compiled.screening_review._cache._impl.locator
+    assert locator.get_source_stamp()[1] == compiled.sources_stamp()
+    copies = []
+    for path in compiled.SOURCES:
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(compiled, "SOURCES", tuple(copies))
+    before = locator.get_source_stamp()
+    rules_copy = copies[0]
+    rules_copy.write_text(rules_copy.read_text().replace("return total", "return 2 * total", 1))
+    assert locator.get_source_stamp() != before  # the cached kernel is stale: compiled anew
