@@ -75,6 +75,8 @@ R = rules.REASON_CODE
 CHANNELS = rules.CHANNELS
 WORKER = ORIGINS.index("worker")
 
+BOUND_EXCEEDED = ("an event's probability exceeds the bound it was drawn at "
+                  "(ArrayBatch.occur): the bound misses a trait the rule reads")
 # Member attributes and their dtypes (one array each): the census's, and the record of
 # what happened to each member since.
 FIELDS: dict[str, type] = {
@@ -729,19 +731,6 @@ class ArrayBatch:
             return candidates
         return self.keep(candidates, bound, probability(candidates))
 
-    def occur_each(self, idx: np.ndarray, bounds: list, probabilities) -> list[np.ndarray]:
-        """Several events at once, each as :meth:`occur` (the channels of a meeting).
-
-        ``probabilities(members)`` gives one array per event; it is evaluated once, for
-        the candidates of every event together.
-        """
-        drawn = [self.candidates(idx, bound) for bound in bounds]
-        among = np.sort(np.concatenate(drawn))  # each member once (np.unique hashes: slower)
-        among = among[np.r_[True, among[1:] != among[:-1]]] if len(among) else among
-        chances = probabilities(among)
-        return [self.keep(cand, bound, chance[np.searchsorted(among, cand)])
-                for cand, bound, chance in zip(drawn, bounds, chances, strict=True)]
-
     def candidates(self, idx: np.ndarray, bound) -> np.ndarray:
         """Members ``idx`` (ascending) drawn at each run's ``bound`` (:func:`kernels.candidates`).
 
@@ -749,11 +738,13 @@ class ArrayBatch:
         alone or in a batch.
         """
         bound = self._per_run_bound(bound)
+        return idx[kernels.candidates(self.gens, self._edges(idx), bound)]
+
+    def _edges(self, idx: np.ndarray) -> np.ndarray:
+        """Where each run's stretch of ``idx`` (ascending rows) begins, and its end."""
         if self.n_runs == 1:
-            edges = np.array([0, len(idx)], dtype=np.int64)
-        else:  # each run's stretch of idx
-            edges = np.append(np.searchsorted(idx, self.block_start), len(idx))
-        return idx[kernels.candidates(self.gens, edges, bound)]
+            return np.array([0, len(idx)], dtype=np.int64)
+        return np.append(np.searchsorted(idx, self.block_start), len(idx))
 
     def keep(self, candidates: np.ndarray, bound, chance: np.ndarray) -> np.ndarray:
         """The ``candidates`` kept, each with probability ``chance / bound`` (one draw each).
@@ -776,8 +767,7 @@ class ArrayBatch:
     @staticmethod
     def _check_bound(chance: np.ndarray, bound: np.ndarray) -> None:
         if np.any(chance > bound * (1.0 + 1e-9)):
-            raise ValueError("an event's probability exceeds the bound it was drawn at "
-                             "(ArrayBatch.occur): the bound misses a trait the rule reads")
+            raise ValueError(BOUND_EXCEEDED)
 
     # ------------------------------------------------------------------ runs' own counts
     def tally(self, key: str, idx: np.ndarray) -> None:
@@ -1392,16 +1382,6 @@ class ArrayBatch:
                                   value_of(self.vigilance), passive, client, critic,
                                   value_of(p.retaliation))
 
-        def of_members(cand):
-            office = m.office[cand]
-            at = m.ppo[cand]
-            against = np.where(office >= DISTRICT_SECRETARY,
-                               per_district[self.ppo_district[at]], per_ppo[at])
-            return channels(lambda v: self.each(v, cand), m.alien_past[cand] | m.alien_declared[cand],
-                            m.misconduct[cand], m.indiscipline[cand], m.opposition[cand],
-                            m.passivity[cand], office != 0, m.patron[cand] != NONE,
-                            m.critic[cand], against)
-
         # the bounds: every combination of the traits the rule reads, and the grievance
         # against a member at the largest of his run's means this month (the rule grows
         # with it). A run's own parameters and state alone make its bounds: the same alone
@@ -1410,7 +1390,21 @@ class ArrayBatch:
                              np.maximum.reduceat(per_district, self.district_offset))
         bounds = channels(self.by_run, *every_combination(*[(False, True)] * 8),
                           largest[:, None])
-        hits = self.occur_each(idx, [np.max(bound, axis=-1) for bound in bounds], of_members)
+        # each channel's denounced, drawn by thinning at those bounds in one compiled pass
+        # calling the same rules (model.compiled; as occur does for one event)
+        hit_rows, counts, exceeded = compiled.meeting_denunciations(
+            self.gens, idx, self._edges(idx),
+            np.array([self._runs(np.max(bound, axis=-1)) for bound in bounds]),
+            m.alien_past, m.alien_declared, m.misconduct, m.indiscipline, m.opposition,
+            m.passivity, m.office, m.patron, m.critic, m.ppo, per_ppo, per_district,
+            self.ppo_district, DISTRICT_SECRETARY,
+            *map(self._runs, (p.lateral_rate, vigilance, p.unfounded_denunciation,
+                              p.from_below_rate, criticism, self.from_above_rate,
+                              self.vigilance, p.retaliation)),
+            tuple(map(float, p.visibility_weights)))
+        if exceeded:
+            raise ValueError(BOUND_EXCEEDED)
+        hits = [hit_rows[c, :counts[c]] for c in range(3)]
         silenced = np.zeros(self.n_ppos, dtype=np.int64)  # "suppression of criticism" (L1749)
         for channel, hit in zip(("lateral", "from_below", "from_above"), hits, strict=True):
             hit = hit[self._in_party(hit)]

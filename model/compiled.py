@@ -181,3 +181,105 @@ def screening_review(gens, rows, run_of_row, grounds, passivity, office, patron,
                     severity[reason[e]], official, leniency[r], outcome_weights)
         i = j
     return case, deflected, shielded, reason, expel, removed
+
+
+@with_rules
+def _meeting_chances(row, r, alien_past, alien_declared, misconduct, indiscipline, opposition,
+                     passivity, office, patron, critic, ppo, per_ppo, per_district, ppo_district,
+                     district_level, lateral_rate, vigilance, unfounded, from_below_rate,
+                     criticism, from_above_rate, vigilance_call, retaliation, visibility_weights
+                     ):  # pragma: no cover  (compiled)
+    """Member ``row`` (of run ``r``)'s chances of being denounced by each channel this month.
+
+    :func:`rules.denounce` of his visible grounds (:func:`rules.visible_grounds`); the
+    grievance against him is his district's (``per_district``) from the district
+    secretaries up (``district_level``), else his organization's (``per_ppo``).
+    """
+    at = ppo[row]
+    if office[row] >= district_level:
+        against = per_district[ppo_district[at]]
+    else:
+        against = per_ppo[at]
+    visible = rules.visible_grounds(alien_past[row] | alien_declared[row], misconduct[row],
+                                    indiscipline[row], opposition[row], passivity[row],
+                                    visibility_weights)
+    return rules.denounce(lateral_rate[r], vigilance[r], visible, unfounded[r],
+                          from_below_rate[r], criticism[r], against, office[row] != 0,
+                          from_above_rate[r], vigilance_call[r], passivity[row],
+                          patron[row] != NONE, critic[row], retaliation[r])
+
+
+@with_rules
+def meeting_chances(idx, edges, alien_past, alien_declared, misconduct, indiscipline,
+                    opposition, passivity, office, patron, critic, ppo, per_ppo, per_district,
+                    ppo_district, district_level, lateral_rate, vigilance, unfounded,
+                    from_below_rate, criticism, from_above_rate, vigilance_call, retaliation,
+                    visibility_weights):  # pragma: no cover  (compiled)
+    """Every member's chances by channel (channel by member): what the bounds must cover.
+
+    The arguments of :func:`meeting_denunciations` but its generators and bounds; for
+    checking that no member's chance exceeds his run's bound (tests/test_thinning.py).
+    """
+    out = np.empty((3, len(idx)))
+    for r in range(len(edges) - 1):
+        for q in range(edges[r], edges[r + 1]):
+            chances = _meeting_chances(
+                idx[q], r, alien_past, alien_declared, misconduct, indiscipline, opposition,
+                passivity, office, patron, critic, ppo, per_ppo, per_district, ppo_district,
+                district_level, lateral_rate, vigilance, unfounded, from_below_rate, criticism,
+                from_above_rate, vigilance_call, retaliation, visibility_weights)
+            for c in range(3):
+                out[c, q] = chances[c]
+    return out
+
+
+@with_rules
+def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, misconduct,
+                          indiscipline, opposition, passivity, office, patron, critic, ppo,
+                          per_ppo, per_district, ppo_district, district_level, lateral_rate,
+                          vigilance, unfounded, from_below_rate, criticism, from_above_rate,
+                          vigilance_call, retaliation, visibility_weights
+                          ):  # pragma: no cover  (compiled)
+    """Who is denounced at a meeting, by each channel (lateral, from below, from above).
+
+    By thinning, as :meth:`model.arrays.ArrayBatch.occur` draws one event, and as the
+    meeting drew its three in numpy before, draw for draw, with the chances of
+    :func:`_meeting_chances`: each run's members
+    present (``idx`` ascending, run ``r``'s at positions ``edges[r]`` to
+    ``edges[r + 1]``) are drawn as candidates of each channel in turn at the run's bound
+    (``bounds``, by channel and run; :func:`model.kernels.run_candidates`), then each
+    channel's candidates are kept, in turn, each with one number: with his chance over
+    the bound. Per-run values (``lateral_rate`` ... ``retaliation``) are arrays by run;
+    ``visibility_weights`` a tuple.
+
+    Returns:
+        The rows denounced by each channel (channel by position, ``counts`` of each),
+        and whether a chance exceeded its bound (a bound computed wrongly).
+    """
+    n = len(idx)
+    hits = np.empty((3, n), dtype=np.int64)
+    counts = np.zeros(3, dtype=np.int64)
+    drawn = np.empty((3, n), dtype=np.int64)
+    ends = np.zeros(3, dtype=np.int64)
+    exceeded = False
+    for r in range(len(edges) - 1):
+        gen = gens[r]
+        for c in range(3):
+            ends[c] = kernels.run_candidates(gen, edges[r], edges[r + 1], bounds[c, r],
+                                             drawn[c], 0)
+        for c in range(3):
+            bound = bounds[c, r]
+            for q in range(ends[c]):
+                row = idx[drawn[c, q]]
+                chance = _meeting_chances(
+                    row, r, alien_past, alien_declared, misconduct, indiscipline, opposition,
+                    passivity, office, patron, critic, ppo, per_ppo, per_district,
+                    ppo_district, district_level, lateral_rate, vigilance, unfounded,
+                    from_below_rate, criticism, from_above_rate, vigilance_call, retaliation,
+                    visibility_weights)[c]
+                if chance > bound * (1.0 + 1e-9):
+                    exceeded = True
+                if gen.random() * bound < chance:
+                    hits[c, counts[c]] = row
+                    counts[c] += 1
+    return hits, counts, exceeded

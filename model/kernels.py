@@ -339,21 +339,29 @@ def candidates(gens, edges, bound):  # pragma: no cover  (compiled)
     out = np.empty(edges[-1] - edges[0], dtype=np.int64)
     n = 0
     for r in range(len(edges) - 1):
-        lo, hi, b = edges[r], edges[r + 1], bound[r]
-        if hi <= lo or b <= 0.0:
-            continue
-        if b >= 1.0:
-            for e in range(lo, hi):
-                out[n] = e
-                n += 1
-            continue
-        gen = gens[r]
-        log_miss = np.log1p(-b)
-        at = float(lo - 1)
-        while True:
-            at += 1.0 + np.floor(np.log1p(-gen.random()) / log_miss)
-            if at >= hi:
-                break
-            out[n] = int(at)
-            n += 1
+        n = run_candidates(gens[r], edges[r], edges[r + 1], bound[r], out, n)
     return out[:n]
+
+
+@njit(cache=True)
+def run_candidates(gen, lo, hi, b, out, n):  # pragma: no cover  (compiled)
+    """One run's candidates among elements ``lo`` to ``hi`` at bound ``b`` (:func:`candidates`).
+
+    Writes their positions into ``out`` from ``n`` on, drawing from the run's generator
+    ``gen``; returns the new end of ``out``.
+    """
+    if hi <= lo or b <= 0.0:
+        return n
+    if b >= 1.0:
+        for e in range(lo, hi):
+            out[n] = e
+            n += 1
+        return n
+    log_miss = np.log1p(-b)
+    at = float(lo - 1)
+    while True:
+        at += 1.0 + np.floor(np.log1p(-gen.random()) / log_miss)
+        if at >= hi:
+            return n
+        out[n] = int(at)
+        n += 1

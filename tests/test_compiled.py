@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import compiled, rules
+from model import compiled, kernels, rules
 from model.census import NONE
 
 IN_PARTY_MAX = 1
@@ -150,3 +150,46 @@ def test_a_kernel_calling_the_rules_is_compiled_again_when_a_rule_changes(tmp_pa
     rules_copy = copies[0]
     rules_copy.write_text(rules_copy.read_text().replace("return total", "return 2 * total", 1))
     assert locator.get_source_stamp() != before  # the cached kernel is stale: compiled anew
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 80), st.integers(0, 2**32 - 1))
+def test_meeting_denunciations_draw_as_the_numpy_thinning(n_runs, n, seed):
+    """Candidates of each channel at its bound, then each kept with his chance over it."""
+    rng = np.random.default_rng(seed)
+    run_of_row = np.sort(rng.integers(0, n_runs, n))
+    idx = np.flatnonzero(rng.random(n) < 0.8).astype(np.int64)
+    n_ppos, n_districts = 6, 3
+
+    def flags(share):
+        return rng.random(n) < share
+    members = (flags(0.1), flags(0.1), flags(0.1), flags(0.1), flags(0.1), flags(0.3),
+               (rng.integers(0, 5, n) * flags(0.3)).astype(np.int8),
+               np.where(flags(0.4), 0, NONE).astype(np.int32), flags(0.2),
+               rng.integers(0, n_ppos, n).astype(np.int32), rng.random(n_ppos),
+               rng.random(n_districts), rng.integers(0, n_districts, n_ppos), 3)
+    per_run = tuple(rng.uniform(0, 2, n_runs) for _ in range(8))
+    visibility = (0.5, 0.3, 0.2, 0.4, 0.1)
+    args = (*members, *per_run, visibility)
+    edges = np.append(np.searchsorted(run_of_row[idx], np.arange(n_runs)), len(idx))
+    chances = compiled.meeting_chances(idx, edges, *args)
+    runs = np.repeat(np.arange(n_runs), np.diff(edges))
+    bounds = np.array([[chances[c, runs == r].max(initial=0.0) * rng.uniform(1, 3)
+                        for r in range(n_runs)] for c in range(3)])
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    hits, counts, exceeded = compiled.meeting_denunciations(numba.typed.List(mine), idx, edges,
+                                                            bounds, *args)
+    typed = numba.typed.List(theirs)
+    drawn = [kernels.candidates(typed, edges, bounds[c]) for c in range(3)]  # as occur did
+    for c in range(3):
+        at, run = drawn[c], runs[drawn[c]]
+        u = np.empty(len(at))
+        for r in range(n_runs):
+            u[run == r] = theirs[r].random(int((run == r).sum()))
+        kept = idx[at[u * bounds[c, run] < chances[c, at]]]
+        assert np.array_equal(hits[c, :counts[c]], kept)
+    assert not exceeded
+    assert [g.random() for g in mine] == [g.random() for g in theirs]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from model import ArrayPurgeModel, arrays, kernels, load_scenario
+from model import ArrayPurgeModel, arrays, compiled, kernels, load_scenario
 from model.arrays import ArrayBatch, every_combination
 from tests.conftest import run_until
 from tests.test_arrays import _perturbed
@@ -118,7 +118,7 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
     rng = np.random.default_rng(seed)
     scenarios = [base, _perturbed(base, rng.uniform)]
     checked = []
-    occur, occur_each = ArrayBatch.occur, ArrayBatch.occur_each
+    occur = ArrayBatch.occur
 
     def within(batch, idx, bound, chance):
         bounds = np.broadcast_to(np.asarray(bound, dtype=float).ravel(), (batch.n_runs,))
@@ -130,15 +130,19 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
             within(self, idx, bound, probability(idx))
         return occur(self, idx, bound, probability)
 
-    def every_member_each(self, idx, bounds, probabilities):
+    denunciations = compiled.meeting_denunciations
+
+    def every_member_at_meetings(gens, idx, edges, bounds, *args):  # (compiled.py)
+        chances = compiled.meeting_chances(idx, edges, *args)
+        runs = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
         if len(idx):
-            for bound, chance in zip(bounds, probabilities(idx), strict=True):
-                within(self, idx, bound, chance)
-        return occur_each(self, idx, bounds, probabilities)
+            assert (chances <= bounds[:, runs] * (1 + 1e-9)).all()
+            checked.append(len(idx))
+        return denunciations(gens, idx, edges, bounds, *args)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ArrayBatch, "occur", every_member)
-        patch.setattr(ArrayBatch, "occur_each", every_member_each)
+        patch.setattr(compiled, "meeting_denunciations", every_member_at_meetings)
         for scenario in scenarios:
             run_until(ArrayPurgeModel(scenario=scenario, rng=seed % 1000), "1939-12")
     assert len(checked) > 100  # drift, meetings, police and appeals were all checked
