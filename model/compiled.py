@@ -100,9 +100,14 @@ class _RulesCache(caching.FunctionCache):
     _impl_class = _RulesCacheImpl
 
 
-def with_rules(func):
-    """``numba.njit`` for a kernel calling :mod:`model.rules`, cached with their source's stamp."""
-    kernel = numba.njit(func)
+def with_rules(func=None, **options):
+    """``numba.njit`` for a kernel calling :mod:`model.rules`, cached with their source's stamp.
+
+    ``options`` are numba's (``inline="always"`` for a helper called per member).
+    """
+    if func is None:
+        return lambda f: with_rules(f, **options)
+    kernel = numba.njit(func, **options)
     kernel._cache = _RulesCache(kernel.py_func)  # as Dispatcher.enable_caching, stamped
     return kernel
 
@@ -184,29 +189,20 @@ def screening_review(gens, rows, run_of_row, grounds, passivity, office, patron,
 
 
 @with_rules
-def _meeting_chances(row, r, alien_past, alien_declared, misconduct, indiscipline, opposition,
-                     passivity, office, patron, critic, ppo, per_ppo, per_district, ppo_district,
-                     district_level, lateral_rate, vigilance, unfounded, from_below_rate,
-                     criticism, from_above_rate, vigilance_call, retaliation, visibility_weights
-                     ):  # pragma: no cover  (compiled)
-    """Member ``row`` (of run ``r``)'s chances of being denounced by each channel this month.
+def _member_chances(alien, misconduct, indiscipline, opposition, passive, official, client,
+                    critic, against, lateral_rate, vigilance, unfounded, from_below_rate,
+                    criticism, from_above_rate, vigilance_call, retaliation, visibility_weights
+                    ):  # pragma: no cover  (compiled)
+    """A member's chances of being denounced by each channel (:func:`rules.denounce`).
 
-    :func:`rules.denounce` of his visible grounds (:func:`rules.visible_grounds`); the
-    grievance against him is his district's (``per_district``) from the district
-    secretaries up (``district_level``), else his organization's (``per_ppo``).
+    Of his visible grounds (:func:`rules.visible_grounds`); numbers only (a compiled
+    function taking arrays costs more to call than the rules cost to run).
     """
-    at = ppo[row]
-    if office[row] >= district_level:
-        against = per_district[ppo_district[at]]
-    else:
-        against = per_ppo[at]
-    visible = rules.visible_grounds(alien_past[row] | alien_declared[row], misconduct[row],
-                                    indiscipline[row], opposition[row], passivity[row],
+    visible = rules.visible_grounds(alien, misconduct, indiscipline, opposition, passive,
                                     visibility_weights)
-    return rules.denounce(lateral_rate[r], vigilance[r], visible, unfounded[r],
-                          from_below_rate[r], criticism[r], against, office[row] != 0,
-                          from_above_rate[r], vigilance_call[r], passivity[row],
-                          patron[row] != NONE, critic[row], retaliation[r])
+    return rules.denounce(lateral_rate, vigilance, visible, unfounded, from_below_rate,
+                          criticism, against, official, from_above_rate, vigilance_call,
+                          passive, client, critic, retaliation)
 
 
 @with_rules
@@ -217,19 +213,24 @@ def meeting_chances(idx, edges, alien_past, alien_declared, misconduct, indiscip
                     visibility_weights):  # pragma: no cover  (compiled)
     """Every member's chances by channel (channel by member): what the bounds must cover.
 
-    The arguments of :func:`meeting_denunciations` but its generators and bounds; for
-    checking that no member's chance exceeds his run's bound (tests/test_thinning.py).
+    The arguments of :func:`meeting_denunciations` but its generators and bounds, read
+    as it reads them; for checking that no member's chance exceeds his run's bound
+    (tests/test_thinning.py) and the kernel's draws (tests/test_compiled.py).
     """
     out = np.empty((3, len(idx)))
     for r in range(len(edges) - 1):
         for q in range(edges[r], edges[r + 1]):
-            chances = _meeting_chances(
-                idx[q], r, alien_past, alien_declared, misconduct, indiscipline, opposition,
-                passivity, office, patron, critic, ppo, per_ppo, per_district, ppo_district,
-                district_level, lateral_rate, vigilance, unfounded, from_below_rate, criticism,
-                from_above_rate, vigilance_call, retaliation, visibility_weights)
-            for c in range(3):
-                out[c, q] = chances[c]
+            row = idx[q]
+            at = ppo[row]
+            against = (per_district[ppo_district[at]] if office[row] >= district_level
+                       else per_ppo[at])
+            lateral, below, above = _member_chances(
+                alien_past[row] | alien_declared[row], misconduct[row], indiscipline[row],
+                opposition[row], passivity[row], office[row] != 0, patron[row] != NONE,
+                critic[row], against, lateral_rate[r], vigilance[r], unfounded[r],
+                from_below_rate[r], criticism[r], from_above_rate[r], vigilance_call[r],
+                retaliation[r], visibility_weights)
+            out[0, q], out[1, q], out[2, q] = lateral, below, above
     return out
 
 
@@ -243,14 +244,15 @@ def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, 
     """Who is denounced at a meeting, by each channel (lateral, from below, from above).
 
     By thinning, as :meth:`model.arrays.ArrayBatch.occur` draws one event, and as the
-    meeting drew its three in numpy before, draw for draw, with the chances of
-    :func:`_meeting_chances`: each run's members
-    present (``idx`` ascending, run ``r``'s at positions ``edges[r]`` to
-    ``edges[r + 1]``) are drawn as candidates of each channel in turn at the run's bound
-    (``bounds``, by channel and run; :func:`model.kernels.run_candidates`), then each
-    channel's candidates are kept, in turn, each with one number: with his chance over
-    the bound. Per-run values (``lateral_rate`` ... ``retaliation``) are arrays by run;
-    ``visibility_weights`` a tuple.
+    meeting drew its three in numpy before, draw for draw: each run's members present
+    (``idx`` ascending, run ``r``'s at positions ``edges[r]`` to ``edges[r + 1]``) are
+    drawn as candidates of each channel in turn at the run's bound (``bounds``, by
+    channel and run; :func:`model.kernels.run_candidates`), then each channel's
+    candidates are kept, in turn, each with one number: with his chance
+    (:func:`_member_chances`) over the bound. The grievance against a member is his
+    district's (``per_district``) from the district secretaries up (``district_level``),
+    else his organization's (``per_ppo``). Per-run values (``lateral_rate`` ...
+    ``retaliation``) are arrays by run; ``visibility_weights`` a tuple.
 
     Returns:
         The rows denounced by each channel (channel by position, ``counts`` of each),
@@ -271,12 +273,16 @@ def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, 
             bound = bounds[c, r]
             for q in range(ends[c]):
                 row = idx[drawn[c, q]]
-                chance = _meeting_chances(
-                    row, r, alien_past, alien_declared, misconduct, indiscipline, opposition,
-                    passivity, office, patron, critic, ppo, per_ppo, per_district,
-                    ppo_district, district_level, lateral_rate, vigilance, unfounded,
-                    from_below_rate, criticism, from_above_rate, vigilance_call, retaliation,
-                    visibility_weights)[c]
+                at = ppo[row]
+                against = (per_district[ppo_district[at]] if office[row] >= district_level
+                           else per_ppo[at])
+                lateral, below, above = _member_chances(
+                    alien_past[row] | alien_declared[row], misconduct[row], indiscipline[row],
+                    opposition[row], passivity[row], office[row] != 0, patron[row] != NONE,
+                    critic[row], against, lateral_rate[r], vigilance[r], unfounded[r],
+                    from_below_rate[r], criticism[r], from_above_rate[r], vigilance_call[r],
+                    retaliation[r], visibility_weights)
+                chance = lateral if c == 0 else (below if c == 1 else above)
                 if chance > bound * (1.0 + 1e-9):
                     exceeded = True
                 if gen.random() * bound < chance:
