@@ -1433,42 +1433,32 @@ class ArrayBatch:
         kernels.add_one(m.denunciations_made, denouncer)
         if channel == "from_below":
             m.critic[denouncer] = True
-        checked = self.uniform(target) < self.each(p.check_probability, target)
-        target = target[checked]
-        self.tally("denunciations_checked", target)
-        pending = self.uniform(target) < self.each(p.pending_share, target)
+        # the investigations and their outcomes, drawn in one compiled pass (model.compiled)
+        checked, pending, supported, shielded, disregarded, reason, outcome, police = (
+            compiled.investigate_denunciations(
+                self.gens, target.astype(np.int64), channel, self.run_of_row, m.alien_past,
+                m.alien_declared, m.misconduct, m.indiscipline, m.opposition, m.passivity,
+                m.office, m.patron, m.state, m.patron_fell, m.ppo, self.ppo_region,
+                self._region_traits()["machine"], self.defence_by_office, IN_PARTY_MAX,
+                *map(self._runs, (p.check_probability, p.pending_share,
+                                  p.poor_leadership_grounded, independence,
+                                  p.protection_strength, p.skill_protection, p.true_support,
+                                  p.false_support, self.leniency, self.fused,
+                                  p.fused_arrest_share)),
+                self.severity_by_reason, tuple(map(float, p.outcome_weights))))
+        self.tally("denunciations_checked", target[checked])
         self.tally("denunciations_pending", target[pending])
-        target = target[~pending]
         silenced = np.zeros(self.n_ppos, dtype=np.int64)
-        if len(target) == 0:
+        if not (checked & ~pending).any():
             return silenced
-        visible = rules.visible_reason(self.uniform(target),
-                                       m.alien_past[target] | m.alien_declared[target],
-                                       m.misconduct[target], m.indiscipline[target],
-                                       m.opposition[target], m.passivity[target])
-        reason, grounded = rules.accusation(channel, m.passivity[target], m.misconduct[target],
-                                            visible,
-                                            self.each(p.poor_leadership_grounded, target))
-        machine = self._region_traits()["machine"][self._region_of(target)]
-        protection = self._protection(target, machine, independence)
-        supported = self.uniform(target) < rules.investigate(
-            grounded, protection, self.each(p.true_support, target),
-            self.each(p.false_support, target))
-        self.tally("denunciations_unsupported", target[~supported])
-        m.protected[target[~supported & (protection < 1.0)]] += 1
-        target, reason = target[supported], reason[supported]
-        disregarded = rules.disregard_declared_origin(reason, m.alien_past[target]) == 1
+        self.tally("denunciations_unsupported", target[checked & ~pending & ~supported])
+        m.protected[target[shielded]] += 1
         self.tally("denunciations_disregarded", target[disregarded])
-        target, reason = target[~disregarded], reason[~disregarded]
+        upheld = supported & ~disregarded
+        target, reason, outcome, police = target[upheld], reason[upheld], outcome[upheld], police[upheld]
         self.tally("denunciations_supported", target)
         official = m.office[target] != 0
-        probs = rules.choose_outcome(self.severity_by_reason[reason], official,
-                                     self.each(self.leniency, target), p.outcome_weights)
-        outcome = rules.pick(self.uniform(target), probs)
         self._count_by("outcome", outcome, rules.OUTCOMES, target)
-        police = self.uniform(target) < rules.handed_to_police(
-            self.each(self.fused, target), channel, outcome,
-            self.each(p.fused_arrest_share, target))
         is_outcome = {name: (outcome == i) & ~police for i, name in enumerate(rules.OUTCOMES)}
         self._arrest(target[police], campaign="fused_criticism")
         expelled = target[is_outcome["expel"]]

@@ -289,3 +289,91 @@ def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, 
                     hits[c, counts[c]] = row
                     counts[c] += 1
     return hits, counts, exceeded
+
+
+@with_rules
+def investigate_denunciations(gens, target, channel, run_of_row, alien_past, alien_declared,
+                              misconduct, indiscipline, opposition, passivity, office, patron,
+                              state, patron_fell, ppo, ppo_region, machine, defence_by_office,
+                              in_party_max, check_probability, pending_share,
+                              poor_leadership_grounded, independence, protection_strength,
+                              skill_protection, true_support, false_support, leniency, fused,
+                              fused_arrest_share, severity, outcome_weights
+                              ):  # pragma: no cover  (compiled)
+    """The investigation of this month's denunciations by one channel, and their outcomes.
+
+    As :meth:`model.arrays.ArrayBatch._denunciations` did it in numpy, draw for draw:
+    each run's denounced (``target`` ascending, each run's a stretch) draw, from the run's
+    generator, one number each for being checked; the checked, one for being left pending;
+    the others one for what a peer's denunciation names (:func:`rules.visible_reason`),
+    then one for the investigation (:func:`rules.accusation`, :func:`rules.investigate`
+    with the case's protection, :func:`rules.case_protection`); those supported and not
+    disregarded (:func:`rules.disregard_declared_origin`) one for the outcome
+    (:func:`rules.choose_outcome`, :func:`rules.pick`) and one for being handed to the
+    police (:func:`rules.handed_to_police`). ``machine``: by region; per-run values
+    (``check_probability`` ... ``fused_arrest_share``) arrays by run; ``severity`` by
+    reason; ``outcome_weights`` a tuple.
+
+    Returns:
+        Per denounced member: checked, pending, supported, unsupported though protected
+        (his protection below 1), disregarded, the accusation's reason, the outcome
+        (position in :data:`rules.OUTCOMES`, -1: none) and handed to the police.
+    """
+    n = len(target)
+    checked = np.zeros(n, dtype=np.bool_)
+    pending = np.zeros(n, dtype=np.bool_)
+    supported = np.zeros(n, dtype=np.bool_)
+    shielded = np.zeros(n, dtype=np.bool_)
+    disregarded = np.zeros(n, dtype=np.bool_)
+    reason = np.full(n, -1, dtype=np.int64)
+    outcome = np.full(n, -1, dtype=np.int64)
+    police = np.zeros(n, dtype=np.bool_)
+    grounded = np.zeros(n)
+    i = 0
+    while i < n:
+        r = run_of_row[target[i]]
+        j = i + 1
+        while j < n and run_of_row[target[j]] == r:
+            j += 1
+        gen = gens[r]
+        for e in range(i, j):
+            checked[e] = gen.random() < check_probability[r]
+        for e in range(i, j):
+            if checked[e]:
+                pending[e] = gen.random() < pending_share[r]
+        for e in range(i, j):  # what each accusation names
+            if checked[e] and not pending[e]:
+                row = target[e]
+                visible = rules.visible_reason(gen.random(), alien_past[row] | alien_declared[row],
+                                               misconduct[row], indiscipline[row],
+                                               opposition[row], passivity[row])
+                reason[e], grounded[e] = rules.accusation(channel, passivity[row],
+                                                          misconduct[row], visible,
+                                                          poor_leadership_grounded[r])
+        for e in range(i, j):  # the investigation, under the member's protection
+            if checked[e] and not pending[e]:
+                row = target[e]
+                p = patron[row]
+                client = p != NONE
+                in_office = (client and state[p] <= in_party_max and office[p] != 0
+                             and not patron_fell[p])
+                protection = rules.case_protection(
+                    client, in_office, machine[ppo_region[ppo[row]]], office[row] != 0,
+                    defence_by_office[office[row]], independence[r], protection_strength[r],
+                    skill_protection[r])
+                supported[e] = gen.random() < rules.investigate(grounded[e], protection,
+                                                                true_support[r], false_support[r])
+                shielded[e] = not supported[e] and protection < 1.0
+                disregarded[e] = supported[e] and rules.disregard_declared_origin(
+                    reason[e], alien_past[row]) == 1
+        for e in range(i, j):  # the outcome of each case upheld
+            if supported[e] and not disregarded[e]:
+                probs = rules.choose_outcome(severity[reason[e]], office[target[e]] != 0,
+                                             leniency[r], outcome_weights)
+                outcome[e] = rules.pick(gen.random(), probs)
+        for e in range(i, j):
+            if supported[e] and not disregarded[e]:
+                police[e] = gen.random() < rules.handed_to_police(fused[r], channel, outcome[e],
+                                                                  fused_arrest_share[r])
+        i = j
+    return checked, pending, supported, shielded, disregarded, reason, outcome, police

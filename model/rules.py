@@ -57,6 +57,13 @@ DENOUNCED_GROUNDS: tuple[str, ...] = ("alien_past", "misconduct", "indiscipline"
                                       "passivity")
 # Denunciation channels, and the police's (an expulsion's ``channel``).
 CHANNELS: tuple[str, ...] = ("screening", "lateral", "from_below", "from_above", "nkvd")
+# The codes the rules compare with, as plain numbers (numba compiles the rules with them:
+# model.compiled).
+_OTHER, _ALIEN_PAST = REASON_CODE["other"], REASON_CODE["alien_past"]
+_PASSIVITY, _INDISCIPLINE = REASON_CODE["passivity"], REASON_CODE["indiscipline"]
+_POOR_LEADERSHIP = REASON_CODE["poor_leadership"]
+_DENOUNCED_CODES: tuple[int, ...] = tuple(REASON_CODE[g] for g in DENOUNCED_GROUNDS)
+_EXPEL, _REMOVE_FROM_POST = OUTCOMES.index("expel"), OUTCOMES.index("remove_from_post")
 
 
 # Elementwise helpers: numpy on arrays, the math module on plain numbers (a numpy ufunc
@@ -457,7 +464,7 @@ def disregard_declared_origin(reason, hid_origin):
     Returns:
         1 when the case is disregarded, else 0.
     """
-    return 1 * (reason == REASON_CODE["alien_past"]) * (1 - 1 * hid_origin)
+    return 1 * (reason == _ALIEN_PAST) * (1 - 1 * hid_origin)
 
 
 def choose_outcome(severity, is_official, leniency, weights):
@@ -922,14 +929,16 @@ def visible_reason(u, alien_past, misconduct, indiscipline, opposition, is_passi
     Returns:
         Position in :data:`REASONS`.
     """
-    flags = (alien_past, misconduct, indiscipline, opposition, is_passive)
-    count = sum(1 * f for f in flags)
+    flags = (alien_past, misconduct, indiscipline, opposition, is_passive)  # DENOUNCED_GROUNDS
+    count = 0
+    for i in range(len(flags)):
+        count = count + 1 * flags[i]
     k = _floor(u * count)  # the k-th (from 0) of the visible grounds
-    reason = REASON_CODE["other"] + 0 * count
+    reason = _OTHER + 0 * count
     seen = 0
-    for ground, f in zip(DENOUNCED_GROUNDS, flags, strict=True):
-        seen = seen + f
-        reason = reason + f * (seen == k + 1) * (REASON_CODE[ground] - REASON_CODE["other"])
+    for i in range(len(flags)):
+        seen = seen + flags[i]
+        reason = reason + flags[i] * (seen == k + 1) * (_DENOUNCED_CODES[i] - _OTHER)
     return reason
 
 
@@ -955,12 +964,12 @@ def accusation(channel, is_passive, misconduct, reason_visible, poor_leadership_
     """
     zero = 0 * is_passive
     if channel == "from_below":
-        return (zero + REASON_CODE["poor_leadership"],
+        return (zero + _POOR_LEADERSHIP,
                 poor_leadership_grounded + (1.0 - poor_leadership_grounded) * misconduct)
     if channel == "from_above":
-        passivity, indiscipline = REASON_CODE["passivity"], REASON_CODE["indiscipline"]
-        return zero + indiscipline + (passivity - indiscipline) * is_passive, 1.0 * is_passive
-    return reason_visible, 1.0 * (reason_visible != REASON_CODE["other"])
+        return (zero + _INDISCIPLINE + (_PASSIVITY - _INDISCIPLINE) * is_passive,
+                1.0 * is_passive)
+    return reason_visible, 1.0 * (reason_visible != _OTHER)
 
 
 def handed_to_police(fused, channel, outcome, fused_arrest_share):
@@ -978,8 +987,7 @@ def handed_to_police(fused, channel, outcome, fused_arrest_share):
     Returns:
         Probability in [0, 1].
     """
-    condemned = ((outcome == OUTCOMES.index("expel"))
-                 + (outcome == OUTCOMES.index("remove_from_post")))
+    condemned = (outcome == _EXPEL) + (outcome == _REMOVE_FROM_POST)
     return fused_arrest_share * fused * (channel == "from_below") * condemned
 
 

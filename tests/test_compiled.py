@@ -193,3 +193,93 @@ def test_meeting_denunciations_draw_as_the_numpy_thinning(n_runs, n, seed):
         assert np.array_equal(hits[c, :counts[c]], kept)
     assert not exceeded
     assert [g.random() for g in mine] == [g.random() for g in theirs]
+
+
+def _numpy_investigation(gens, target, channel, run_of_row, alien_past, alien_declared,
+                         misconduct, indiscipline, opposition, passivity, office, patron, state,
+                         patron_fell, ppo, ppo_region, machine, defence, check, pending_share,
+                         poor_leadership, independence, strength, skill, true_support,
+                         false_support, leniency, fused, fused_share, severity, weights):
+    """The investigation of denunciations as the array engine did it in numpy before."""
+    def each(value, at):
+        return value[run_of_row[at]]
+
+    def uniform(at):
+        out = np.empty(len(at))
+        for r in np.unique(run_of_row[at]):
+            mine = run_of_row[at] == r
+            out[mine] = gens[r].random(int(mine.sum()))
+        return out
+    n = len(target)
+    result = {"checked": np.zeros(n, bool), "pending": np.zeros(n, bool),
+              "supported": np.zeros(n, bool), "shielded": np.zeros(n, bool),
+              "disregarded": np.zeros(n, bool), "reason": np.full(n, -1),
+              "outcome": np.full(n, -1), "police": np.zeros(n, bool)}
+    at = np.arange(n)
+    checked = uniform(target) < each(check, target)
+    result["checked"][at[checked]] = True
+    at = at[checked]
+    pending = uniform(target[at]) < each(pending_share, target[at])
+    result["pending"][at[pending]] = True
+    at = at[~pending]
+    t = target[at]
+    visible = rules.visible_reason(uniform(t), alien_past[t] | alien_declared[t], misconduct[t],
+                                   indiscipline[t], opposition[t], passivity[t])
+    reason, grounded = rules.accusation(channel, passivity[t], misconduct[t], visible,
+                                        each(poor_leadership, t))
+    result["reason"][at] = reason
+    client = patron[t] != NONE
+    p = np.where(client, patron[t], 0)
+    in_office = client & (state[p] <= IN_PARTY_MAX) & (office[p] != 0) & ~patron_fell[p]
+    protection = rules.case_protection(client, in_office, machine[ppo_region[ppo[t]]],
+                                       office[t] != 0, defence[office[t]], each(independence, t),
+                                       each(strength, t), each(skill, t))
+    supported = uniform(t) < rules.investigate(grounded, protection, each(true_support, t),
+                                               each(false_support, t))
+    result["supported"][at[supported]] = True
+    result["shielded"][at[~supported & (protection < 1.0)]] = True
+    at, reason = at[supported], reason[supported]
+    disregarded = rules.disregard_declared_origin(reason, alien_past[target[at]]) == 1
+    result["disregarded"][at[disregarded]] = True
+    at, reason = at[~disregarded], reason[~disregarded]
+    t = target[at]
+    probs = rules.choose_outcome(severity[reason], office[t] != 0, each(leniency, t), weights)
+    outcome = rules.pick(uniform(t), probs)
+    result["outcome"][at] = outcome
+    result["police"][at] = uniform(t) < rules.handed_to_police(each(fused, t), channel, outcome,
+                                                               each(fused_share, t))
+    return tuple(result.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 60), st.integers(0, 2**32 - 1),
+       st.sampled_from(["lateral", "from_below", "from_above"]))
+def test_investigate_denunciations_draws_and_decides_as_the_numpy_stage(n_runs, n, seed, channel):
+    rng = np.random.default_rng(seed)
+    run_of_row = np.sort(rng.integers(0, n_runs, n))
+    target = np.flatnonzero(rng.random(n) < 0.7).astype(np.int64)
+    n_ppos, n_regions = 6, 3
+
+    def flags(share):
+        return rng.random(n) < share
+    members = (flags(0.3), flags(0.2), flags(0.3), flags(0.2), flags(0.2), flags(0.4),
+               (rng.integers(0, 5, n) * flags(0.4)).astype(np.int8),
+               np.where(flags(0.5), rng.integers(0, max(n, 1), n), NONE).astype(np.int32),
+               rng.integers(0, 4, n).astype(np.int8), flags(0.2),
+               rng.integers(0, n_ppos, n).astype(np.int32), rng.integers(0, n_regions, n_ppos),
+               rng.uniform(0.5, 2, n_regions), np.array([0.0, 0.2, 0.4, 0.7, 0.9]))
+    per_run = tuple(rng.uniform(0, 1, n_runs) for _ in range(11))
+    severity = rng.random(len(rules.REASONS))
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    got = compiled.investigate_denunciations(numba.typed.List(mine), target, channel, run_of_row,
+                                             *members[:-1], members[-1], IN_PARTY_MAX, *per_run,
+                                             severity, OUTCOME_WEIGHTS)
+    expected = _numpy_investigation(theirs, target, channel, run_of_row, *members, *per_run,
+                                    severity, OUTCOME_WEIGHTS)
+    for name, a, b in zip(("checked", "pending", "supported", "shielded", "disregarded",
+                           "reason", "outcome", "police"), got, expected, strict=True):
+        assert np.array_equal(a, b), name
+    assert [g.random() for g in mine] == [g.random() for g in theirs]
