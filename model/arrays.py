@@ -75,6 +75,9 @@ R = rules.REASON_CODE
 CHANNELS = rules.CHANNELS
 WORKER = ORIGINS.index("worker")
 
+# The flow counting officeholders removed, by level (offices only: the rank and file hold none).
+REMOVED_FLOW = np.array([FLOW_INDEX.get(f"removed_{lvl}", -1) for lvl in LEVELS])
+assert (REMOVED_FLOW[1:] >= 0).all()
 BOUND_EXCEEDED = ("an event's probability exceeds the bound it was drawn at "
                   "(ArrayBatch.occur): the bound misses a trait the rule reads")
 # Member attributes and their dtypes (one array each): the census's, and the record of
@@ -179,6 +182,21 @@ class ArrayPurgeModel(BasePurgeModel):
         if batch is None or len(batch.runs) != 1 or name.startswith("__"):
             raise AttributeError(name)
         return getattr(batch, name)
+
+    @property
+    def operation_stats(self) -> dict[tuple[str, str], Counter]:
+        """Per (screening, region): its rolls, members screened, lost and expelled so far.
+
+        As the reference engine's; a batch counts them in arrays by region and writes
+        them here when they are read (:meth:`ArrayBatch.sync_operations`).
+        """
+        if self.batch is not None:
+            self.batch.sync_operations()
+        return self._operation_stats
+
+    @operation_stats.setter
+    def operation_stats(self, value: dict[tuple[str, str], Counter]) -> None:
+        self._operation_stats = value
 
     # ------------------------------------------------------------------ structure
     def build(self, party: census.Census) -> None:
@@ -432,6 +450,11 @@ class ArrayBatch:
         self._gens = None
         self._traits_month = None  # the month of the regions' traits read (_region_traits)
         self._context: dict[str, object] = {}  # a mixed batch's month's conditions, by run
+        self._shared_columns: dict[float, np.ndarray] = {}  # a shared number by run (_runs)
+        # the screenings' counts by region (_per_region), written into each run's
+        # operation_stats when read
+        self._operation_totals: dict[tuple[str, str], np.ndarray] = {}
+        self._operations_synced = True
         self._campaign_index = {c.name: i for i, c in enumerate(first.calendar.campaigns)}
         self.p = RunValues([run.p for run in runs]) if self.mixed else first.p
         self.calendar = first.calendar
@@ -613,8 +636,19 @@ class ArrayBatch:
         return per_run([run.independence(conducted_by) for run in self.runs])
 
     def _runs(self, value) -> np.ndarray:
-        """``value`` (one for all runs, or one per run: :func:`per_run`) as a float per run."""
-        return self._per_run_bound(value)
+        """``value`` (one for all runs, or one per run: :func:`per_run`) as a float per run.
+
+        A number shared by the runs gives one read-only array, made once per batch.
+        """
+        if isinstance(value, np.ndarray):
+            if value.ndim:
+                return self._per_run_bound(value)
+            value = float(value)
+        column = self._shared_columns.get(value)
+        if column is None:
+            column = self._shared_columns[value] = self._per_run_bound(value)
+            column.flags.writeable = False
+        return column
 
     def _campaign_weights_by_run(self, campaign: Campaign) -> np.ndarray:
         """The campaign's target weight per ground (restrained), by run and ground."""
@@ -808,10 +842,27 @@ class ArrayBatch:
         self.flows[r, flows[known]] += counts[..., known]
 
     def _per_region(self, campaign: Campaign, key: str, regions: np.ndarray) -> None:
-        counts = np.bincount(regions, minlength=len(self.regions))
-        for g in np.flatnonzero(counts).tolist():  # (Counters read a missing count as 0)
-            run = self.runs[self.run_of_region[g]]
-            run.operation_stats[(campaign.name, self.regions[g].name)][key] += int(counts[g])
+        """Count ``regions`` (one per member) in the screening's ``key`` by region, so far."""
+        total = self._operation_totals.get((campaign.name, key))
+        if total is None:
+            total = self._operation_totals[(campaign.name, key)] = np.zeros(len(self.regions),
+                                                                            dtype=np.int64)
+        total += np.bincount(regions, minlength=len(self.regions))
+        self._operations_synced = False
+
+    def _operation_total(self, campaign: Campaign, key: str, g: int) -> int:
+        total = self._operation_totals.get((campaign.name, key))
+        return 0 if total is None else int(total[g])
+
+    def sync_operations(self) -> None:
+        """Write the screenings' counts by region into each run's ``operation_stats``."""
+        if self._operations_synced:
+            return
+        for (name, key), total in self._operation_totals.items():
+            for g in np.flatnonzero(total).tolist():
+                run = self.runs[self.run_of_region[g]]
+                run._operation_stats[(name, self.regions[g].name)][key] = int(total[g])
+        self._operations_synced = True
 
     # ------------------------------------------------------------------ reporters
     def originals_in_office(self, r: int) -> int:
@@ -885,10 +936,11 @@ class ArrayBatch:
     def region_progress(self, r: int, region: RegionalCommittee,
                         campaign: Campaign) -> tuple[float, float]:
         """True share of the region's organizations screened, and expulsion rate so far."""
-        share = float(self.screened_shares(campaign)[self.region_offset[r] + region.index])
-        stats = self.runs[r].operation_stats.get((campaign.name, region.name), Counter())
-        rate = stats["expelled"] / stats["screened"] if stats["screened"] else 0.0
-        return share, rate
+        g = self.region_offset[r] + region.index
+        share = float(self.screened_shares(campaign)[g])
+        screened = self._operation_total(campaign, "screened", g)
+        return share, (self._operation_total(campaign, "expelled", g) / screened if screened
+                       else 0.0)
 
     def screened_shares(self, campaign: Campaign) -> np.ndarray:
         """Per region of every run, the share of its organizations screened by ``campaign``.
@@ -1124,15 +1176,13 @@ class ArrayBatch:
             return
         m = self.m
         before = self.regional_secretary.copy()
-        removed = np.zeros((self.n_runs, len(LEVELS)), dtype=np.int64)
         linked = kernels.vacate(
             self.gens, self.run_of_row, holders.astype(np.int64), elected_successor, m.office,
             m.patron, m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
             self.district_ppo_start, self.region_ppo_lo, self.region_ppo_hi, self.starts,
             self.order, self._fallen, self._client_key, self._client_rows,
-            self._recent, self._taken, IN_PARTY_MAX, removed)
-        self._count_each(slice(None), "removed", removed, LEVELS)
+            self._recent, self._taken, IN_PARTY_MAX, self.flows, REMOVED_FLOW)
         changed = np.flatnonzero(before != self.regional_secretary)
         if len(changed):
             self._log_secretaries(changed, before, how)
@@ -1280,7 +1330,7 @@ class ArrayBatch:
                 rolls = np.bincount(self.ppo_region[m.ppo[:n]],
                                     weights=m.state[:n] <= S[census.DEAD_SOUL],
                                     minlength=len(self.regions))
-            stats = run.operation_stats.setdefault((campaign.name, region.name), Counter())
+            stats = run._operation_stats.setdefault((campaign.name, region.name), Counter())
             stats["base"] = int(rolls[g])
             waiting.remove(g)
         p_screen = rules.screening_pace(

@@ -125,15 +125,15 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
            state, ppo_district, ppo_region, ppo_secretary, district_secretary,
            regional_secretary, district_ppo_start, region_ppo_lo, region_ppo_hi, starts, order,
            fallen, client_key, client_rows, recent, taken, in_party_max,
-           removed):  # pragma: no cover  (compiled)
+           flows, removed_flow):  # pragma: no cover  (compiled)
     """Remove officeholders; expose their clients; appoint successors (draw for draw).
 
-    As ``ArrayPurgeModel._vacate`` did in numpy: ``removed`` (per run ``run_of[holder]``
-    and level) counts the holders removed; returns the successors who got a patron (to
-    add to the clients). Successors are drawn from each holder's run's generator, from
-    the rank and file other than the fallen holder himself (who, voted out or removed,
-    keeps his card and is rank and file again: he is not re-appointed to the office he
-    has just lost).
+    As ``ArrayPurgeModel._vacate`` did in numpy: each holder removed is counted in his
+    run's ``flows`` (row ``run_of[holder]``) at column ``removed_flow[level]``; returns
+    the successors who got a patron (to add to the clients). Successors are drawn from
+    each holder's run's generator, from the rank and file other than the fallen holder
+    himself (who, voted out or removed, keeps his card and is rank and file again: he is
+    not re-appointed to the office he has just lost).
 
     A fallen holder's clients are found in the index of clients by patron
     (``client_key`` sorted, ``client_rows`` alike: each client under the patron he had
@@ -152,7 +152,7 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
     level = np.empty(n, dtype=np.int64)
     for i in range(n):
         level[i] = office[holders[i]]
-        removed[run_of[holders[i]], level[i]] += 1
+        flows[run_of[holders[i]], removed_flow[level[i]]] += 1
         office[holders[i]] = 0
     # expose the clients: look only at members who have ever had a patron
     for h in holders:
