@@ -61,7 +61,7 @@ from model.census import (
     REGIONAL_SECRETARY,
     STATES,
 )
-from model.reporters import EXPULSION_COLUMNS, FLOW_INDEX
+from model.reporters import EXPULSION_COLUMNS, FLOW_INDEX, count_rows
 from model.scenario import Campaign, Scenario, month_index, month_label
 
 # Integer codes of the categorical member attributes.
@@ -172,6 +172,7 @@ class ArrayPurgeModel(BasePurgeModel):
         """Draw the census (with this run's own generator); alone: build its engine state."""
         self.batch: ArrayBatch | None = None
         self.run_index = 0
+        self.month_counts: np.ndarray | None = None  # this month's counts, with the batch's
         super().__init__(scenario=scenario, rng=rng, **overrides)
         if alone:
             ArrayBatch([self])
@@ -689,7 +690,12 @@ class ArrayBatch:
         month_stages(self, self.runs[0], active)
         self._count_originals()
         for run in self.runs:
-            run.finish_month(active)
+            run.finish_month(active, collect=False)
+        rows = count_rows(self.state_counts, self._originals, self.flows)  # every run's at once
+        for run, row in zip(self.runs, rows, strict=True):
+            run.month_counts = row
+            run.collect()
+            run.month_counts = None
 
     def _check_branches(self) -> None:
         """The runs of a mixed batch must take the same branches this month (batch_key)."""

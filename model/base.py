@@ -251,8 +251,12 @@ class BasePurgeModel(mesa.Model):
         self._set_context(self.active)
         return self.active
 
-    def finish_month(self, active: list[Campaign]) -> None:
-        """The center reads the regions' reports; the month's end; data collection."""
+    def finish_month(self, active: list[Campaign], collect: bool = True) -> None:
+        """The center reads the regions' reports; the month's end; data collection.
+
+        ``collect=False`` leaves the data collection to the caller (:meth:`collect`): an
+        array engine's batch counts every run's month at once between the two.
+        """
         for campaign in (c for c in active if c.pace > 0):
             self._note_coverage(campaign)
             if reports_read(campaign, self.month, self.p.report_delay_months):
@@ -263,6 +267,11 @@ class BasePurgeModel(mesa.Model):
             self._hold_conferences()
         if label.endswith("-12") and not self.finished:
             self._district_snapshot(*self.districts_and_states())
+        if collect:
+            self.collect()
+
+    def collect(self) -> None:
+        """Collect the month's reports; a finished run stops."""
         self.datacollector.collect(self)
         if self.finished:
             self.running = False
