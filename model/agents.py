@@ -251,11 +251,12 @@ class Center(mesa.Agent):
         """Read each region's report on a screening campaign and act on it."""
         m = self.model
         noise = m.p.report_noise
-        reports = []
-        for reg in regions:
-            progress, _ = m.region_progress(reg, campaign)
-            reports.append((reg, progress * float(m.rng.lognormal(0.0, noise)),
-                            reg.formalism * float(m.rng.lognormal(0.0, noise))))
+        # each region's report of its progress and formalism, each with its own noise (in
+        # the order of the regions: progress, then formalism)
+        noises = m.rng.lognormal(0.0, noise, size=(len(regions), 2)).tolist()
+        reports = [(reg, m.screened_share(reg, campaign) * progress_noise,
+                    reg.formalism * formalism_noise)
+                   for reg, (progress_noise, formalism_noise) in zip(regions, noises, strict=True)]
         national = sum(p for _, p, _ in reports) / max(1, len(reports))
         planned = campaign.planned_progress(month)
         for reg, progress, formalism in reports:
