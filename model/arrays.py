@@ -1425,7 +1425,6 @@ class ArrayBatch:
         if len(idx) == 0:
             return
         per_ppo, per_district = self._grievance_means()
-        ppo = m.ppo[idx]
 
         def channels(value_of, alien, misconduct, indiscipline, opposition, passive, official,
                      client, critic, against):  # rules.denounce: lateral, from below, above
@@ -1466,7 +1465,8 @@ class ArrayBatch:
             hit = hit[self._in_party(hit)]
             if len(hit):
                 silenced += self._denunciations(hit, channel, independence)
-        self._grieve(silenced, np.bincount(ppo, minlength=self.n_ppos))
+        if silenced.any():  # (who attended counted only then: a pass over every member)
+            self._grieve(silenced, np.bincount(m.ppo[idx], minlength=self.n_ppos))
 
     def _denunciations(self, target: np.ndarray, channel: str,
                        independence: float) -> np.ndarray:
