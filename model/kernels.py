@@ -365,3 +365,46 @@ def run_candidates(gen, lo, hi, b, out, n):  # pragma: no cover  (compiled)
             return n
         out[n] = int(at)
         n += 1
+
+
+@njit(cache=True)
+def candidates_where(gens, state, lowest, highest, row_edges, bound
+                     ):  # pragma: no cover  (compiled)
+    """:func:`candidates` over the rows whose state code is in ``[lowest, highest]``, as rows.
+
+    The same draws and candidates as ``idx[candidates(gens, edges, bound)]`` with ``idx``
+    those rows in order (run ``r``'s among rows ``row_edges[r]`` to ``row_edges[r + 1]``,
+    ``edges`` their stretches of ``idx``), without listing them first: each run's rows are
+    passed over once, counting the eligible ones between candidates. A run without an
+    eligible row draws nothing.
+    """
+    out = np.empty(row_edges[-1] - row_edges[0], dtype=np.int64)
+    n = 0
+    for r in range(len(row_edges) - 1):
+        lo, hi, b = row_edges[r], row_edges[r + 1], bound[r]
+        row = lo
+        while row < hi and not (lowest <= state[row] <= highest):
+            row += 1
+        if row >= hi or b <= 0.0:  # no eligible row, or no chance: nothing drawn
+            continue
+        if b >= 1.0:
+            for e in range(row, hi):
+                if lowest <= state[e] <= highest:
+                    out[n] = e
+                    n += 1
+            continue
+        gen = gens[r]
+        log_miss = np.log1p(-b)
+        row = lo - 1  # the last candidate's row (none yet)
+        while True:
+            step = 1.0 + np.floor(np.log1p(-gen.random()) / log_miss)  # eligible rows on
+            while step > 0.0 and row < hi:
+                row += 1
+                while row < hi and not (lowest <= state[row] <= highest):
+                    row += 1
+                step -= 1.0
+            if row >= hi:
+                break
+            out[n] = row
+            n += 1
+    return out[:n]
