@@ -771,20 +771,6 @@ class ArrayBatch:
             return candidates
         return self.keep(candidates, bound, probability(candidates))
 
-    def occur_among(self, lowest: int, highest: int, bound, probability=None) -> np.ndarray:
-        """:meth:`occur` over every member whose state code is ``lowest`` to ``highest``.
-
-        The same members, drawing the same numbers, as ``occur(idx, ...)`` with ``idx``
-        those members' rows, without listing them first (:func:`kernels.candidates_where`).
-        """
-        bound = self._per_run_bound(bound)
-        rows = np.append(self.block_start, self.m.n).astype(np.int64)  # each run's rows
-        candidates = kernels.candidates_where(self.gens, self.m.state, lowest, highest, rows,
-                                              bound)
-        if probability is None:
-            return candidates
-        return self.keep(candidates, bound, probability(candidates))
-
     def candidates(self, idx: np.ndarray, bound) -> np.ndarray:
         """Members ``idx`` (ascending) drawn at each run's ``bound`` (:func:`kernels.candidates`).
 
@@ -1281,8 +1267,8 @@ class ArrayBatch:
 
         # the bound: each run's largest chance of leaving, over the traits the rule reads
         bound = chances(self.by_run, *every_combination((False, True), (False, True)))[1]
-        left = self.occur_among(0, IN_PARTY_MAX, bound.max(axis=-1),
-                                lambda cand: of_members(cand)[1])
+        idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
+        left = self.occur(idx, bound.max(axis=-1), lambda cand: of_members(cand)[1])
         drift, leave = of_members(left)  # again for those who left (few): which way
         drifts = self.uniform(left) * leave < drift  # drift, or else withdrawal
         drifted, withdrew = left[drifts], left[~drifts]
@@ -1634,7 +1620,8 @@ class ArrayBatch:
         # the bound: every office and every combination of the five traits the rule reads
         bound = arrest(self.by_run, *every_combination(range(len(LEVELS)),
                                                        *[(False, True)] * 5)).max(axis=-1)
-        self._arrest(self.occur_among(0, IN_PARTY_MAX, bound, of_members),
+        idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
+        self._arrest(self.occur(idx, bound, of_members),
                      campaign="nkvd" if first.arrest_rate > 0 else "targeted")
         self._expel_connections()
 
@@ -1659,6 +1646,8 @@ class ArrayBatch:
     def appeals(self) -> None:
         """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""
         m, p = self.m, self.p
+        idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
+
         def appeal(value_of, appeals_made):
             return rules.appeal_probability(value_of(p.appeal_rate), value_of(self.reinstatement),
                                             appeals_made, value_of(p.appeal_restraint_boost),
@@ -1669,9 +1658,8 @@ class ArrayBatch:
         most = self.by_run(p.max_appeals)
         made = np.arange(int(np.max(most)) + 1)
         bound = np.where(made <= most, appeal(self.by_run, made), 0.0)
-        expelled = S[census.EXPELLED]
-        idx = self.occur_among(expelled, expelled, bound.max(axis=-1),
-                               lambda cand: appeal(lambda v: self.each(v, cand), m.appeals[cand]))
+        idx = self.occur(idx, bound.max(axis=-1),
+                         lambda cand: appeal(lambda v: self.each(v, cand), m.appeals[cand]))
         each = self.each
         m.appeals[idx] += 1
         self.tally("appeals", idx)

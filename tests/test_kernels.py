@@ -7,7 +7,6 @@ outputs must not move when a pass is compiled: ``scripts/fingerprint.py``).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,25 +80,3 @@ def test_add_one_counts_repeated_rows(rows):
     expected = np.zeros(10, dtype=np.int32)
     np.add.at(expected, np.array(rows, dtype=np.int64), 1)
     assert np.array_equal(column, expected)
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.integers(1, 5), st.integers(0, 200), st.integers(0, 2**32 - 1),
-       st.sampled_from([(0, 1), (3, 3), (0, 7)]), st.sampled_from([0.0, 0.02, 0.3, 0.9, 1.0]))
-def test_candidates_where_draws_as_candidates_over_the_listed_rows(n_runs, n, seed, states,
-                                                                   bound_scale):
-    rng = np.random.default_rng(seed)
-    state = rng.integers(0, 9, n).astype(np.int8)  # (8: a spare row, never eligible)
-    row_edges = np.sort(np.r_[0, rng.integers(0, n + 1, n_runs - 1), n]).astype(np.int64)
-    bound = rng.uniform(0, 1, n_runs) * bound_scale
-    bound[rng.random(n_runs) < 0.2] = bound_scale  # (0 and 1 among them)
-    lowest, highest = states
-    idx = np.flatnonzero((state >= lowest) & (state <= highest))
-    edges = np.searchsorted(idx, row_edges).astype(np.int64)
-
-    def gens():
-        return numba.typed.List([np.random.default_rng([seed, r]) for r in range(n_runs)])
-    mine, theirs = gens(), gens()
-    got = kernels.candidates_where(mine, state, lowest, highest, row_edges, bound)
-    assert np.array_equal(got, idx[kernels.candidates(theirs, edges, bound)])
-    assert [g.random() for g in mine] == [g.random() for g in theirs]  # as many numbers drawn

@@ -130,15 +130,6 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
             within(self, idx, bound, probability(idx))
         return occur(self, idx, bound, probability)
 
-    occur_among = ArrayBatch.occur_among
-
-    def every_member_among(self, lowest, highest, bound, probability=None):
-        state = self.m.view("state")
-        idx = np.flatnonzero((state >= lowest) & (state <= highest))
-        if probability is not None and len(idx):
-            within(self, idx, bound, probability(idx))
-        return occur_among(self, lowest, highest, bound, probability)
-
     denunciations = compiled.meeting_denunciations
 
     def every_member_at_meetings(gens, idx, edges, bounds, *args):  # (compiled.py)
@@ -151,7 +142,6 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ArrayBatch, "occur", every_member)
-        patch.setattr(ArrayBatch, "occur_among", every_member_among)
         patch.setattr(compiled, "meeting_denunciations", every_member_at_meetings)
         for scenario in scenarios:
             run_until(ArrayPurgeModel(scenario=scenario, rng=seed % 1000), "1939-12")
