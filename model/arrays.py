@@ -40,6 +40,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import operator
 from collections import Counter
 
 import numba
@@ -1000,9 +1001,10 @@ class ArrayBatch:
         during a month's stages.
         """
         if self._traits_month != self.month:
-            self._traits = {k: np.array([getattr(r, k) for r in self.regions], dtype=float)
-                            for k in ("obstruction", "formalism", "machine", "pressure",
-                                      "distrust")}
+            names = ("obstruction", "formalism", "machine", "pressure", "distrust")
+            values = np.array(list(map(operator.attrgetter(*names), self.regions)), dtype=float)
+            self._traits = dict(zip(names, np.ascontiguousarray(values.reshape(-1, len(names)).T),
+                                    strict=True))
             self._traits_month = self.month
         return self._traits
 
@@ -1635,8 +1637,9 @@ class ArrayBatch:
         """Organizations expel members implicated by an arrest (L2245-2249)."""
         if self.runs[0].vigilance <= 0:  # in every run or none (batch_key)
             return
-        idx = np.flatnonzero(self.m.view("state") <= IN_PARTY_MAX)
-        idx = idx[self._implicated(idx)]
+        m = self.m
+        idx = kernels.implicated_rows(m.state, m.ppo, self.ppo_arrest_month, self.month, m.n,
+                                      IN_PARTY_MAX)
         chance = rules.expel_for_connections(self.by_run(self.p.connections_rate),
                                              self.by_run(self.vigilance), 1,
                                              self.by_run(self.restraint))

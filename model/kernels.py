@@ -365,3 +365,22 @@ def run_candidates(gen, lo, hi, b, out, n):  # pragma: no cover  (compiled)
             return n
         out[n] = int(at)
         n += 1
+
+
+@njit(cache=True)
+def implicated_rows(state, ppo, arrest_month, month, n, in_party_max
+                    ):  # pragma: no cover  (compiled)
+    """Rows ``0..n-1`` in the party whose organization had an arrest before ``month``.
+
+    As ``idx[implicated(idx)]`` with ``idx`` the rows in the party
+    (``ArrayBatch._implicated``: ``arrest_month`` by organization, -1 for none), in one pass.
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if state[i] <= in_party_max:
+            first = arrest_month[ppo[i]]
+            if 0 <= first < month:
+                out[k] = i
+                k += 1
+    return out[:k]

@@ -80,3 +80,18 @@ def test_add_one_counts_repeated_rows(rows):
     expected = np.zeros(10, dtype=np.int32)
     np.add.at(expected, np.array(rows, dtype=np.int64), 1)
     assert np.array_equal(column, expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.integers(0, 12), st.data())
+def test_implicated_rows_are_members_of_organizations_with_an_earlier_arrest(members, month,
+                                                                             data):
+    n_ppos, ppo, state, *_ = members
+    arrest_month = np.array(data.draw(st.lists(st.integers(-1, 12), min_size=n_ppos,
+                                               max_size=n_ppos)), dtype=np.int64)
+    n = len(ppo)
+    idx = np.flatnonzero(state[:n] <= IN_PARTY_MAX)
+    first = arrest_month[ppo[idx]]
+    expected = idx[(first >= 0) & (first < month)]
+    assert np.array_equal(kernels.implicated_rows(state, ppo, arrest_month, month, n,
+                                                  IN_PARTY_MAX), expected)
