@@ -79,6 +79,11 @@ WORKER = ORIGINS.index("worker")
 # The flow counting officeholders removed, by level (offices only: the rank and file hold none).
 REMOVED_FLOW = np.array([FLOW_INDEX.get(f"removed_{lvl}", -1) for lvl in LEVELS])
 assert (REMOVED_FLOW[1:] >= 0).all()
+# The record of an expulsion (ArrayBatch._record): one integer each, in this order.
+RECORD_FIELDS = ("run", "month", "member_id", "region", "district_id", "level", "reason",
+                 "channel", "campaign", "joined", "origin", "was_candidate", "client")
+# The flow counting expulsions by the level of the office held.
+EXPELLED_FLOW = np.array([FLOW_INDEX[f"expelled_{lvl}"] for lvl in LEVELS])
 BOUND_EXCEEDED = ("an event's probability exceeds the bound it was drawn at "
                   "(ArrayBatch.occur): the bound misses a trait the rule reads")
 # Member attributes and their dtypes (one array each): the census's, and the record of
@@ -483,7 +488,8 @@ class ArrayBatch:
                                       for c in censuses], dtype=np.int64)
         self.flows = np.zeros((self.n_runs, len(FLOW_INDEX)), dtype=np.int64)
         self._flow_codes: dict[tuple[str, tuple[str, ...]], tuple] = {}
-        self._records: list[dict[str, np.ndarray]] = []
+        self._records = np.zeros((256, len(RECORD_FIELDS)), dtype=np.int64)  # expulsions
+        self._n_records = 0
         self._record_bounds: np.ndarray | None = None  # each run's slice, once sorted by run
         self._campaign_codes: dict[str, int] = {}
         # per screening, the regions it has not reached yet (their rolls taken when it does)
@@ -907,20 +913,19 @@ class ArrayBatch:
 
     def expulsion_columns(self, r: int) -> dict[str, np.ndarray]:
         """Run ``r``'s expulsions, one array per column (:data:`EXPULSION_COLUMNS`)."""
-        if not self._records:
+        if not self._n_records:
             return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
         if self._record_bounds is None:
-            # one array per column from now on, sorted by run (each run's in its order)
-            records = {k: np.concatenate([rec[k] for rec in self._records])
-                       for k in self._records[0]}
-            sort = np.argsort(records["run"], kind="stable")
-            self._records = [{k: v[sort] for k, v in records.items()}]
-            self._record_bounds = np.searchsorted(self._records[0]["run"],
-                                                  np.arange(self.n_runs + 1))
+            # sorted by run from now on (each run's in its order)
+            n = self._n_records
+            self._records[:n] = self._records[:n][np.argsort(self._records[:n, 0], kind="stable")]
+            self._record_bounds = np.searchsorted(self._records[:n, 0], np.arange(self.n_runs + 1))
         lo, hi = self._record_bounds[r], self._record_bounds[r + 1]
         if lo == hi:
             return {c: np.array([], dtype=object) for c in EXPULSION_COLUMNS}
-        cols = {k: v[lo:hi] for k, v in self._records[0].items()}
+        cols = dict(zip(RECORD_FIELDS, np.array(self._records[lo:hi].T), strict=True))  # (copies)
+        for flag in ("was_candidate", "client"):
+            cols[flag] = cols[flag].astype(bool)
         campaigns = np.array(list(self._campaign_codes), dtype=object)
         months, month_code = np.unique(cols["month"], return_inverse=True)
         return {
@@ -1144,23 +1149,17 @@ class ArrayBatch:
     def _record(self, idx: np.ndarray, reasons: np.ndarray, channel: str, campaign: str) -> None:
         """Each expulsion on the record, with its run and the ids the run has alone."""
         m = self.m
-        office = m.office[idx].astype(np.int64)
-        self.tally("expelled", idx)
-        self._count_by("expelled", office, LEVELS, idx)
+        k = self._n_records
+        if k + len(idx) > len(self._records):  # room for them (doubled)
+            self._records = np.resize(self._records, (2 * (k + len(idx)), len(RECORD_FIELDS)))
         code = self._campaign_codes.setdefault(campaign, len(self._campaign_codes))
-        k = len(idx)
-        run = self.run_of_row[idx]
-        ppo = m.ppo[idx]
+        self._n_records = kernels.record_expulsions(
+            self._records, k, idx.astype(np.int64), reasons.astype(np.int64), self.run_of_row,
+            self.block_start, m.ppo, self.ppo_region, self.region_offset, self.ppo_district,
+            self.district_offset, m.office, m.joined, m.origin, m.state, m.patron, self.month,
+            CHANNELS.index(channel), code, S[CANDIDATE], self.flows, FLOW_INDEX["expelled"],
+            EXPELLED_FLOW)
         self._record_bounds = None  # sorted by run again when next read
-        self._records.append({
-            "run": run, "month": np.full(k, self.month, dtype=np.int64),
-            "member_id": idx.astype(np.int64) - self.block_start[run],
-            "region": self.ppo_region[ppo] - self.region_offset[run],
-            "district_id": self.ppo_district[ppo] - self.district_offset[run],
-            "level": office, "reason": reasons.astype(np.int64),
-            "channel": np.full(k, CHANNELS.index(channel)), "campaign": np.full(k, code),
-            "joined": m.joined[idx].copy(), "origin": m.origin[idx].astype(np.int64),
-            "was_candidate": m.state[idx] == S[CANDIDATE], "client": m.patron[idx] != NONE})
 
     def _demote(self, idx: np.ndarray) -> None:
         """Member to candidate, candidate to sympathizer (L646)."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import math
+import types
 from pathlib import Path
 
 import numba
@@ -377,3 +378,33 @@ def investigate_denunciations(gens, target, channel, run_of_row, alien_past, ali
                                                                   fused_arrest_share[r])
         i = j
     return checked, pending, supported, shielded, disregarded, reason, outcome, police
+
+
+# ---------------------------------------------------------------------- negative controls
+KERNELS = ("_member_chances", "meeting_chances", "meeting_denunciations", "screening_review",
+           "investigate_denunciations")  # (those called by others first)
+
+
+def with_rules_replaced(**replacements) -> dict:
+    """Every kernel of this module compiled again with some rules replaced (not cached).
+
+    For negative controls (tests/test_docking.py: a mechanism mutated in the array engine
+    alone must break docking): ``replacements`` maps a rule's name to a function of the
+    same arguments (compiled by numba), called instead of the rule wherever a kernel calls
+    it, as replacing it in the ``rules`` the engine's numpy code reads does there. Returns
+    the kernels by name, to put in place of this module's.
+    """
+    replaced = types.ModuleType("model.rules (replaced)")
+    replaced.__dict__.update(vars(rules))
+    for name, func in replacements.items():
+        if not callable(getattr(rules, name, None)):
+            raise ValueError(f"model.rules has no rule {name!r}")
+        setattr(replaced, name, numba.njit(func))
+    namespace = {**globals(), "rules": replaced}
+    out = {}
+    for name in KERNELS:
+        original = globals()[name].py_func
+        func = types.FunctionType(original.__code__, namespace, original.__name__,
+                                  original.__defaults__, original.__closure__)
+        out[name] = namespace[name] = numba.njit(func)
+    return out

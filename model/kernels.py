@@ -384,3 +384,38 @@ def implicated_rows(state, ppo, arrest_month, month, n, in_party_max
                 out[k] = i
                 k += 1
     return out[:k]
+
+
+@njit(cache=True)
+def record_expulsions(out, k, idx, reasons, run_of_row, block_start, ppo, ppo_region,
+                      region_offset, ppo_district, district_offset, office, joined, origin,
+                      state, patron, month, channel, campaign, candidate, flows, expelled_flow,
+                      level_flow):  # pragma: no cover  (compiled)
+    """Put the expulsions of members ``idx`` on the record, rows ``k`` on of ``out``.
+
+    As ``ArrayBatch._record`` did in numpy: one row each, in the columns of
+    ``model.arrays.RECORD_FIELDS`` (ids as the member's run has them alone); each is
+    counted in his run's ``flows`` (``expelled_flow``, and ``level_flow`` by office).
+    Returns the new number of rows.
+    """
+    for j in range(len(idx)):
+        i = idx[j]
+        r = run_of_row[i]
+        q = ppo[i]
+        row = out[k + j]
+        row[0] = r
+        row[1] = month
+        row[2] = i - block_start[r]
+        row[3] = ppo_region[q] - region_offset[r]
+        row[4] = ppo_district[q] - district_offset[r]
+        row[5] = office[i]
+        row[6] = reasons[j]
+        row[7] = channel
+        row[8] = campaign
+        row[9] = joined[i]
+        row[10] = origin[i]
+        row[11] = state[i] == candidate
+        row[12] = patron[i] != NONE
+        flows[r, expelled_flow] += 1
+        flows[r, level_flow[office[i]]] += 1
+    return k + len(idx)

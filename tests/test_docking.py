@@ -21,7 +21,7 @@ import pytest
 import model.arrays as arrays_module
 import model.model as reference_module
 from experiments import docking, scorecard
-from model import ArrayPurgeModel, PurgeModel, rules
+from model import ArrayPurgeModel, PurgeModel, compiled, rules
 from tests.golden import GOLDEN, golden_table, moved
 
 
@@ -84,12 +84,19 @@ def _with_rules(**changed):
     return SimpleNamespace(**{**vars(rules), **changed})
 
 
+def _mutate_array_engine(monkeypatch, **changed):
+    """Replace some rules in the array engine alone: its numpy code and compiled stages."""
+    monkeypatch.setattr(arrays_module, "rules", _with_rules(**changed))
+    for name, kernel in compiled.with_rules_replaced(**changed).items():
+        monkeypatch.setattr(compiled, name, kernel)
+
+
 def test_screenings_ten_percent_harsher_in_the_array_engine_break_docking(reference,
                                                                           monkeypatch):
     def harsher(u, *args):  # a case whenever u < 1.1 * screening_probability
         return rules.screening_verdict(u / 1.1, *args)
 
-    monkeypatch.setattr(arrays_module, "rules", _with_rules(screening_verdict=harsher))
+    _mutate_array_engine(monkeypatch, screening_verdict=harsher)
     broken = docking.sample(ArrayPurgeModel, range(1, 41), n_members=docking.SCALE)
     table = docking.compare(reference, broken).set_index("metric")
     assert not table.loc["chistka_national", "agree"]
@@ -99,7 +106,7 @@ def test_no_protection_in_the_array_engine_breaks_docking(reference, monkeypatch
     def no_protection(is_client, patron_in_office, machine, *rest):
         return rules.case_protection(is_client, patron_in_office, 0.0 * machine, *rest)
 
-    monkeypatch.setattr(arrays_module, "rules", _with_rules(case_protection=no_protection))
+    _mutate_array_engine(monkeypatch, case_protection=no_protection)
     broken = docking.sample(ArrayPurgeModel, range(1, 41), n_members=docking.SCALE)
     table = docking.compare(reference, broken)
     assert not docking.docks(table), table.to_string()
