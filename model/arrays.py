@@ -667,15 +667,6 @@ class ArrayBatch:
         return np.array([run.campaign_weights(run.calendar.campaigns[i], run.restraint)
                          for run in self.runs], dtype=float)
 
-    def campaign_weights(self, campaign: Campaign, idx: np.ndarray) -> list:
-        """The campaign's target weight per ground (restrained), for each member ``idx``."""
-        if not self.mixed:
-            return self.runs[0].campaign_weights(campaign, self.runs[0].restraint)
-        i = self._campaign_index[campaign.name]
-        weights = [run.campaign_weights(run.calendar.campaigns[i], run.restraint)
-                   for run in self.runs]
-        return [self.each(per_run([w[g] for w in weights]), idx) for g in range(len(weights[0]))]
-
     def electorate_grievance(self, holders: np.ndarray, office: np.ndarray, rank_and_file,
                              apparatus):
         """:func:`model.rules.electorate_grievance` against officeholders ``holders``."""
@@ -981,11 +972,6 @@ class ArrayBatch:
         m = self.m
         return ground_values(lambda name: getattr(m, name)[idx])
 
-    def _norm(self, campaign: str, idx: np.ndarray) -> float | np.ndarray:
-        """The campaign's risk norm of each member's run (one number for a run alone)."""
-        norms = self._norms[campaign]
-        return float(norms[0]) if self.n_runs == 1 else norms[self.run_of_row[idx]]
-
     def _in_party(self, idx: np.ndarray) -> np.ndarray:
         return self.m.state[idx] <= IN_PARTY_MAX
 
@@ -1012,16 +998,6 @@ class ArrayBatch:
                                     strict=True))
             self._traits_month = self.month
         return self._traits
-
-    def _protection(self, idx: np.ndarray, machine: np.ndarray, independence: float) -> np.ndarray:
-        """:func:`rules.case_protection` of members ``idx`` before a screener this independent."""
-        m, p = self.m, self.p
-        office = m.office[idx]
-        return rules.case_protection(m.patron[idx] != NONE, self._protected_now(idx), machine,
-                                     office != 0, self.defence_by_office[office],
-                                     self.each(independence, idx),
-                                     self.each(p.protection_strength, idx),
-                                     self.each(p.skill_protection, idx))
 
     def _members_of(self, first_ppo: np.ndarray, last_ppo: np.ndarray):
         """Ranges into ``self.order`` of the members of organizations [first, last)."""
@@ -1614,23 +1590,25 @@ class ArrayBatch:
                                        value_of(p.arrest_weight_opposition),
                                        value_of(p.arrest_weight_alien_past))
 
-        def of_members(cand):
-            return arrest(lambda v: self.each(v, cand), m.office[cand], m.opposition[cand],
-                          m.alien_past[cand], m.patron_fell[cand], self._implicated(cand),
-                          self._protected_now(cand))
-
         # the bound: every office and every combination of the five traits the rule reads
         bound = arrest(self.by_run, *every_combination(range(len(LEVELS)),
                                                        *[(False, True)] * 5)).max(axis=-1)
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        self._arrest(self.occur(idx, bound, of_members),
-                     campaign="nkvd" if first.arrest_rate > 0 else "targeted")
+        # those arrested, drawn by thinning at that bound in one compiled pass calling the
+        # same rules (model.compiled; as occur does)
+        hazards = np.asarray(self.targeted_hazards, dtype=float)
+        arrested, exceeded = compiled.police_arrests(
+            self.gens, idx, self._edges(idx), self._runs(bound), False, m.office, m.opposition,
+            m.alien_past, m.patron_fell, m.patron, m.state, m.ppo, self.ppo_arrest_month,
+            self.month, IN_PARTY_MAX, self.exposure_by_office, census.OFFICIAL,
+            *map(self._runs, (self.arrest_rate, p.cascade, p.arrest_chain, p.local_nkvd_shield,
+                              self.fused, p.arrest_weight_opposition,
+                              p.arrest_weight_alien_past)),
+            *(self._runs(hazards[..., k]) for k in range(3)))
+        if exceeded:
+            raise ValueError(BOUND_EXCEEDED)
+        self._arrest(arrested, campaign="nkvd" if first.arrest_rate > 0 else "targeted")
         self._expel_connections()
-
-    def _implicated(self, idx: np.ndarray) -> np.ndarray:
-        """Whether someone in each member's organization was arrested before this month."""
-        first = self.ppo_arrest_month
-        return ((first >= 0) & (first < self.month))[self.m.ppo[idx]]
 
     def _expel_connections(self) -> None:
         """Organizations expel members implicated by an arrest (L2245-2249)."""

@@ -380,9 +380,79 @@ def investigate_denunciations(gens, target, channel, run_of_row, alien_past, ali
     return checked, pending, supported, shielded, disregarded, reason, outcome, police
 
 
+@with_rules
+def _arrest_chance(exposure, economic_official, opposition, alien_past, patron_fell, implicated,
+                   protected, arrest_rate, cascade, chain, local_nkvd_shield, fused,
+                   weight_opposition, weight_alien_past, h_opposition, h_alien, h_economic
+                   ):  # pragma: no cover  (compiled)
+    """A member's chance of arrest this month (:func:`rules.arrest_hazard`).
+
+    With the local NKVD's shield (:func:`rules.nkvd_local_shield`) and the targeted
+    operations' hazard (:func:`rules.targeted_arrests`); numbers only (his and his run's).
+    """
+    shield = rules.nkvd_local_shield(local_nkvd_shield, protected, fused)
+    targeted = rules.targeted_arrests((h_opposition, h_alien, h_economic), opposition,
+                                      alien_past, economic_official)
+    return rules.arrest_hazard(arrest_rate, exposure, opposition, alien_past, patron_fell,
+                               cascade, implicated, chain, targeted, shield, weight_opposition,
+                               weight_alien_past)
+
+
+@with_rules
+def police_arrests(gens, idx, edges, bound, check_every_member, office, opposition, alien_past,
+                   patron_fell, patron, state, ppo, arrest_month, month, in_party_max,
+                   exposure_by_office, official_level, arrest_rate, cascade, chain,
+                   local_nkvd_shield, fused, weight_opposition, weight_alien_past,
+                   h_opposition, h_alien, h_economic):  # pragma: no cover  (compiled)
+    """The members arrested by the NKVD this month (thinning, one compiled pass).
+
+    As :meth:`model.arrays.ArrayBatch.occur` drew them in numpy, draw for draw: each
+    run's members in the party (``idx`` ascending, run ``r``'s at positions ``edges[r]`` to
+    ``edges[r + 1]``) are drawn as candidates at the run's ``bound``
+    (:func:`model.kernels.run_candidates`), then each kept with one number, with his chance
+    (:func:`_arrest_chance`) over the bound. A member is implicated when his organization
+    had an arrest before ``month`` (``arrest_month``, -1: none) and protected when his patron
+    is in office, in the party and not exposed. ``check_every_member``: also work out every
+    member's chance, drawing nothing more, to check the bounds (tests/test_thinning.py).
+
+    Returns:
+        The rows arrested, and whether a chance exceeded its bound (a bound computed wrongly).
+    """
+    hits = np.empty(len(idx), dtype=np.int64)
+    drawn = np.empty(len(idx), dtype=np.int64)
+    k = 0
+    exceeded = False
+    for r in range(len(edges) - 1):
+        gen = gens[r]
+        if check_every_member:
+            n_drawn = edges[r + 1] - edges[r]
+            for q in range(n_drawn):
+                drawn[q] = edges[r] + q
+        else:
+            n_drawn = kernels.run_candidates(gen, edges[r], edges[r + 1], bound[r], drawn, 0)
+        for q in range(n_drawn):
+            row = idx[drawn[q]]
+            first = arrest_month[ppo[row]]
+            p = patron[row]
+            protected = (p != NONE and state[p] <= in_party_max and office[p] != 0
+                         and not patron_fell[p])
+            chance = _arrest_chance(exposure_by_office[office[row]], office[row] == official_level,
+                                    opposition[row], alien_past[row], patron_fell[row],
+                                    0 <= first < month, protected, arrest_rate[r], cascade[r],
+                                    chain[r], local_nkvd_shield[r], fused[r],
+                                    weight_opposition[r], weight_alien_past[r], h_opposition[r],
+                                    h_alien[r], h_economic[r])
+            if chance > bound[r] * (1.0 + 1e-9):
+                exceeded = True
+            if not check_every_member and gen.random() * bound[r] < chance:
+                hits[k] = row
+                k += 1
+    return hits[:k], exceeded
+
+
 # ---------------------------------------------------------------------- negative controls
 KERNELS = ("_member_chances", "meeting_chances", "meeting_denunciations", "screening_review",
-           "investigate_denunciations")  # (those called by others first)
+           "investigate_denunciations", "_arrest_chance", "police_arrests")  # (those called by others first)
 
 
 def with_rules_replaced(**replacements) -> dict:

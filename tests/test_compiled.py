@@ -283,3 +283,63 @@ def test_investigate_denunciations_draws_and_decides_as_the_numpy_stage(n_runs, 
                            "reason", "outcome", "police"), got, expected, strict=True):
         assert np.array_equal(a, b), name
     assert [g.random() for g in mine] == [g.random() for g in theirs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 80), st.integers(0, 2**32 - 1), st.integers(0, 12))
+def test_police_arrests_draw_as_the_numpy_thinning(n_runs, n, seed, month):
+    """Candidates at each run's bound, each kept with his chance of arrest over it."""
+    rng = np.random.default_rng(seed)
+    run_of_row = np.sort(rng.integers(0, n_runs, n))
+    idx = np.flatnonzero(rng.random(n) < 0.8).astype(np.int64)
+    n_ppos = 6
+
+    def flags(share):
+        return rng.random(n) < share
+    members = ((rng.integers(0, 5, n) * flags(0.4)).astype(np.int8), flags(0.2), flags(0.2),
+               flags(0.2), np.where(flags(0.5), rng.integers(0, max(n, 1), n), NONE
+                                    ).astype(np.int32),
+               rng.integers(0, 4, n).astype(np.int8), rng.integers(0, n_ppos, n).astype(np.int32),
+               rng.integers(-1, 12, n_ppos), month, IN_PARTY_MAX,
+               np.array([0.2, 0.5, 1.0, 1.5, 2.0]), 2)
+    per_run = tuple(rng.uniform(0, 1, n_runs) * scale for scale in (0.05, 3, 3, 1, 1, 2, 2,
+                                                                       0.02, 0.02, 0.02))
+    edges = np.append(np.searchsorted(run_of_row[idx], np.arange(n_runs)), len(idx))
+    office, opposition, alien_past, patron_fell, patron, state, ppo, arrest_month = members[:8]
+    (rate, cascade, chain, shield_share, fused, w_opposition, w_alien, h_opposition, h_alien,
+     h_economic) = per_run
+
+    def chance(at):  # the arrest rule as the numpy stage read it (ArrayBatch.police)
+        runs = run_of_row[at]
+        p = np.where(patron[at] != NONE, patron[at], 0)
+        protected = ((patron[at] != NONE) & (state[p] <= IN_PARTY_MAX) & (office[p] != 0)
+                     & ~patron_fell[p])
+        first = arrest_month[ppo[at]]
+        shield = rules.nkvd_local_shield(shield_share[runs], protected, fused[runs])
+        targeted = rules.targeted_arrests((h_opposition[runs], h_alien[runs], h_economic[runs]),
+                                          opposition[at], alien_past[at], office[at] == 2)
+        return rules.arrest_hazard(rate[runs], members[10][office[at]], opposition[at],
+                                   alien_past[at], patron_fell[at], cascade[runs],
+                                   (first >= 0) & (first < month), chain[runs], targeted, shield,
+                                   w_opposition[runs], w_alien[runs])
+    runs = np.repeat(np.arange(n_runs), np.diff(edges))
+    bound = np.array([chance(idx[runs == r]).max(initial=0.0) * rng.uniform(1, 3)
+                      for r in range(n_runs)])
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    got, exceeded = compiled.police_arrests(numba.typed.List(mine), idx, edges, bound, False,
+                                            *members, *per_run)
+    at = kernels.candidates(numba.typed.List(theirs), edges, bound)  # as occur did
+    u = np.empty(len(at))
+    for r in range(n_runs):
+        u[runs[at] == r] = theirs[r].random(int((runs[at] == r).sum()))
+    expected = idx[at][u * bound[runs[at]] < chance(idx[at])]
+    assert np.array_equal(got, expected) and not exceeded
+    assert [g.random() for g in mine] == [g.random() for g in theirs]
+    assert not compiled.police_arrests(numba.typed.List(gens()), idx, edges, bound, True,
+                                       *members, *per_run)[1]  # every member within the bound
+    if len(idx) and bound.max() > 0:
+        assert compiled.police_arrests(numba.typed.List(gens()), idx, edges, bound / 10, True,
+                                       *members, *per_run)[1]  # and one is not, ten times lower
