@@ -488,7 +488,7 @@ class ArrayBatch:
                                       for c in censuses], dtype=np.int64)
         self.flows = np.zeros((self.n_runs, len(FLOW_INDEX)), dtype=np.int64)
         self._flow_codes: dict[tuple[str, tuple[str, ...]], tuple] = {}
-        self._records = np.zeros((256, len(RECORD_FIELDS)), dtype=np.int64)  # expulsions
+        self._records = np.zeros((1024, len(RECORD_FIELDS)), dtype=np.int64)  # expulsions
         self._n_records = 0
         self._record_bounds: np.ndarray | None = None  # each run's slice, once sorted by run
         self._campaign_codes: dict[str, int] = {}
@@ -1126,8 +1126,10 @@ class ArrayBatch:
         """Each expulsion on the record, with its run and the ids the run has alone."""
         m = self.m
         k = self._n_records
-        if k + len(idx) > len(self._records):  # room for them (doubled)
-            self._records = np.resize(self._records, (2 * (k + len(idx)), len(RECORD_FIELDS)))
+        if k + len(idx) > len(self._records):  # room for them (doubled; np.resize is slow)
+            records = np.zeros((2 * (k + len(idx)), len(RECORD_FIELDS)), dtype=np.int64)
+            records[:k] = self._records[:k]
+            self._records = records
         code = self._campaign_codes.setdefault(campaign, len(self._campaign_codes))
         self._n_records = kernels.record_expulsions(
             self._records, k, idx.astype(np.int64), reasons.astype(np.int64), self.run_of_row,
@@ -1706,7 +1708,8 @@ class ArrayBatch:
         m.n = int(self.block_start[-1] + self.block_n[-1])
         # each recruit joins the end of his organization's block in ``order``
         sort = np.argsort(ppo, kind="stable")
-        self.order = np.insert(self.order, self.starts[ppo[sort] + 1], new[sort])
+        self.order = kernels.insert_sorted(self.order, self.starts[ppo[sort] + 1].astype(np.int64),
+                                           new[sort].astype(self.order.dtype))
         self.starts[1:] += np.cumsum(np.bincount(ppo, minlength=self.n_ppos))
 
     def _grow(self, need: np.ndarray) -> None:

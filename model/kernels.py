@@ -419,3 +419,29 @@ def record_expulsions(out, k, idx, reasons, run_of_row, block_start, ppo, ppo_re
         flows[r, expelled_flow] += 1
         flows[r, level_flow[office[i]]] += 1
     return k + len(idx)
+
+
+@njit(cache=True)
+def insert_sorted(array, positions, values):  # pragma: no cover  (compiled)
+    """``np.insert(array, positions, values)`` for ``positions`` in ascending order.
+
+    Each value goes before ``array[positions[i]]`` (at the end for ``len(array)``); values
+    at the same position keep their order. One pass, where ``np.insert`` sorts and
+    copies more.
+    """
+    out = np.empty(len(array) + len(values), dtype=array.dtype)
+    src = 0
+    dst = 0
+    for i in range(len(values)):
+        p = positions[i]
+        while src < p:
+            out[dst] = array[src]
+            src += 1
+            dst += 1
+        out[dst] = values[i]
+        dst += 1
+    while src < len(array):
+        out[dst] = array[src]
+        src += 1
+        dst += 1
+    return out

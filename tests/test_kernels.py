@@ -95,3 +95,15 @@ def test_implicated_rows_are_members_of_organizations_with_an_earlier_arrest(mem
     expected = idx[(first >= 0) & (first < month)]
     assert np.array_equal(kernels.implicated_rows(state, ppo, arrest_month, month, n,
                                                   IN_PARTY_MAX), expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 1000), max_size=40), st.data())
+def test_insert_sorted_is_np_insert(array, data):
+    array = np.array(array, dtype=np.int64)
+    k = data.draw(st.integers(0, 20))
+    positions = np.sort(np.array(data.draw(st.lists(st.integers(0, len(array)), min_size=k,
+                                                    max_size=k)), dtype=np.int64))
+    values = np.arange(k, dtype=np.int64) + 5000
+    assert np.array_equal(kernels.insert_sorted(array, positions, values),
+                          np.insert(array, positions, values))
