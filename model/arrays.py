@@ -84,6 +84,8 @@ RECORD_FIELDS = ("run", "month", "member_id", "region", "district_id", "level", 
                  "channel", "campaign", "joined", "origin", "was_candidate", "client")
 # The flow counting expulsions by the level of the office held.
 EXPELLED_FLOW = np.array([FLOW_INDEX[f"expelled_{lvl}"] for lvl in LEVELS])
+# Recent recruits: joined in 1929 or later (rules.disappear_from_rolls).
+RECENT_FROM = 1929
 BOUND_EXCEEDED = ("an event's probability exceeds the bound it was drawn at "
                   "(ArrayBatch.occur): the bound misses a trait the rule reads")
 # Member attributes and their dtypes (one array each): the census's, and the record of
@@ -1234,23 +1236,25 @@ class ArrayBatch:
         """
         m, p = self.m, self.p
 
-        def chances(value_of, passive, recent):  # of drifting, and of drifting or withdrawing
+        def leave(value_of, passive, recent):  # of leaving either way (drifting or withdrawing)
             drift = rules.disappear_from_rolls(value_of(p.drift_rate), passive, recent,
                                                value_of(self.records_chaos),
                                                value_of(p.drift_weight_passive),
                                                value_of(p.drift_weight_recent))
-            return drift, drift + (1.0 - drift) * value_of(p.withdrawal_rate)
-
-        def of_members(cand):
-            return chances(lambda v: self.each(v, cand), m.passivity[cand],
-                           m.joined[cand] >= 1929)
+            return rules.leave_rolls(drift, value_of(p.withdrawal_rate))
 
         # the bound: each run's largest chance of leaving, over the traits the rule reads
-        bound = chances(self.by_run, *every_combination((False, True), (False, True)))[1]
+        bound = leave(self.by_run, *every_combination((False, True), (False, True)))
         idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
-        left = self.occur(idx, bound.max(axis=-1), lambda cand: of_members(cand)[1])
-        drift, leave = of_members(left)  # again for those who left (few): which way
-        drifts = self.uniform(left) * leave < drift  # drift, or else withdrawal
+        # who leaves, and which way, drawn by thinning at that bound in one compiled pass
+        # calling the same rules (model.compiled; as occur does)
+        left, drifts, exceeded = compiled.drift_and_withdrawal(
+            self.gens, idx, self._edges(idx), self._runs(np.max(bound, axis=-1)), False,
+            m.passivity, m.joined, RECENT_FROM,
+            *map(self._runs, (p.drift_rate, self.records_chaos, p.drift_weight_passive,
+                              p.drift_weight_recent, p.withdrawal_rate)))
+        if exceeded:
+            raise ValueError(BOUND_EXCEEDED)
         drifted, withdrew = left[drifts], left[~drifts]
         self.tally("drifted", drifted)
         self.tally("withdrew", withdrew)
@@ -1641,15 +1645,18 @@ class ArrayBatch:
         most = self.by_run(p.max_appeals)
         made = np.arange(int(np.max(most)) + 1)
         bound = np.where(made <= most, appeal(self.by_run, made), 0.0)
-        idx = self.occur(idx, bound.max(axis=-1),
-                         lambda cand: appeal(lambda v: self.each(v, cand), m.appeals[cand]))
-        each = self.each
+        # who appeals, and who is reinstated, drawn by thinning at that bound in one
+        # compiled pass calling the same rules (model.compiled; as occur does)
+        idx, reinstated, exceeded = compiled.appeals_and_reinstatements(
+            self.gens, idx, self._edges(idx), self._runs(bound.max(axis=-1)), False, m.appeals,
+            m.expel_reason, m.origin, WORKER, self.severity_by_reason,
+            *map(self._runs, (p.appeal_rate, self.reinstatement, p.appeal_restraint_boost,
+                              p.max_appeals, p.reinstatement_base)))
+        if exceeded:
+            raise ValueError(BOUND_EXCEEDED)
         m.appeals[idx] += 1
         self.tally("appeals", idx)
-        prob = rules.reinstate_on_appeal(self.severity_by_reason[m.expel_reason[idx]],
-                                         m.origin[idx] == WORKER, each(self.reinstatement, idx),
-                                         each(p.reinstatement_base, idx))
-        back = idx[self.uniform(idx) < prob]
+        back = idx[reinstated]
         self.tally("reinstated", back)
         for state in (MEMBER, CANDIDATE):
             self._set_state(back[m.state_before_exit[back] == S[state]], state)

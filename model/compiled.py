@@ -450,9 +450,109 @@ def police_arrests(gens, idx, edges, bound, check_every_member, office, oppositi
     return hits[:k], exceeded
 
 
+@with_rules
+def drift_and_withdrawal(gens, idx, edges, bound, check_every_member, passivity, joined,
+                         recent_from, drift_rate, records_chaos, weight_passive, weight_recent,
+                         withdrawal_rate):  # pragma: no cover  (compiled)
+    """Who leaves the rolls this month, and which way (thinning, one compiled pass).
+
+    As :meth:`model.arrays.ArrayBatch.drift` drew it in numpy, draw for draw: each run's
+    members in the party (``idx`` ascending, run ``r``'s at positions ``edges[r]`` to
+    ``edges[r + 1]``) are drawn as candidates at the run's ``bound``, each kept with one
+    number, with his chance of leaving (:func:`rules.leave_rolls` of
+    :func:`rules.disappear_from_rolls`; recent: joined in ``recent_from`` or later) over
+    the bound; then each who left draws one more: drifted (a dead soul) or withdrew.
+    ``check_every_member``: work out every member's chance only, drawing nothing.
+
+    Returns:
+        The rows who left, whether each drifted, and whether a chance exceeded its bound.
+    """
+    left = np.empty(len(idx), dtype=np.int64)
+    drifted = np.zeros(len(idx), dtype=np.bool_)
+    drift_of = np.empty(len(idx))
+    leave_of = np.empty(len(idx))
+    drawn = np.empty(len(idx), dtype=np.int64)
+    k = 0
+    exceeded = False
+    for r in range(len(edges) - 1):
+        gen = gens[r]
+        if check_every_member:
+            n_drawn = edges[r + 1] - edges[r]
+            for q in range(n_drawn):
+                drawn[q] = edges[r] + q
+        else:
+            n_drawn = kernels.run_candidates(gen, edges[r], edges[r + 1], bound[r], drawn, 0)
+        first = k
+        for q in range(n_drawn):
+            row = idx[drawn[q]]
+            drift = rules.disappear_from_rolls(drift_rate[r], passivity[row],
+                                               joined[row] >= recent_from, records_chaos[r],
+                                               weight_passive[r], weight_recent[r])
+            leave = rules.leave_rolls(drift, withdrawal_rate[r])
+            if leave > bound[r] * (1.0 + 1e-9):
+                exceeded = True
+            if not check_every_member and gen.random() * bound[r] < leave:
+                left[k], drift_of[k], leave_of[k] = row, drift, leave
+                k += 1
+        for j in range(first, k):  # which way
+            drifted[j] = gen.random() * leave_of[j] < drift_of[j]
+    return left[:k], drifted[:k], exceeded
+
+
+@with_rules
+def appeals_and_reinstatements(gens, idx, edges, bound, check_every_member, appeals,
+                               expel_reason, origin, worker, severity, appeal_rate,
+                               reinstatement, restraint_boost, max_appeals, reinstatement_base
+                               ):  # pragma: no cover  (compiled)
+    """Who appeals this month, and who is reinstated (thinning, one compiled pass).
+
+    As :meth:`model.arrays.ArrayBatch.appeals` drew it in numpy, draw for draw: each run's
+    expelled members (``idx`` ascending, run ``r``'s at positions ``edges[r]`` to
+    ``edges[r + 1]``) are drawn as candidates at the run's ``bound``, each kept with one
+    number, with his chance of appealing (:func:`rules.appeal_probability`) over the
+    bound; then each who appealed draws one more, reinstated with
+    :func:`rules.reinstate_on_appeal`. ``check_every_member``: work out every member's
+    chance only, drawing nothing.
+
+    Returns:
+        The rows who appealed, whether each was reinstated, and whether a chance exceeded
+        its bound.
+    """
+    appealed = np.empty(len(idx), dtype=np.int64)
+    back = np.zeros(len(idx), dtype=np.bool_)
+    drawn = np.empty(len(idx), dtype=np.int64)
+    k = 0
+    exceeded = False
+    for r in range(len(edges) - 1):
+        gen = gens[r]
+        if check_every_member:
+            n_drawn = edges[r + 1] - edges[r]
+            for q in range(n_drawn):
+                drawn[q] = edges[r] + q
+        else:
+            n_drawn = kernels.run_candidates(gen, edges[r], edges[r + 1], bound[r], drawn, 0)
+        first = k
+        for q in range(n_drawn):
+            row = idx[drawn[q]]
+            chance = rules.appeal_probability(appeal_rate[r], reinstatement[r], appeals[row],
+                                              restraint_boost[r], max_appeals[r])
+            if chance > bound[r] * (1.0 + 1e-9):
+                exceeded = True
+            if not check_every_member and gen.random() * bound[r] < chance:
+                appealed[k] = row
+                k += 1
+        for j in range(first, k):  # the appeal examined
+            row = appealed[j]
+            back[j] = gen.random() < rules.reinstate_on_appeal(
+                severity[expel_reason[row]], origin[row] == worker, reinstatement[r],
+                reinstatement_base[r])
+    return appealed[:k], back[:k], exceeded
+
+
 # ---------------------------------------------------------------------- negative controls
 KERNELS = ("_member_chances", "meeting_chances", "meeting_denunciations", "screening_review",
-           "investigate_denunciations", "_arrest_chance", "police_arrests")  # (those called by others first)
+           "investigate_denunciations", "_arrest_chance", "police_arrests",
+           "drift_and_withdrawal", "appeals_and_reinstatements")  # (those called by others first)
 
 
 def with_rules_replaced(**replacements) -> dict:

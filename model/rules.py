@@ -570,6 +570,23 @@ def disappear_from_rolls(base_rate, is_passive, is_recent, records_chaos, weight
         * records_chaos)
 
 
+def leave_rolls(drift, withdrawal_rate):
+    """Monthly probability that a member leaves either way: drifts away, or else withdraws.
+
+    A member drifts with :func:`disappear_from_rolls`'s ``drift`` and, if he does not,
+    withdraws with the parameter ``withdrawal_rate`` (as the reference engine draws them
+    one after the other, :meth:`model.agents.Member.step`).
+
+    Args:
+        drift: :func:`disappear_from_rolls`.
+        withdrawal_rate: Monthly probability of a withdrawal.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    return drift + (1.0 - drift) * withdrawal_rate
+
+
 def discover_dead_soul(records_check, formalism, formalism_blindness):
     """Probability that a screening finds a "dead soul" on the rolls and strikes it off.
 

@@ -343,3 +343,103 @@ def test_police_arrests_draw_as_the_numpy_thinning(n_runs, n, seed, month):
     if len(idx) and bound.max() > 0:
         assert compiled.police_arrests(numba.typed.List(gens()), idx, edges, bound / 10, True,
                                        *members, *per_run)[1]  # and one is not, ten times lower
+
+
+def _numpy_thinning(gens, idx, edges, bound, chance):
+    """Those kept as ArrayBatch.occur keeps them: candidates at the bound, then one number each."""
+    runs = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
+    at = kernels.candidates(numba.typed.List(gens), edges, bound)
+    u = np.empty(len(at))
+    for r in range(len(gens)):
+        u[runs[at] == r] = gens[r].random(int((runs[at] == r).sum()))
+    return idx[at][u * bound[runs[at]] < chance(idx[at])]
+
+
+def _then(gens, rows, run_of_row):
+    """One more number for each of ``rows``, from his run's generator (in order)."""
+    u = np.empty(len(rows))
+    for r in range(len(gens)):
+        u[run_of_row[rows] == r] = gens[r].random(int((run_of_row[rows] == r).sum()))
+    return u
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 80), st.integers(0, 2**32 - 1))
+def test_drift_and_withdrawal_draw_as_the_numpy_thinning(n_runs, n, seed):
+    rng = np.random.default_rng(seed)
+    run_of_row = np.sort(rng.integers(0, n_runs, n))
+    idx = np.flatnonzero(rng.random(n) < 0.8).astype(np.int64)
+    edges = np.append(np.searchsorted(run_of_row[idx], np.arange(n_runs)), len(idx))
+    passivity, joined = rng.random(n) < 0.3, rng.integers(1905, 1934, n).astype(np.int16)
+    rate, chaos, w_passive, w_recent, withdrawal = (rng.uniform(0, 0.05, n_runs),
+                                                    rng.uniform(0, 1, n_runs),
+                                                    rng.uniform(0, 3, n_runs),
+                                                    rng.uniform(0, 3, n_runs),
+                                                    rng.uniform(0, 0.02, n_runs))
+
+    def drift_of(at):
+        runs = run_of_row[at]
+        return rules.disappear_from_rolls(rate[runs], passivity[at], joined[at] >= 1929,
+                                          chaos[runs], w_passive[runs], w_recent[runs])
+
+    def leave(at):
+        return rules.leave_rolls(drift_of(at), withdrawal[run_of_row[at]])
+    runs = np.repeat(np.arange(n_runs), np.diff(edges))
+    bound = np.array([leave(idx[runs == r]).max(initial=0.0) * rng.uniform(1, 3)
+                      for r in range(n_runs)])
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    args = (passivity, joined, 1929, rate, chaos, w_passive, w_recent, withdrawal)
+    left, drifted, exceeded = compiled.drift_and_withdrawal(numba.typed.List(mine), idx, edges,
+                                                            bound, False, *args)
+    expected = _numpy_thinning(theirs, idx, edges, bound, leave)
+    which = _then(theirs, expected, run_of_row) * leave(expected) < drift_of(expected)
+    assert np.array_equal(left, expected) and np.array_equal(drifted, which) and not exceeded
+    assert [g.random() for g in mine] == [g.random() for g in theirs]
+    if len(idx) and bound.max() > 0:
+        assert compiled.drift_and_withdrawal(numba.typed.List(gens()), idx, edges, bound / 10,
+                                             True, *args)[-1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 80), st.integers(0, 2**32 - 1))
+def test_appeals_and_reinstatements_draw_as_the_numpy_thinning(n_runs, n, seed):
+    rng = np.random.default_rng(seed)
+    run_of_row = np.sort(rng.integers(0, n_runs, n))
+    idx = np.flatnonzero(rng.random(n) < 0.8).astype(np.int64)
+    edges = np.append(np.searchsorted(run_of_row[idx], np.arange(n_runs)), len(idx))
+    appeals = rng.integers(0, 4, n).astype(np.int8)
+    reason = rng.integers(0, len(rules.REASONS), n).astype(np.int8)
+    origin = rng.integers(0, 4, n).astype(np.int8)
+    severity = rng.random(len(rules.REASONS))
+    rate, restraint, boost, most, base = (rng.uniform(0, 0.3, n_runs), rng.uniform(0, 1, n_runs),
+                                          rng.uniform(0, 3, n_runs),
+                                          rng.integers(1, 4, n_runs).astype(float),
+                                          rng.uniform(0, 0.5, n_runs))
+
+    def appeal(at):
+        runs = run_of_row[at]
+        return rules.appeal_probability(rate[runs], restraint[runs], appeals[at], boost[runs],
+                                        most[runs])
+    runs = np.repeat(np.arange(n_runs), np.diff(edges))
+    bound = np.array([appeal(idx[runs == r]).max(initial=0.0) * rng.uniform(1, 3)
+                      for r in range(n_runs)])
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    args = (appeals, reason, origin, 1, severity, rate, restraint, boost, most, base)
+    appealed, back, exceeded = compiled.appeals_and_reinstatements(
+        numba.typed.List(mine), idx, edges, bound, False, *args)
+    expected = _numpy_thinning(theirs, idx, edges, bound, appeal)
+    at = run_of_row[expected]
+    reinstated = _then(theirs, expected, run_of_row) < rules.reinstate_on_appeal(
+        severity[reason[expected]], origin[expected] == 1, restraint[at], base[at])
+    assert np.array_equal(appealed, expected) and np.array_equal(back, reinstated)
+    assert not exceeded
+    assert [g.random() for g in mine] == [g.random() for g in theirs]
+    if len(idx) and bound.max() > 0:
+        assert compiled.appeals_and_reinstatements(numba.typed.List(gens()), idx, edges,
+                                                   bound / 10, True, *args)[-1]

@@ -140,17 +140,18 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
             checked.append(len(idx))
         return denunciations(gens, idx, edges, bounds, *args)
 
-    arrests = compiled.police_arrests
-
-    def every_member_arrested(gens, idx, edges, bound, check_every_member, *args):
-        if len(idx):
-            assert not arrests(gens, idx, edges, bound, True, *args)[1]  # (draws nothing)
-            checked.append(len(idx))
-        return arrests(gens, idx, edges, bound, check_every_member, *args)
+    def checking(kernel):  # a compiled stage's every member, then its draws (compiled.py)
+        def every_member_drawn(gens, idx, edges, bound, check_every_member, *args):
+            if len(idx):
+                assert not kernel(gens, idx, edges, bound, True, *args)[-1]  # (draws nothing)
+                checked.append(len(idx))
+            return kernel(gens, idx, edges, bound, check_every_member, *args)
+        return every_member_drawn
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ArrayBatch, "occur", every_member)
-        patch.setattr(compiled, "police_arrests", every_member_arrested)
+        for name in ("police_arrests", "drift_and_withdrawal", "appeals_and_reinstatements"):
+            patch.setattr(compiled, name, checking(getattr(compiled, name)))
         patch.setattr(compiled, "meeting_denunciations", every_member_at_meetings)
         for scenario in scenarios:
             run_until(ArrayPurgeModel(scenario=scenario, rng=seed % 1000), "1939-12")
