@@ -460,6 +460,8 @@ class ArrayBatch:
         self._traits_month = None  # the month of the regions' traits read (_region_traits)
         self._context: dict[str, object] = {}  # a mixed batch's month's conditions, by run
         self._shared_columns: dict[float, np.ndarray] = {}  # a shared number by run (_runs)
+        shares = np.cumsum(np.asarray(first.p.recruit_origin_shares, dtype=float))
+        self._origin_cdf = shares / shares[-1]  # recruits' origins (as census.choose)
         # the screenings' counts by region (_per_region), written into each run's
         # operation_stats when read
         self._operation_totals: dict[tuple[str, str], np.ndarray] = {}
@@ -1666,17 +1668,15 @@ class ArrayBatch:
         m, p = self.m, self.p
         frozen = self.runs[0].admissions_frozen  # the same in every run (batch_key)
         year = 1933 + self.month // 12
-        recruits = []
-        for r, run in enumerate(self.runs):
-            in_party = int(self.state_counts[r, S[MEMBER]] + self.state_counts[r, S[CANDIDATE]])
-            expected = rules.admit_candidates(run.admissions_rate, in_party, frozen)
-            n_new = int(run.rng.poisson(expected)) if expected > 0 else 0
-            if n_new:
-                n_ppos = (self.ppo_offset[r + 1] if r + 1 < self.n_runs else self.n_ppos
-                          ) - self.ppo_offset[r]
-                recruits.append((r, census.recruit_draws(run.p, run.rng, n_new, int(n_ppos))))
-        if recruits:
-            self._admit(recruits, year)
+        in_party = self.state_counts[:, S[MEMBER]] + self.state_counts[:, S[CANDIDATE]]
+        expected = rules.admit_candidates(self._runs(self.admissions_rate), in_party, frozen)
+        # each run's recruits and their draws, as census.recruit_draws after a Poisson count
+        # of them, for all runs in one compiled pass (each from its own generator)
+        sizes, ppo, origin, u = kernels.recruit_draws(
+            self.gens, np.asarray(expected, dtype=float), np.diff(np.r_[self.ppo_offset, self.n_ppos]),
+            self._origin_cdf)
+        if len(ppo):
+            self._admit(sizes, ppo, origin, u, year)
         promote = rules.promote_candidate(frozen, p.promotion_months)
         if np.any(promote > 0):  # in every run or none (batch_key)
             idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
@@ -1684,15 +1684,17 @@ class ArrayBatch:
             self.tally("promoted", up)
             self._set_state(up, MEMBER)
 
-    def _admit(self, recruits: list[tuple[int, tuple]], year: int) -> None:
+    def _admit(self, sizes: np.ndarray, ppo: np.ndarray, origin: np.ndarray, u: np.ndarray,
+               year: int) -> None:
         """New candidates join the end of their run's block and of their organization.
 
-        ``recruits``: per run with recruits, its draws (:func:`model.census.recruit_draws`);
-        their attributes are made for all runs at once (:func:`model.census.recruit_columns`).
+        ``sizes``: recruits per run; ``ppo`` (numbered in each run), ``origin`` and ``u``:
+        their draws, run after run (:func:`model.kernels.recruit_draws`); their attributes
+        are made for all runs at once (:func:`model.census.recruit_columns`).
         """
         m, p = self.m, self.p
-        runs = np.array([r for r, _ in recruits])
-        sizes = np.array([len(draws[0]) for _, draws in recruits])
+        runs = np.flatnonzero(sizes)
+        sizes = sizes[runs]
         run_of = np.repeat(runs, sizes)  # each recruit's run
         need = self.block_n.copy()
         need[runs] += sizes
@@ -1702,9 +1704,7 @@ class ArrayBatch:
                           sizes)
         new = np.arange(sizes.sum()) + first  # each run's recruits after its members
         columns = census.recruit_columns(
-            np.concatenate([draws[0] for _, draws in recruits]) + self.ppo_offset[run_of],
-            np.concatenate([draws[1] for _, draws in recruits]),
-            np.concatenate([draws[2] for _, draws in recruits], axis=1),
+            ppo + self.ppo_offset[run_of], origin, u,
             self.each(p.recruit_passive_share, None, run_of),
             self.each(p.misconduct_share, None, run_of), year)
         m.put(new, columns)  # all runs' recruits at once

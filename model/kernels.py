@@ -445,3 +445,42 @@ def insert_sorted(array, positions, values):  # pragma: no cover  (compiled)
         src += 1
         dst += 1
     return out
+
+
+@njit(cache=True)
+def recruit_draws(gens, expected, n_ppos, origin_cdf):  # pragma: no cover  (compiled)
+    """Every run's recruits of the month: how many, and the draws of each.
+
+    As ``census.recruit_draws`` after ``rng.poisson(expected)``, run by run from each
+    run's generator, number for number: the count (``poisson``, drawn only when
+    ``expected[r] > 0``), each recruit's organization (``integers(n_ppos[r])``), origin
+    (one uniform number each, placed in ``origin_cdf`` as ``census.choose`` does) and two
+    uniform numbers each (passivity for all, then misconduct for all).
+
+    Returns:
+        Recruits per run, then for all of them in run order: organization (numbered in
+        his run), origin, and the two uniform numbers (2 x recruits).
+    """
+    counts = np.zeros(len(gens), dtype=np.int64)
+    for r in range(len(gens)):
+        if expected[r] > 0:
+            counts[r] = gens[r].poisson(expected[r])
+    total = counts.sum()
+    ppo = np.empty(total, dtype=np.int64)
+    origin = np.empty(total, dtype=np.int64)
+    u = np.empty((2, total))
+    at = 0
+    for r in range(len(gens)):
+        n = counts[r]
+        if n == 0:
+            continue
+        gen = gens[r]
+        for i in range(at, at + n):
+            ppo[i] = gen.integers(0, n_ppos[r])
+        for i in range(at, at + n):
+            origin[i] = np.searchsorted(origin_cdf, gen.random(), side="right")
+        for row in range(2):
+            for i in range(at, at + n):
+                u[row, i] = gen.random()
+        at += n
+    return counts, ppo, origin, u

@@ -7,6 +7,7 @@ outputs must not move when a pass is compiled: ``scripts/fingerprint.py``).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -107,3 +108,33 @@ def test_insert_sorted_is_np_insert(array, data):
     values = np.arange(k, dtype=np.int64) + 5000
     assert np.array_equal(kernels.insert_sorted(array, positions, values),
                           np.insert(array, positions, values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_recruit_draws_are_each_runs_poisson_count_then_census_draws(n_runs, seed):
+    from model import census
+    from model.params import Parameters
+
+    rng = np.random.default_rng(seed)
+    p = Parameters()
+    expected = rng.uniform(0, 6, n_runs) * (rng.random(n_runs) < 0.7)
+    n_ppos = rng.integers(1, 10 ** rng.integers(1, 7), n_runs)
+    shares = np.cumsum(np.asarray(p.recruit_origin_shares, dtype=float))
+
+    def gens():
+        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+    mine, theirs = gens(), gens()
+    sizes, ppo, origin, u = kernels.recruit_draws(numba.typed.List(mine), expected, n_ppos,
+                                                  shares / shares[-1])
+    at = 0
+    for r, gen in enumerate(theirs):
+        n = int(gen.poisson(expected[r])) if expected[r] > 0 else 0
+        assert sizes[r] == n
+        if n:
+            want = census.recruit_draws(p, gen, n, int(n_ppos[r]))
+            assert np.array_equal(ppo[at:at + n], want[0])
+            assert np.array_equal(origin[at:at + n], want[1])
+            assert np.array_equal(u[:, at:at + n], want[2])
+        at += n
+    assert [g.random() for g in mine] == [g.random() for g in theirs]
