@@ -87,13 +87,8 @@ def _sums_over(r: RunResult, months: tuple[str, str] | None) -> dict[str, float]
         else:
             table = _monthly(r)
             keep = (table["month"] >= months[0]) & (table["month"] <= months[1])
-        names = [c for c, v in table.items()
-                 if c not in ("month", "year") and v.dtype.kind in "biuf"]
-        if not names:
-            return {}
-        # one sum per column, all at once (each column's values added as its own sum does)
-        sums = np.stack([table[c][keep] for c in names]).astype(float).sum(axis=1)
-        return dict(zip(names, sums.tolist(), strict=True))
+        return {c: float(v[keep].sum()) for c, v in table.items()
+                if c not in ("month", "year") and v.dtype.kind in "biuf"}
     return r.derived(f"sums {months}", compute)
 
 
