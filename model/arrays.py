@@ -683,8 +683,14 @@ class ArrayBatch:
         """One month of every run: the same stages (model.base.month_stages) for all."""
         first = self.runs[0]
         active = first.begin_month()
-        for run in self.runs[1:]:
-            run.begin_month(like=None if self.mixed else first)
+        if self.mixed:  # the same campaigns run in every run (batch_key), each run's own
+            ids = {id(c) for c in active}
+            running = [i for i, c in enumerate(first.calendar.campaigns) if id(c) in ids]
+            for run in self.runs[1:]:
+                run.begin_month(running=running)
+        else:
+            for run in self.runs[1:]:
+                run.begin_month(like=first)
         self.month = first.month
         if self.mixed:
             self._context = {}

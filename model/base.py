@@ -236,18 +236,23 @@ class BasePurgeModel(mesa.Model):
         month_stages(self, self, active)
         self.finish_month(active)
 
-    def begin_month(self, like: BasePurgeModel | None = None) -> list[Campaign]:
+    def begin_month(self, like: BasePurgeModel | None = None,
+                    running: list[int] | None = None) -> list[Campaign]:
         """Advance the calendar a month; returns the campaigns running in it.
 
         ``like``: a model of the same scenario that has begun the month already, whose
-        conditions are copied rather than worked out again (the runs of a batch).
+        conditions are copied rather than worked out again (the runs of a batch);
+        ``running``: the positions in the calendar of the campaigns running this month,
+        when known (runs of one calendar but for its numbers: a mixed batch).
         """
         self.month += 1
         self.reset_flows()
         if like is not None:
             vars(self).update({name: vars(like)[name] for name in MONTH_CONDITIONS})
             return like.active
-        self.active = self.calendar.active_campaigns(self.month)
+        campaigns = self.calendar.campaigns
+        self.active = (self.calendar.active_campaigns(self.month) if running is None
+                       else [campaigns[i] for i in running])
         self._set_context(self.active)
         return self.active
 
@@ -332,28 +337,52 @@ class BasePurgeModel(mesa.Model):
         return new
 
     def _set_context(self, active: list[Campaign]) -> None:
-        """Combine the campaigns running this month into the month's conditions."""
-        self.admissions_frozen = any(c.admissions_frozen for c in active)
-        self.admissions_rate = max((c.admissions_rate for c in active), default=0.0)
-        self.restraint = max((c.restraint for c in active), default=0.0)
-        # appeals are pressed by restraint and by a review of past expulsions (L1081)
-        self.reinstatement = max((max(c.restraint, c.reinstatement) for c in active),
-                                 default=0.0)
+        """Combine the campaigns running this month into the month's conditions.
+
+        One pass over them (a run works this out every month): the largest of the rates
+        that do not add up (the first of equals, 0.0 without any), the sum of those that
+        do, in the campaigns' order.
+        """
+        def larger(value, v):  # max(), keeping the first of equals
+            return v if value is None or v > value else value
+        frozen = fused = False
+        admissions = restraint = reinstatement = leniency = None
+        vigilance = criticism = arrest_rate = leader_removal_rate = 0
+        targeted = [0] * len(rules.ARREST_TARGETS)
+        conductors = []
+        for c in active:
+            frozen = frozen or bool(c.admissions_frozen)
+            admissions = larger(admissions, c.admissions_rate)
+            restraint = larger(restraint, c.restraint)
+            # appeals are pressed by restraint and by a review of past expulsions (L1081)
+            reinstatement = larger(reinstatement, max(c.restraint, c.reinstatement))
+            leniency = larger(leniency, c.leniency)
+            if c.pace == 0:  # a campaign of meetings
+                vigilance = vigilance + c.vigilance
+                criticism = criticism + c.criticism
+                if c.vigilance > 0 or c.criticism > 0:
+                    conductors.append(c.conducted_by)
+            fused = fused or c.fused_in(self.month)
+            arrest_rate = arrest_rate + c.arrest_rate
+            for i, t in enumerate(rules.ARREST_TARGETS):
+                targeted[i] = targeted[i] + c.targeted_arrest_rate * c.arrest_targets.get(t, 0.0)
+            leader_removal_rate = leader_removal_rate + c.leader_removal_rate
+        self.admissions_frozen = frozen
+        self.admissions_rate = 0.0 if admissions is None else admissions
+        self.restraint = 0.0 if restraint is None else restraint
+        self.reinstatement = 0.0 if reinstatement is None else reinstatement
         self.from_above_rate = rules.restrain(self.p.from_above_rate, self.restraint)
         self.deflection = rules.restrain(self.p.deflection, self.restraint)
-        self.leniency = max((c.leniency for c in active), default=0.0)
-        meetings = [c for c in active if c.pace == 0]
-        self.vigilance = sum(c.vigilance for c in meetings)
-        self.criticism = sum(c.criticism for c in meetings)
-        self.fused = any(c.fused_in(self.month) for c in active)
-        self.arrest_rate = sum(c.arrest_rate for c in active)
-        self.targeted_hazards = tuple(sum(c.targeted_arrest_rate * c.arrest_targets.get(t, 0.0)
-                                          for c in active) for t in rules.ARREST_TARGETS)
-        self.leader_removal_rate = sum(c.leader_removal_rate for c in active)
+        self.leniency = 0.0 if leniency is None else leniency
+        self.vigilance = vigilance
+        self.criticism = criticism
+        self.fused = fused
+        self.arrest_rate = arrest_rate
+        self.targeted_hazards = tuple(targeted)
+        self.leader_removal_rate = leader_removal_rate
         # while the NKVD campaign runs, a leader removed from above is arrested with his
         # buro ("Rumiantsev and the entire regional Buro were removed and arrested", L2000)
         self.removal_is_arrest = self.arrest_rate > 0
-        conductors = [c.conducted_by for c in meetings if c.vigilance > 0 or c.criticism > 0]
         self.meeting_independence = self.p.fused_meeting_independence if self.fused else max(
             (self.independence(c) for c in conductors), default=0.0)
 
