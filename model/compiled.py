@@ -5,7 +5,7 @@ numbers or arrays. This module lets numba compile them unchanged inside a stage'
 over its members, so that a stage's draws, rules and bookkeeping take one pass instead of
 some fifty numpy calls:
 
-* the rules' four elementwise helpers (``_exp``, ``_minimum``, ``_maximum``, ``_floor``,
+* the rules' five elementwise helpers (``_exp``, ``_minimum``, ``_maximum``, ``_floor``,
   ``_hazard_to_probability``) get numba overloads with the C library's functions (as
   the reference engine, which calls ``math``, computes them);
 * every other function of :mod:`model.rules` is made callable from compiled code
@@ -104,7 +104,8 @@ class _RulesCache(caching.FunctionCache):
 def with_rules(func=None, **options):
     """``numba.njit`` for a kernel calling :mod:`model.rules`, cached with their source's stamp.
 
-    ``options`` are numba's (``inline="always"`` for a helper called per member).
+    ``options`` are numba's. A helper called per member should take numbers only: a
+    compiled function taking arrays costs ~0.2 us a call in reference counting.
     """
     if func is None:
         return lambda f: with_rules(f, **options)
