@@ -174,3 +174,9 @@ def test_monitor_flags_cursory_and_slow_regions():
     assert (slow, repeat) == (1, 0)
     assert rules.monitor_region(0.33, 0.33, 0.33, 0.1, 1.6, 0.4, 0.5) == (0, 0)
     assert rules.monitor_region(0.33, 0.33, 0.33, 0.8, 1.6, 0.4, 0.5) == (0, 1)  # formalism
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_leaving_either_way_is_at_least_as_likely_as_each_way(drift, withdrawal):
+    leave = rules.leave_rolls(drift, withdrawal)
+    assert max(drift, withdrawal) - 1e-12 <= leave <= 1.0 + 1e-12

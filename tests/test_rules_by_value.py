@@ -197,6 +197,14 @@ TABLES: dict[str, list[tuple[tuple, object]]] = {
         ((0.0015, 0, 1, 0.0, 2.0, 1.0), 0.0),      # perfect records: nobody vanishes
         ((0.0015, 1, 1, 1.0, 0.0, 0.0), p(0.0015)),
     ],
+    # drift + (1 - drift) * withdrawal: drifts, or else withdraws
+    "leave_rolls": [
+        ((0.0, 0.0), 0.0),
+        ((0.01, 0.0), 0.01),
+        ((0.0, 0.002), 0.002),
+        ((0.01, 0.002), 0.01198),                  # 0.01 + 0.99 * 0.002
+        ((1.0, 0.5), 1.0),                         # who surely drifts cannot withdraw too
+    ],
     # records_check * (1 - blind * formalism)
     "discover_dead_soul": [
         ((0.6, 0.0, 0.5), 0.6),
