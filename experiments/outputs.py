@@ -79,16 +79,40 @@ def _month_row(r: RunResult, month: str) -> int | None:
     return rows.get(month)
 
 
-def _sums_over(r: RunResult, months: tuple[str, str] | None) -> dict[str, float]:
-    """Every numeric column of the monthly table summed over ``months`` (None: the run)."""
-    def compute(r: RunResult) -> dict[str, float]:
+class _Sums(dict):
+    """Numeric columns of a table summed over some of its rows, each when first asked for.
+
+    A dict of the sums (``sums[column]``, ``sums.get(column, default)``); a column that is
+    not a numeric column of the table (or is its month or year) is missing.
+    """
+
+    def __init__(self, table: dict[str, np.ndarray], keep):
+        """The columns of ``table`` at rows ``keep`` (a mask or a slice)."""
+        super().__init__()
+        self._table, self._keep = table, keep
+
+    def __missing__(self, column: str) -> float:
+        values = self._table[column]
+        if column in ("month", "year") or values.dtype.kind not in "biuf":
+            raise KeyError(column)
+        total = self[column] = float(values[self._keep].sum())
+        return total
+
+    def get(self, column: str, default=None):
+        """The sum of ``column``, or ``default`` if the table has no such numeric column."""
+        try:
+            return self[column]
+        except KeyError:
+            return default
+
+
+def _sums_over(r: RunResult, months: tuple[str, str] | None) -> _Sums:
+    """The numeric columns of the monthly table summed over ``months`` (None: the run)."""
+    def compute(r: RunResult) -> _Sums:
         if months is None:
-            table, keep = _yearly(r), slice(None)
-        else:
-            table = _monthly(r)
-            keep = (table["month"] >= months[0]) & (table["month"] <= months[1])
-        return {c: float(v[keep].sum()) for c, v in table.items()
-                if c not in ("month", "year") and v.dtype.kind in "biuf"}
+            return _Sums(_yearly(r), slice(None))
+        table = _monthly(r)
+        return _Sums(table, (table["month"] >= months[0]) & (table["month"] <= months[1]))
     return r.derived(f"sums {months}", compute)
 
 
@@ -300,8 +324,13 @@ def regional_spread(r: RunResult) -> dict[str, float]:
 
 
 def _chistka_expelled_in(r: RunResult, months: list[str]) -> int:
-    e = _expelled(r)
-    return int(((e["campaign"] == "chistka") & np.isin(e["month"], months)).sum())
+    """Expelled by the *chistka* in ``months`` (its expulsions counted by month once)."""
+    def compute(r: RunResult) -> dict[str, int]:
+        e = _expelled(r)
+        labels, counts = np.unique(e["month"][e["campaign"] == "chistka"], return_counts=True)
+        return dict(zip(labels.tolist(), counts.tolist(), strict=True))
+    by_month = r.derived("chistka by month", compute)
+    return int(sum(by_month.get(m, 0) for m in months))
 
 
 def chistka_month_rate(r: RunResult, month: str) -> float:
