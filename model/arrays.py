@@ -86,6 +86,21 @@ RECORD_FIELDS = ("run", "month", "member_id", "region", "district_id", "level", 
 EXPELLED_FLOW = np.array([FLOW_INDEX[f"expelled_{lvl}"] for lvl in LEVELS])
 # Recent recruits: joined in 1929 or later (rules.disappear_from_rolls).
 RECENT_FROM = 1929
+# The names of the record's codes (read-only object arrays, for its tables).
+NAMES = {key: np.array(names, dtype=object) for key, names in
+         (("level", LEVELS), ("reason", REASONS), ("channel", CHANNELS), ("origin", ORIGINS))}
+for _names in NAMES.values():
+    _names.flags.writeable = False
+
+
+@functools.cache
+def month_labels(first: int, end: int) -> np.ndarray:
+    """The labels of calendar months ``first`` to ``end - 1`` ("1933-01" is month 0), read-only."""
+    labels = np.array([month_label(i) for i in range(first, end)], dtype=object)
+    labels.flags.writeable = False
+    return labels
+
+
 BOUND_EXCEEDED = ("an event's probability exceeds the bound it was drawn at "
                   "(ArrayBatch.occur): the bound misses a trait the rule reads")
 # Member attributes and their dtypes (one array each): the census's, and the record of
@@ -928,19 +943,19 @@ class ArrayBatch:
         for flag in ("was_candidate", "client"):
             cols[flag] = cols[flag].astype(bool)
         campaigns = np.array(list(self._campaign_codes), dtype=object)
-        months, month_code = np.unique(cols["month"], return_inverse=True)
+        first = int(cols["month"].min())
         return {
-            "month": np.array([month_label(int(i)) for i in months], dtype=object)[month_code],
+            "month": month_labels(first, int(cols["month"].max()) + 1)[cols["month"] - first],
             "member_id": cols["member_id"],
             "region": np.array([g.name for g in self.runs[r].regions],
                                dtype=object)[cols["region"]],
             "district_id": cols["district_id"],
-            "level": np.array(LEVELS, dtype=object)[cols["level"]],
-            "reason": np.array(REASONS, dtype=object)[cols["reason"]],
-            "channel": np.array(CHANNELS, dtype=object)[cols["channel"]],
+            "level": NAMES["level"][cols["level"]],
+            "reason": NAMES["reason"][cols["reason"]],
+            "channel": NAMES["channel"][cols["channel"]],
             "campaign": campaigns[cols["campaign"]],
             "joined": cols["joined"].astype(int),
-            "origin": np.array(ORIGINS, dtype=object)[cols["origin"]],
+            "origin": NAMES["origin"][cols["origin"]],
             "was_candidate": cols["was_candidate"],
             "client": cols["client"],
         }
