@@ -1431,7 +1431,11 @@ class ArrayBatch:
             idx = kernels.rows_in(ppos, m.ppo, m.state, n, IN_PARTY_MAX)
         if len(idx) == 0:
             return
-        per_ppo, per_district = self._grievance_means()
+        if np.any(criticism):
+            per_ppo, per_district = self._grievance_means()
+        else:  # the grievance against a member counts only with criticism from below
+            # (rules.denounce): without it, no pass over every member for the means
+            per_ppo, per_district = np.zeros(self.n_ppos), np.zeros(len(self.district_secretary))
 
         def channels(value_of, alien, misconduct, indiscipline, opposition, passive, official,
                      client, critic, against):  # rules.denounce: lateral, from below, above
