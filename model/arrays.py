@@ -372,16 +372,26 @@ def batch_key(scenario: Scenario) -> tuple:
     def fields(obj) -> tuple:
         return tuple((f.name, shape(getattr(obj, f.name))) for f in dataclasses.fields(obj))
 
+    def campaign_fields(c) -> tuple:  # (a calibration's particles share most campaigns)
+        known = _CAMPAIGN_KEYS.get(id(c))
+        if known is None or known[0] is not c:
+            known = _CAMPAIGN_KEYS[id(c)] = (c, fields(c))
+        return known[1]
+
+    if len(_CAMPAIGN_KEYS) >= 4096:
+        _CAMPAIGN_KEYS.clear()
     key = (scenario.name, scenario.start, scenario.end, scenario.variant, scenario.regions,
-           fields(scenario.parameters), tuple(fields(c) for c in scenario.campaigns))
+           fields(scenario.parameters), tuple(campaign_fields(c) for c in scenario.campaigns))
     if len(_BATCH_KEYS) >= 4096:
         _BATCH_KEYS.clear()
     _BATCH_KEYS[id(scenario)] = (scenario, key)  # (held: its id is not reused meanwhile)
     return key
 
 
-# The keys of the scenarios seen last, by object (a scenario is immutable).
+# The keys of the scenarios and campaigns seen last, by object (both are immutable; each
+# held with its key, so that its id is not reused meanwhile).
 _BATCH_KEYS: dict[int, tuple[Scenario, tuple]] = {}
+_CAMPAIGN_KEYS: dict[int, tuple[Campaign, tuple]] = {}
 
 
 class RunValues:
