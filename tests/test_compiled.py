@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -443,3 +444,12 @@ def test_appeals_and_reinstatements_draw_as_the_numpy_thinning(n_runs, n, seed):
     if len(idx) and bound.max() > 0:
         assert compiled.appeals_and_reinstatements(numba.typed.List(gens()), idx, edges,
                                                    bound / 10, True, *args)[-1]
+
+
+def test_every_kernel_calling_the_rules_can_be_compiled_with_rules_replaced():
+    """A kernel left out of compiled.KERNELS would keep the real rules in a negative control."""
+    stamped = {name for name, value in vars(compiled).items()
+               if isinstance(getattr(value, "_cache", None), compiled._RulesCache)}
+    assert stamped == set(compiled.KERNELS)
+    with pytest.raises(ValueError, match="no rule"):
+        compiled.with_rules_replaced(no_such_rule=lambda x: x)
