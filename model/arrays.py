@@ -1470,7 +1470,7 @@ class ArrayBatch:
         # calling the same rules (model.compiled; as occur does for one event)
         hit_rows, counts, exceeded = compiled.meeting_denunciations(
             self.gens, idx, self._edges(idx),
-            np.array([self._runs(np.max(bound, axis=-1)) for bound in bounds]),
+            np.array([self._runs(np.max(bound, axis=-1)) for bound in bounds]), False,
             m.alien_past, m.alien_declared, m.misconduct, m.indiscipline, m.opposition,
             m.passivity, m.office, m.patron, m.critic, m.ppo, per_ppo, per_district,
             self.ppo_district, DISTRICT_SECRETARY,

@@ -208,36 +208,8 @@ def _member_chances(alien, misconduct, indiscipline, opposition, passive, offici
 
 
 @with_rules
-def meeting_chances(idx, edges, alien_past, alien_declared, misconduct, indiscipline,
-                    opposition, passivity, office, patron, critic, ppo, per_ppo, per_district,
-                    ppo_district, district_level, lateral_rate, vigilance, unfounded,
-                    from_below_rate, criticism, from_above_rate, vigilance_call, retaliation,
-                    visibility_weights):  # pragma: no cover  (compiled)
-    """Every member's chances by channel (channel by member): what the bounds must cover.
-
-    The arguments of :func:`meeting_denunciations` but its generators and bounds, read
-    as it reads them; for checking that no member's chance exceeds his run's bound
-    (tests/test_thinning.py) and the kernel's draws (tests/test_compiled.py).
-    """
-    out = np.empty((3, len(idx)))
-    for r in range(len(edges) - 1):
-        for q in range(edges[r], edges[r + 1]):
-            row = idx[q]
-            at = ppo[row]
-            against = (per_district[ppo_district[at]] if office[row] >= district_level
-                       else per_ppo[at])
-            lateral, below, above = _member_chances(
-                alien_past[row] | alien_declared[row], misconduct[row], indiscipline[row],
-                opposition[row], passivity[row], office[row] != 0, patron[row] != NONE,
-                critic[row], against, lateral_rate[r], vigilance[r], unfounded[r],
-                from_below_rate[r], criticism[r], from_above_rate[r], vigilance_call[r],
-                retaliation[r], visibility_weights)
-            out[0, q], out[1, q], out[2, q] = lateral, below, above
-    return out
-
-
-@with_rules
-def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, misconduct,
+def meeting_denunciations(gens, idx, edges, bounds, check_every_member, alien_past,
+                          alien_declared, misconduct,
                           indiscipline, opposition, passivity, office, patron, critic, ppo,
                           per_ppo, per_district, ppo_district, district_level, lateral_rate,
                           vigilance, unfounded, from_below_rate, criticism, from_above_rate,
@@ -255,6 +227,8 @@ def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, 
     district's (``per_district``) from the district secretaries up (``district_level``),
     else his organization's (``per_ppo``). Per-run values (``lateral_rate`` ...
     ``retaliation``) are arrays by run; ``visibility_weights`` a tuple.
+    ``check_every_member``: work out every member's chances only, drawing nothing (the
+    thinning test checks the bounds with it).
 
     Returns:
         The rows denounced by each channel (channel by position, ``counts`` of each),
@@ -269,8 +243,8 @@ def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, 
     for r in range(len(edges) - 1):
         gen = gens[r]
         for c in range(3):
-            ends[c] = kernels.run_candidates(gen, edges[r], edges[r + 1], bounds[c, r],
-                                             drawn[c], 0)
+            ends[c] = kernels.run_positions(gen, edges[r], edges[r + 1], bounds[c, r], drawn[c],
+                                            check_every_member)
         for c in range(3):
             bound = bounds[c, r]
             for q in range(ends[c]):
@@ -287,7 +261,7 @@ def meeting_denunciations(gens, idx, edges, bounds, alien_past, alien_declared, 
                 chance = lateral if c == 0 else (below if c == 1 else above)
                 if chance > bound * (1.0 + 1e-9):
                     exceeded = True
-                if gen.random() * bound < chance:
+                if not check_every_member and gen.random() * bound < chance:
                     hits[c, counts[c]] = row
                     counts[c] += 1
     return hits, counts, exceeded
@@ -425,12 +399,8 @@ def police_arrests(gens, idx, edges, bound, check_every_member, office, oppositi
     exceeded = False
     for r in range(len(edges) - 1):
         gen = gens[r]
-        if check_every_member:
-            n_drawn = edges[r + 1] - edges[r]
-            for q in range(n_drawn):
-                drawn[q] = edges[r] + q
-        else:
-            n_drawn = kernels.run_candidates(gen, edges[r], edges[r + 1], bound[r], drawn, 0)
+        n_drawn = kernels.run_positions(gen, edges[r], edges[r + 1], bound[r], drawn,
+                                        check_every_member)
         for q in range(n_drawn):
             row = idx[drawn[q]]
             first = arrest_month[ppo[row]]
@@ -477,12 +447,8 @@ def drift_and_withdrawal(gens, idx, edges, bound, check_every_member, passivity,
     exceeded = False
     for r in range(len(edges) - 1):
         gen = gens[r]
-        if check_every_member:
-            n_drawn = edges[r + 1] - edges[r]
-            for q in range(n_drawn):
-                drawn[q] = edges[r] + q
-        else:
-            n_drawn = kernels.run_candidates(gen, edges[r], edges[r + 1], bound[r], drawn, 0)
+        n_drawn = kernels.run_positions(gen, edges[r], edges[r + 1], bound[r], drawn,
+                                        check_every_member)
         first = k
         for q in range(n_drawn):
             row = idx[drawn[q]]
@@ -526,12 +492,8 @@ def appeals_and_reinstatements(gens, idx, edges, bound, check_every_member, appe
     exceeded = False
     for r in range(len(edges) - 1):
         gen = gens[r]
-        if check_every_member:
-            n_drawn = edges[r + 1] - edges[r]
-            for q in range(n_drawn):
-                drawn[q] = edges[r] + q
-        else:
-            n_drawn = kernels.run_candidates(gen, edges[r], edges[r + 1], bound[r], drawn, 0)
+        n_drawn = kernels.run_positions(gen, edges[r], edges[r + 1], bound[r], drawn,
+                                        check_every_member)
         first = k
         for q in range(n_drawn):
             row = idx[drawn[q]]
@@ -551,7 +513,7 @@ def appeals_and_reinstatements(gens, idx, edges, bound, check_every_member, appe
 
 
 # ---------------------------------------------------------------------- negative controls
-KERNELS = ("_member_chances", "meeting_chances", "meeting_denunciations", "screening_review",
+KERNELS = ("_member_chances", "meeting_denunciations", "screening_review",
            "investigate_denunciations", "_arrest_chance", "police_arrests",
            "drift_and_withdrawal", "appeals_and_reinstatements")  # (those called by others first)
 

@@ -367,6 +367,20 @@ def run_candidates(gen, lo, hi, b, out, n):  # pragma: no cover  (compiled)
         n += 1
 
 
+
+@njit(cache=True)
+def run_positions(gen, lo, hi, b, out, every):  # pragma: no cover  (compiled)
+    """A run's candidates at bound ``b`` (:func:`run_candidates`), or all of its elements.
+
+    With ``every``, its elements ``lo`` to ``hi`` without drawing (to check each one's
+    chance against ``b``). Writes their positions into ``out`` from 0 on; returns how many.
+    """
+    if not every:
+        return run_candidates(gen, lo, hi, b, out, 0)
+    for e in range(lo, hi):
+        out[e - lo] = e
+    return hi - lo
+
 @njit(cache=True)
 def implicated_rows(state, ppo, arrest_month, month, n, in_party_max
                     ):  # pragma: no cover  (compiled)

@@ -22,6 +22,30 @@ N_GROUNDS = len(rules.GROUNDS)
 OUTCOME_WEIGHTS = (0.2, 0.5, 0.3, 0.1, 0.4, 0.15, 0.3)
 
 
+def _generators(seed: int, n_runs: int) -> list[np.random.Generator]:
+    """Each run's own generator (two calls give two sets in the same state)."""
+    return [np.random.default_rng([seed, r]) for r in range(n_runs)]
+
+
+def _fresh(seed: int, n_runs: int):
+    """:func:`_generators` as the kernels take them (a numba typed list)."""
+    return numba.typed.List(_generators(seed, n_runs))
+
+
+def _draws(gens, rows, run_of_row) -> np.ndarray:
+    """One number for each of ``rows`` from his run's generator, in order (as ArrayBatch.uniform)."""
+    u = np.empty(len(rows))
+    for r in range(len(gens)):
+        mine = run_of_row[rows] == r
+        u[mine] = gens[r].random(int(mine.sum()))
+    return u
+
+
+def _each(value, rows, run_of_row):
+    """A per-run value for each of ``rows`` (as ArrayBatch.each)."""
+    return value[run_of_row[rows]]
+
+
 @numba.njit
 def _verdict_and_outcomes(u, args, reason_u, grounds, weights, baseline, severity, official,
                           leniency):  # pragma: no cover  (compiled)
@@ -58,14 +82,10 @@ def _numpy_review(gens, rows, run_of_row, grounds, passivity, office, patron, st
                   vigilance, blindness, leniency, severity, outcome_weights):
     """The screening's review as the array engine did it in numpy before it was compiled."""
     def each(value, at):
-        return value[run_of_row[at]]
+        return _each(value, at, run_of_row)
 
     def uniform(at):
-        out = np.empty(len(at))
-        for r in np.unique(run_of_row[at]):
-            mine = run_of_row[at] == r
-            out[mine] = gens[r].random(int(mine.sum()))
-        return out
+        return _draws(gens, at, run_of_row)
     region = ppo_region[ppo[rows]]
     relative_risk = ((each(baseline, rows) + rules.grounds_hazard(
         list(grounds), [each(weights[:, k], rows) for k in range(N_GROUNDS)])) / each(norm, rows))
@@ -122,9 +142,7 @@ def test_screening_review_draws_and_decides_as_the_numpy_stage(n_runs, n, seed):
                by_run(0, 1), by_run(0, 1))  # formalism's blindness, leniency
     severity = rng.random(len(rules.REASONS))
 
-    def gens():
-        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
-    mine, theirs = gens(), gens()
+    mine, theirs = _generators(seed, n_runs), _generators(seed, n_runs)
     got = compiled.screening_review(numba.typed.List(mine), *inputs, IN_PARTY_MAX, *per_run,
                                     severity, OUTCOME_WEIGHTS)
     case, deflected, shielded, reason, expel, removed = _numpy_review(
@@ -173,27 +191,45 @@ def test_meeting_denunciations_draw_as_the_numpy_thinning(n_runs, n, seed):
     visibility = (0.5, 0.3, 0.2, 0.4, 0.1)
     args = (*members, *per_run, visibility)
     edges = np.append(np.searchsorted(run_of_row[idx], np.arange(n_runs)), len(idx))
-    chances = compiled.meeting_chances(idx, edges, *args)
+    (alien_past, alien_declared, misconduct, indiscipline, opposition, passivity, office, patron,
+     critic, ppo, per_ppo, per_district, ppo_district, district_level) = members
+
+    def chances(at):  # the meeting's rule as the numpy stage read it (ArrayBatch._meetings)
+        def of_run(value):
+            return _each(value, at, run_of_row)
+        against = np.where(office[at] >= district_level, per_district[ppo_district[ppo[at]]],
+                           per_ppo[ppo[at]])
+        visible = rules.visible_grounds(alien_past[at] | alien_declared[at], misconduct[at],
+                                        indiscipline[at], opposition[at], passivity[at],
+                                        visibility)
+        lateral, vigilance, unfounded, below, criticism, above, call, retaliation = per_run
+        return np.array(rules.denounce(of_run(lateral), of_run(vigilance), visible,
+                                       of_run(unfounded), of_run(below), of_run(criticism),
+                                       against, office[at] != 0, of_run(above), of_run(call),
+                                       passivity[at], patron[at] != NONE, critic[at],
+                                       of_run(retaliation)))
     runs = np.repeat(np.arange(n_runs), np.diff(edges))
-    bounds = np.array([[chances[c, runs == r].max(initial=0.0) * rng.uniform(1, 3)
+    every = chances(idx).reshape(3, len(idx))
+    bounds = np.array([[every[c, runs == r].max(initial=0.0) * rng.uniform(1, 3)
                         for r in range(n_runs)] for c in range(3)])
 
-    def gens():
-        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
-    mine, theirs = gens(), gens()
+    mine, theirs = _generators(seed, n_runs), _generators(seed, n_runs)
     hits, counts, exceeded = compiled.meeting_denunciations(numba.typed.List(mine), idx, edges,
-                                                            bounds, *args)
-    typed = numba.typed.List(theirs)
-    drawn = [kernels.candidates(typed, edges, bounds[c]) for c in range(3)]  # as occur did
+                                                            bounds, False, *args)
+    drawn = [kernels.candidates(numba.typed.List(theirs), edges, bounds[c])  # as occur did,
+             for c in range(3)]  # every channel's candidates first, then each one's keeps
     for c in range(3):
-        at, run = drawn[c], runs[drawn[c]]
-        u = np.empty(len(at))
-        for r in range(n_runs):
-            u[run == r] = theirs[r].random(int((run == r).sum()))
-        kept = idx[at[u * bounds[c, run] < chances[c, at]]]
+        at = drawn[c]
+        u = _draws(theirs, at, runs)
+        kept = idx[at[u * bounds[c, runs[at]] < chances(idx[at]).reshape(3, len(at))[c]]]
         assert np.array_equal(hits[c, :counts[c]], kept)
     assert not exceeded
     assert [g.random() for g in mine] == [g.random() for g in theirs]
+    assert not compiled.meeting_denunciations(_fresh(seed, n_runs), idx,
+                                              edges, bounds, True, *args)[-1]
+    if len(idx) and bounds.max() > 0:  # every member within the bounds, and not ten times lower
+        assert compiled.meeting_denunciations(_fresh(seed, n_runs), idx,
+                                              edges, bounds / 10, True, *args)[-1]
 
 
 def _numpy_investigation(gens, target, channel, run_of_row, alien_past, alien_declared,
@@ -203,14 +239,10 @@ def _numpy_investigation(gens, target, channel, run_of_row, alien_past, alien_de
                          false_support, leniency, fused, fused_share, severity, weights):
     """The investigation of denunciations as the array engine did it in numpy before."""
     def each(value, at):
-        return value[run_of_row[at]]
+        return _each(value, at, run_of_row)
 
     def uniform(at):
-        out = np.empty(len(at))
-        for r in np.unique(run_of_row[at]):
-            mine = run_of_row[at] == r
-            out[mine] = gens[r].random(int(mine.sum()))
-        return out
+        return _draws(gens, at, run_of_row)
     n = len(target)
     result = {"checked": np.zeros(n, bool), "pending": np.zeros(n, bool),
               "supported": np.zeros(n, bool), "shielded": np.zeros(n, bool),
@@ -272,9 +304,7 @@ def test_investigate_denunciations_draws_and_decides_as_the_numpy_stage(n_runs, 
     per_run = tuple(rng.uniform(0, 1, n_runs) for _ in range(11))
     severity = rng.random(len(rules.REASONS))
 
-    def gens():
-        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
-    mine, theirs = gens(), gens()
+    mine, theirs = _generators(seed, n_runs), _generators(seed, n_runs)
     got = compiled.investigate_denunciations(numba.typed.List(mine), target, channel, run_of_row,
                                              *members[:-1], members[-1], IN_PARTY_MAX, *per_run,
                                              severity, OUTCOME_WEIGHTS)
@@ -327,22 +357,16 @@ def test_police_arrests_draw_as_the_numpy_thinning(n_runs, n, seed, month):
     bound = np.array([chance(idx[runs == r]).max(initial=0.0) * rng.uniform(1, 3)
                       for r in range(n_runs)])
 
-    def gens():
-        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
-    mine, theirs = gens(), gens()
+    mine, theirs = _generators(seed, n_runs), _generators(seed, n_runs)
     got, exceeded = compiled.police_arrests(numba.typed.List(mine), idx, edges, bound, False,
                                             *members, *per_run)
-    at = kernels.candidates(numba.typed.List(theirs), edges, bound)  # as occur did
-    u = np.empty(len(at))
-    for r in range(n_runs):
-        u[runs[at] == r] = theirs[r].random(int((runs[at] == r).sum()))
-    expected = idx[at][u * bound[runs[at]] < chance(idx[at])]
+    expected = _numpy_thinning(theirs, idx, edges, bound, chance)
     assert np.array_equal(got, expected) and not exceeded
     assert [g.random() for g in mine] == [g.random() for g in theirs]
-    assert not compiled.police_arrests(numba.typed.List(gens()), idx, edges, bound, True,
+    assert not compiled.police_arrests(_fresh(seed, n_runs), idx, edges, bound, True,
                                        *members, *per_run)[1]  # every member within the bound
     if len(idx) and bound.max() > 0:
-        assert compiled.police_arrests(numba.typed.List(gens()), idx, edges, bound / 10, True,
+        assert compiled.police_arrests(_fresh(seed, n_runs), idx, edges, bound / 10, True,
                                        *members, *per_run)[1]  # and one is not, ten times lower
 
 
@@ -350,18 +374,7 @@ def _numpy_thinning(gens, idx, edges, bound, chance):
     """Those kept as ArrayBatch.occur keeps them: candidates at the bound, then one number each."""
     runs = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
     at = kernels.candidates(numba.typed.List(gens), edges, bound)
-    u = np.empty(len(at))
-    for r in range(len(gens)):
-        u[runs[at] == r] = gens[r].random(int((runs[at] == r).sum()))
-    return idx[at][u * bound[runs[at]] < chance(idx[at])]
-
-
-def _then(gens, rows, run_of_row):
-    """One more number for each of ``rows``, from his run's generator (in order)."""
-    u = np.empty(len(rows))
-    for r in range(len(gens)):
-        u[run_of_row[rows] == r] = gens[r].random(int((run_of_row[rows] == r).sum()))
-    return u
+    return idx[at][_draws(gens, at, runs) * bound[runs[at]] < chance(idx[at])]
 
 
 @settings(max_examples=40, deadline=None)
@@ -389,18 +402,16 @@ def test_drift_and_withdrawal_draw_as_the_numpy_thinning(n_runs, n, seed):
     bound = np.array([leave(idx[runs == r]).max(initial=0.0) * rng.uniform(1, 3)
                       for r in range(n_runs)])
 
-    def gens():
-        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
-    mine, theirs = gens(), gens()
+    mine, theirs = _generators(seed, n_runs), _generators(seed, n_runs)
     args = (passivity, joined, 1929, rate, chaos, w_passive, w_recent, withdrawal)
     left, drifted, exceeded = compiled.drift_and_withdrawal(numba.typed.List(mine), idx, edges,
                                                             bound, False, *args)
     expected = _numpy_thinning(theirs, idx, edges, bound, leave)
-    which = _then(theirs, expected, run_of_row) * leave(expected) < drift_of(expected)
+    which = _draws(theirs, expected, run_of_row) * leave(expected) < drift_of(expected)
     assert np.array_equal(left, expected) and np.array_equal(drifted, which) and not exceeded
     assert [g.random() for g in mine] == [g.random() for g in theirs]
     if len(idx) and bound.max() > 0:
-        assert compiled.drift_and_withdrawal(numba.typed.List(gens()), idx, edges, bound / 10,
+        assert compiled.drift_and_withdrawal(_fresh(seed, n_runs), idx, edges, bound / 10,
                                              True, *args)[-1]
 
 
@@ -428,21 +439,19 @@ def test_appeals_and_reinstatements_draw_as_the_numpy_thinning(n_runs, n, seed):
     bound = np.array([appeal(idx[runs == r]).max(initial=0.0) * rng.uniform(1, 3)
                       for r in range(n_runs)])
 
-    def gens():
-        return [np.random.default_rng([seed, r]) for r in range(n_runs)]
-    mine, theirs = gens(), gens()
+    mine, theirs = _generators(seed, n_runs), _generators(seed, n_runs)
     args = (appeals, reason, origin, 1, severity, rate, restraint, boost, most, base)
     appealed, back, exceeded = compiled.appeals_and_reinstatements(
         numba.typed.List(mine), idx, edges, bound, False, *args)
     expected = _numpy_thinning(theirs, idx, edges, bound, appeal)
     at = run_of_row[expected]
-    reinstated = _then(theirs, expected, run_of_row) < rules.reinstate_on_appeal(
+    reinstated = _draws(theirs, expected, run_of_row) < rules.reinstate_on_appeal(
         severity[reason[expected]], origin[expected] == 1, restraint[at], base[at])
     assert np.array_equal(appealed, expected) and np.array_equal(back, reinstated)
     assert not exceeded
     assert [g.random() for g in mine] == [g.random() for g in theirs]
     if len(idx) and bound.max() > 0:
-        assert compiled.appeals_and_reinstatements(numba.typed.List(gens()), idx, edges,
+        assert compiled.appeals_and_reinstatements(_fresh(seed, n_runs), idx, edges,
                                                    bound / 10, True, *args)[-1]
 
 

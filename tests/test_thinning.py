@@ -130,16 +130,6 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
             within(self, idx, bound, probability(idx))
         return occur(self, idx, bound, probability)
 
-    denunciations = compiled.meeting_denunciations
-
-    def every_member_at_meetings(gens, idx, edges, bounds, *args):  # (compiled.py)
-        chances = compiled.meeting_chances(idx, edges, *args)
-        runs = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
-        if len(idx):
-            assert (chances <= bounds[:, runs] * (1 + 1e-9)).all()
-            checked.append(len(idx))
-        return denunciations(gens, idx, edges, bounds, *args)
-
     def checking(kernel):  # a compiled stage's every member, then its draws (compiled.py)
         def every_member_drawn(gens, idx, edges, bound, check_every_member, *args):
             if len(idx):
@@ -150,9 +140,9 @@ def test_no_member_exceeds_the_bound_his_stage_drew_at(seed, variant):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ArrayBatch, "occur", every_member)
-        for name in ("police_arrests", "drift_and_withdrawal", "appeals_and_reinstatements"):
+        for name in ("meeting_denunciations", "police_arrests", "drift_and_withdrawal",
+                     "appeals_and_reinstatements"):
             patch.setattr(compiled, name, checking(getattr(compiled, name)))
-        patch.setattr(compiled, "meeting_denunciations", every_member_at_meetings)
         for scenario in scenarios:
             run_until(ArrayPurgeModel(scenario=scenario, rng=seed % 1000), "1939-12")
     assert len(checked) > 100  # drift, meetings, police and appeals were all checked
