@@ -69,10 +69,8 @@ def counts(model) -> np.ndarray:
     """
     if getattr(model, "month_counts", None) is not None:  # counted with its batch's runs
         return model.month_counts
-    states = model.state_vector().tolist()  # (a few numbers: Python's sums are faster)
-    return np.array([*states, sum(states[i] for i in _ON_ROLLS),
-                     sum(states[i] for i in _IN_PARTY), model.regional_secretaries_original,
-                     *model.flow_counts().tolist()], dtype=np.int64)
+    return count_rows(model.state_vector()[None], [model.regional_secretaries_original],
+                      model.flow_counts()[None])[0]
 
 
 def count_rows(states: np.ndarray, originals: np.ndarray, flows: np.ndarray) -> np.ndarray:
