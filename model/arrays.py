@@ -49,7 +49,7 @@ import pandas as pd
 
 from model import census, compiled, kernels, rules
 from model.agents import RegionalCommittee
-from model.base import MONTH_CONDITIONS, BasePurgeModel, month_stages
+from model.base import COVERED_SHARE, MONTH_CONDITIONS, BasePurgeModel, month_stages
 from model.census import (
     CANDIDATE,
     DISTRICT_SECRETARY,
@@ -325,6 +325,11 @@ class ArrayPurgeModel(BasePurgeModel):
         return float(self.batch.screened_shares(campaign)[
             self.batch.region_offset[self.run_index] + region.index])
 
+    def _note_coverage(self, campaign: Campaign) -> None:
+        """As :meth:`model.base.BasePurgeModel._note_coverage`, every run's regions read at once."""
+        for region in self.batch.newly_covered(campaign).get(self.run_index, ()):
+            self.covered[(campaign.name, region.name)] = self.month
+
 
 def simulate_batch(scenario: Scenario | list[Scenario], seeds: list[int]
                    ) -> list[ArrayPurgeModel]:
@@ -414,6 +419,13 @@ class RunValues:
         return value
 
 
+def _read_only(value):
+    """``value``, made read-only if it is an array (a value kept for the batch's life)."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    return value
+
+
 def per_run(values: list):
     """``values`` (one per run) as one value if all are equal, else an array by run."""
     first = values[0]
@@ -492,6 +504,12 @@ class ArrayBatch:
         self._operation_totals: dict[tuple[str, str], np.ndarray] = {}
         self._operations_synced = True
         self._campaign_index = {c.name: i for i, c in enumerate(first.calendar.campaigns)}
+        # the runs' campaigns and parameters do not change: their values by run, read once
+        self._campaign_values: dict[tuple[str, str], object] = {}
+        self._independence: dict[str, object] = {}
+        # the regions each screening has covered (newly_covered)
+        self._covered: dict[str, np.ndarray] = {}
+        self._newly_covered: dict[str, tuple[int, dict[int, list[RegionalCommittee]]]] = {}
         self.p = RunValues([run.p for run in runs]) if self.mixed else first.p
         self.calendar = first.calendar
         self.month = first.month
@@ -663,14 +681,22 @@ class ArrayBatch:
         """Attribute ``name`` of ``campaign`` in each run (:func:`per_run`)."""
         if not self.mixed:
             return getattr(campaign, name)
-        i = self._campaign_index[campaign.name]
-        return per_run([getattr(run.calendar.campaigns[i], name) for run in self.runs])
+        value = self._campaign_values.get((campaign.name, name), self)
+        if value is self:  # (campaigns are immutable: read once for the batch)
+            i = self._campaign_index[campaign.name]
+            value = self._campaign_values[(campaign.name, name)] = _read_only(per_run(
+                [getattr(run.calendar.campaigns[i], name) for run in self.runs]))
+        return value
 
     def independence(self, conducted_by: str):
         """How far a screening body is out of the secretaries' reach, in each run."""
         if not self.mixed:
             return self.runs[0].independence(conducted_by)
-        return per_run([run.independence(conducted_by) for run in self.runs])
+        value = self._independence.get(conducted_by)
+        if value is None:  # (of the runs' parameters, which do not change)
+            value = self._independence[conducted_by] = _read_only(per_run(
+                [run.independence(conducted_by) for run in self.runs]))
+        return value
 
     def _runs(self, value) -> np.ndarray:
         """``value`` (one for all runs, or one per run: :func:`per_run`) as a float per run.
@@ -848,8 +874,7 @@ class ArrayBatch:
         if self.n_runs == 1:
             self.flows[0, FLOW_INDEX[key]] += len(idx)
             return
-        self.flows[:, FLOW_INDEX[key]] += np.bincount(self.run_of_row[idx],
-                                                      minlength=self.n_runs)
+        kernels.tally(self.flows, FLOW_INDEX[key], self.run_of_row, idx)
 
     def _codes(self, key: str, names) -> tuple[np.ndarray, np.ndarray, bool]:
         """Positions in the flows of ``key_name`` for ``names`` (-1: none), which are flows, all?"""
@@ -995,6 +1020,30 @@ class ArrayBatch:
             self._shares_key = key
         return self._shares
 
+    def newly_covered(self, campaign: Campaign) -> dict[int, list[RegionalCommittee]]:
+        """Per run, its live regions that ``campaign`` covers from this month on.
+
+        Covered: the share of a region's organizations screened has reached
+        :data:`model.base.COVERED_SHARE` for the first time (as
+        :meth:`model.base.BasePurgeModel._note_coverage` reads it, region by region). Found
+        for every run at once, when the first run asks in a month: each run's shares are
+        its own, and only its own reading of the reports (after it asks) changes them.
+        """
+        month, newly = self._newly_covered.get(campaign.name, (None, {}))
+        if month != self.month:  # (kept by campaign: two may run in one month)
+            covered = self._covered.get(campaign.name)
+            if covered is None:
+                covered = self._covered[campaign.name] = np.zeros(len(self.regions), dtype=bool)
+            newly = {}
+            for g in np.flatnonzero(~covered & (self.screened_shares(campaign)
+                                                >= COVERED_SHARE)).tolist():
+                region = self.regions[g]
+                if region.live:  # (a committee yet to be made holds no organizations)
+                    covered[g] = True
+                    newly.setdefault(int(self.run_of_region[g]), []).append(region)
+            self._newly_covered[campaign.name] = (self.month, newly)
+        return newly
+
     def forget_screening(self, r: int, region: RegionalCommittee, campaign: Campaign) -> None:
         """Mark every organization of run ``r``'s ``region`` as not yet screened."""
         g = self.region_offset[r] + region.index
@@ -1028,7 +1077,9 @@ class ArrayBatch:
         """
         if self._traits_month != self.month:
             names = ("obstruction", "formalism", "machine", "pressure", "distrust")
-            values = np.array(list(map(operator.attrgetter(*names), self.regions)), dtype=float)
+            values = np.fromiter(itertools.chain.from_iterable(
+                map(operator.attrgetter(*names), self.regions)), dtype=float,
+                count=len(names) * len(self.regions))
             self._traits = dict(zip(names, np.ascontiguousarray(values.reshape(-1, len(names)).T),
                                     strict=True))
             self._traits_month = self.month

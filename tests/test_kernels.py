@@ -83,6 +83,20 @@ def test_add_one_counts_repeated_rows(rows):
     assert np.array_equal(column, expected)
 
 
+@given(st.integers(1, 5), st.data())
+def test_tally_counts_each_runs_rows_into_its_own_flow(n_runs, data):
+    run_of_row = np.array(data.draw(st.lists(st.integers(0, n_runs - 1), max_size=40)),
+                          dtype=np.int64)
+    rows = np.array(data.draw(st.lists(st.integers(0, len(run_of_row) - 1), max_size=40)
+                              if len(run_of_row) else st.just([])), dtype=np.int64)
+    key = data.draw(st.integers(0, 2))
+    flows = np.arange(n_runs * 3, dtype=np.int64).reshape(n_runs, 3)
+    expected = flows.copy()
+    expected[:, key] += np.bincount(run_of_row[rows], minlength=n_runs)
+    kernels.tally(flows, key, run_of_row, rows)
+    assert np.array_equal(flows, expected)
+
+
 @settings(max_examples=60, deadline=None)
 @given(_members(), st.integers(0, 12), st.data())
 def test_implicated_rows_are_members_of_organizations_with_an_earlier_arrest(members, month,
