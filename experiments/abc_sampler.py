@@ -16,6 +16,15 @@ beyond the ``n``-th accepted one depend on the round's size, and so would the ra
 numbers they draw; so each generation starts numpy's global generator (which pyabc draws
 from) afresh from the sampler's seed and the generation's number, and the posterior is
 the same whatever the rounds' size and the number of processes.
+
+Rounds overlap: while the worker processes simulate one round, the next round's particles
+are proposed and handed to them, so that neither the workers wait for the proposals nor
+a worker done with its part of a round waits for the other's. A next round is begun only
+when the current one cannot complete the generation (even if all its particles were
+accepted), so no round is simulated in vain. This draws the next round's proposals before
+the current round's particles are finished; the order of numpy's draws is unchanged
+because finishing a particle (its distance, its acceptance by pyabc's default
+``UniformAcceptor``, its weight) draws nothing.
 """
 
 from __future__ import annotations
@@ -46,8 +55,18 @@ def _simulate(simulator, proposals: list[dict]) -> list[dict]:
     return simulator.batch(proposals)
 
 
+class _Abandoned(BaseException):  # (not an Exception: nothing on the way catches it)
+    """A round given up before its simulations came back (an error in an earlier round)."""
+
+
 class _Round:
-    """Up to ``k`` calls of ``simulate_one``, their model calls simulated together."""
+    """Up to ``k`` calls of ``simulate_one``, their model calls simulated together.
+
+    In three steps: :meth:`propose` (each call runs, in turn, up to its model call),
+    :meth:`submit` (the proposals handed to ``simulate_all``, which returns a callable
+    giving their results when they are done) and :meth:`finish` (each call ends with its
+    result); or :meth:`abandon`.
+    """
 
     def __init__(self, k: int, simulate_one: Callable, simulate_all: Callable):
         self.k = k
@@ -59,12 +78,18 @@ class _Round:
         self.errors: list[BaseException | None] = [None] * k
         self.go = [threading.Semaphore(0) for _ in range(k)]  # slot i may run
         self.paused = threading.Semaphore(0)  # a slot stopped at its model call or ended
+        self.threads: list[threading.Thread] = []
+        self.waiting: list[int] = []
+        self.abandoned = False
+        self._results: Callable[[], list] | None = None
 
     def _thread(self, i: int) -> None:
         self.go[i].acquire()
         _here.gate = lambda parameters: self._wait(i, parameters)
         try:
             self.particles[i] = self.simulate_one()
+        except _Abandoned:
+            pass
         except BaseException as err:  # noqa: BLE001 - raised again in the sampler
             self.errors[i] = err
         finally:
@@ -75,30 +100,53 @@ class _Round:
         self.proposals[i] = parameters
         self.paused.release()
         self.go[i].acquire()  # until the round's simulations are done
+        if self.abandoned:
+            raise _Abandoned
         return self.results[i]
 
-    def run(self) -> list:
-        """The round's particles, in slot order (one thread runs at a time)."""
-        threads = [threading.Thread(target=self._thread, args=(i,), daemon=True)
-                   for i in range(self.k)]
-        for t in threads:
+    def propose(self) -> _Round:
+        """Each call proposes, in turn, up to its model call (one thread runs at a time)."""
+        self.threads = [threading.Thread(target=self._thread, args=(i,), daemon=True)
+                        for i in range(self.k)]
+        for t in self.threads:
             t.start()
-        for i in range(self.k):  # each proposes, in turn, up to its model call
+        for i in range(self.k):
             self.go[i].release()
             self.paused.acquire()
-        waiting = [i for i in range(self.k) if self.proposals[i] is not None]
-        for i, result in zip(waiting, self.simulate_all([self.proposals[i] for i in waiting]),
-                             strict=True):
+        self.waiting = [i for i in range(self.k) if self.proposals[i] is not None]
+        return self
+
+    def submit(self) -> _Round:
+        """Hand the proposals to be simulated (their results read in :meth:`finish`)."""
+        self._results = self.simulate_all([self.proposals[i] for i in self.waiting])
+        return self
+
+    def finish(self) -> list:
+        """The round's particles, in slot order, once its simulations are done."""
+        try:
+            results = self._results()
+        except BaseException:
+            self.abandon()
+            raise
+        for i, result in zip(self.waiting, results, strict=True):
             self.results[i] = result
-        for i in waiting:  # each finishes its particle, in turn
+        for i in self.waiting:  # each finishes its particle, in turn
             self.go[i].release()
             self.paused.acquire()
-        for t in threads:
+        for t in self.threads:
             t.join()
         for err in self.errors:
             if err is not None:
                 raise err
         return self.particles
+
+    def abandon(self) -> None:
+        """End the calls waiting for their simulations without a particle."""
+        self.abandoned = True
+        for i in self.waiting:
+            self.go[i].release()
+            self.paused.acquire()
+        self.waiting = []
 
 
 class BatchSampler(pyabc.sampler.Sampler):
@@ -126,16 +174,22 @@ class BatchSampler(pyabc.sampler.Sampler):
         self.seed = seed
         self._pool: ProcessPoolExecutor | None = None
 
-    def _simulate_all(self, proposals: list[dict]) -> list[dict]:
+    def _simulate_all(self, proposals: list[dict]) -> Callable[[], list[dict]]:
+        """Begin simulating ``proposals``; returns a call that gives their values, in order.
+
+        On worker processes, a part each (queued behind any round still running: a worker
+        done with its part of one round begins its part of the next); in this process,
+        when the values are asked for.
+        """
         if self.workers == 1 or len(proposals) < 2:
-            return self.simulator.batch(proposals)
+            return lambda: self.simulator.batch(proposals)
         if self._pool is None:  # spawned: the sampler's threads are not forked
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"))
         parts = np.array_split(np.arange(len(proposals)), self.workers)
         futures = [self._pool.submit(_simulate, self.simulator, [proposals[i] for i in part])
                    for part in parts if len(part)]
-        return [result for future in futures for result in future.result()]
+        return lambda: [result for future in futures for result in future.result()]
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                 all_accepted=False, ana_vars=None):  # noqa: ARG002
@@ -145,13 +199,32 @@ class BatchSampler(pyabc.sampler.Sampler):
             np.random.seed(np.random.SeedSequence([self.seed, t + 1]).generate_state(1)[0])
         sample = self._create_empty_sample()
         evaluations = 0
-        while sample.n_accepted < n and evaluations < max_eval:
-            k = int(min(self.batch, max_eval - evaluations))
-            for particle in _Round(k, simulate_one, self._simulate_all).run():
+
+        def begin(planned: int) -> _Round | None:  # the next round, proposed and handed on
+            k = int(min(self.batch, max_eval - planned))
+            return _Round(k, simulate_one, self._simulate_all).propose().submit() if k > 0 \
+                else None
+
+        current = begin(0) if n > 0 else None
+        while current is not None:
+            # the next round overlaps this one's simulations if this one cannot complete
+            # the generation even with every particle accepted (none is simulated in vain)
+            following = (begin(evaluations + current.k)
+                         if sample.n_accepted + current.k < n else None)
+            try:
+                particles = current.finish()
+            except BaseException:
+                if following is not None:
+                    following.abandon()
+                raise
+            for particle in particles:
                 if sample.n_accepted >= n:
                     break
                 sample.append(particle)
-            evaluations += k
+            evaluations += current.k
+            current = following
+            if current is None and sample.n_accepted < n and evaluations < max_eval:
+                current = begin(evaluations)
         self.nr_evaluations_ = evaluations
         if sample.n_accepted < n:
             sample.ok = False

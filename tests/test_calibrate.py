@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from experiments import calibration, scorecard
+from experiments.abc_sampler import BatchSampler, model_call
 from experiments.cli.main import main
 
 
@@ -111,3 +112,68 @@ def test_a_seeded_calibration_is_the_same_whatever_the_rounds_and_processes(tmp_
     pd.testing.assert_frame_equal(first, _posterior(tmp_path / "b", workers=1, round_size=16))
     pd.testing.assert_frame_equal(first, _posterior(tmp_path / "c", workers=1, round_size=5))
     pd.testing.assert_frame_equal(first, _posterior(tmp_path / "d", workers=2, round_size=6))
+    # rounds of two on two processes: the next round proposed while one is simulated
+    pd.testing.assert_frame_equal(first, _posterior(tmp_path / "e", workers=2, round_size=2))
+
+
+class _Recording:
+    """A stand-in for the calibration's simulator: records what it is asked, in order."""
+
+    def __init__(self, fail_on: int | None = None):
+        self.events: list[tuple[str, int]] = []
+        self.fail_on = fail_on
+
+    def batch(self, proposals: list[dict]) -> list[dict]:
+        for p in proposals:
+            if p["i"] == self.fail_on:
+                raise RuntimeError(f"proposal {p['i']} failed")
+            self.events.append(("simulated", p["i"]))
+        return [{"i": p["i"]} for p in proposals]
+
+
+def _proposing(recording: _Recording, accepted=lambda i: i % 2 == 0):
+    """A stand-in for pyabc's ``simulate_one``: propose the next number, simulate, accept evens."""
+    import itertools
+
+    import pyabc
+
+    counter = itertools.count()
+
+    def simulate_one():
+        i = next(counter)
+        recording.events.append(("proposed", i))
+        result = model_call(lambda p: recording.batch([p])[0], {"i": i})
+        return pyabc.Particle(m=0, parameter=pyabc.Parameter(i=i), weight=1.0,
+                              sum_stat=result, distance=0.0, accepted=accepted(i))
+    return simulate_one
+
+
+def test_rounds_overlap_and_none_is_simulated_in_vain():
+    """The next round is proposed before the current one is simulated; no round is wasted."""
+    recording = _Recording()
+    sampler = BatchSampler(recording, workers=1, batch=3)
+    sample = sampler.sample_until_n_accepted(5, _proposing(recording), t=0)
+    accepted = [p.parameter["i"] for p in sample.accepted_particles]
+    assert accepted == [0, 2, 4, 6, 8]  # the first five accepted, in the order proposed
+    simulated = [i for what, i in recording.events if what == "simulated"]
+    assert simulated == list(range(9)) and sampler.nr_evaluations_ == 9  # none in vain
+    events = recording.events
+    # round two (3-5) proposed before round one (0-2) was simulated: they overlap; round
+    # three (6-8) only after round two was back (round two could complete the generation)
+    assert events.index(("proposed", 5)) < events.index(("simulated", 0))
+    assert events.index(("proposed", 6)) > events.index(("simulated", 5))
+
+
+def test_an_error_in_a_round_ends_the_next_round_too():
+    """A failing simulation is raised; the overlapping round's particles end, none left waiting."""
+    import threading
+
+    before = threading.active_count()
+    recording = _Recording(fail_on=1)
+    sampler = BatchSampler(recording, workers=1, batch=3)
+    with pytest.raises(RuntimeError, match="proposal 1 failed"):
+        sampler.sample_until_n_accepted(5, _proposing(recording), t=0)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.daemon:
+            thread.join(timeout=5)
+    assert threading.active_count() == before
