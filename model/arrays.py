@@ -507,6 +507,7 @@ class ArrayBatch:
         # the runs' campaigns and parameters do not change: their values by run, read once
         self._campaign_values: dict[tuple[str, str], object] = {}
         self._independence: dict[str, object] = {}
+        self._campaign_weights: dict[tuple, np.ndarray] = {}  # (_campaign_weights_by_run)
         # the regions each screening has covered (newly_covered)
         self._covered: dict[str, np.ndarray] = {}
         self._newly_covered: dict[str, tuple[int, dict[int, list[RegionalCommittee]]]] = {}
@@ -714,13 +715,26 @@ class ArrayBatch:
         return column
 
     def _campaign_weights_by_run(self, campaign: Campaign) -> np.ndarray:
-        """The campaign's target weight per ground (restrained), by run and ground."""
-        if not self.mixed:
-            weights = self.runs[0].campaign_weights(campaign, self.runs[0].restraint)
-            return np.tile(np.asarray(weights, dtype=float), (self.n_runs, 1))
-        i = self._campaign_index[campaign.name]
-        return np.array([run.campaign_weights(run.calendar.campaigns[i], run.restraint)
-                         for run in self.runs], dtype=float)
+        """The campaign's target weight per ground (restrained), by run and ground.
+
+        Kept for the campaign and the runs' restraint (a month's condition that changes
+        with the calendar's campaigns, a few times in a run); not to be written to.
+        """
+        restraint = self.restraint
+        key = (campaign.name, restraint.tobytes() if isinstance(restraint, np.ndarray)
+               else restraint)
+        weights = self._campaign_weights.get(key)
+        if weights is None:
+            if not self.mixed:
+                weights = np.tile(np.asarray(self.runs[0].campaign_weights(
+                    campaign, self.runs[0].restraint), dtype=float), (self.n_runs, 1))
+            else:
+                i = self._campaign_index[campaign.name]
+                weights = np.array([run.campaign_weights(run.calendar.campaigns[i],
+                                                         run.restraint)
+                                    for run in self.runs], dtype=float)
+            self._campaign_weights[key] = weights
+        return weights
 
     def electorate_grievance(self, holders: np.ndarray, office: np.ndarray, rank_and_file,
                              apparatus):
