@@ -118,6 +118,8 @@ class BasePurgeModel(mesa.Model):
         self.district_years: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         # the month each region's screening by each operation first covered it (covered)
         self.covered: dict[tuple[str, str], int] = {}
+        # the month's conditions by the campaigns running and fused (_set_context)
+        self._contexts: dict[tuple, dict] = {}
         # each regional conference's hostility to its committee in June 1937 (by region)
         self.conferences: dict[str, float] = {}
         state = party.members["state"]
@@ -339,10 +341,22 @@ class BasePurgeModel(mesa.Model):
     def _set_context(self, active: list[Campaign]) -> None:
         """Combine the campaigns running this month into the month's conditions.
 
-        One pass over them (a run works this out every month): the largest of the rates
-        that do not add up (the first of equals, 0.0 without any), the sum of those that
-        do, in the campaigns' order.
+        One pass over them: the largest of the rates that do not add up (the first of
+        equals, 0.0 without any), the sum of those that do, in the campaigns' order. The
+        conditions depend on nothing but the campaigns running, whether each is fused this
+        month and the run's parameters (none of which change), so a run works them out
+        once for each such combination (a few in a run) and keeps them.
         """
+        key = (tuple(map(id, active)), tuple(c.fused_in(self.month) for c in active))
+        known = self._contexts.get(key)
+        if known is None:
+            self._combine_campaigns(active)
+            known = self._contexts[key] = {name: vars(self)[name] for name in MONTH_CONDITIONS}
+        else:
+            vars(self).update(known)
+
+    def _combine_campaigns(self, active: list[Campaign]) -> None:
+        """:meth:`_set_context`'s pass over the campaigns running this month."""
         def larger(value, v):  # max(), keeping the first of equals
             return v if value is None or v > value else value
         frozen = fused = False

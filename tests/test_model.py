@@ -132,3 +132,31 @@ def test_model_is_freed_after_removing_agents():
     del model
     gc.collect()
     assert ref() is None
+
+
+def test_the_months_conditions_kept_are_those_worked_out_again():
+    """A run keeps each month's conditions by the campaigns running and fused; never stale.
+
+    The NKVD campaign is fused here from its second month, so two months with the same
+    campaigns running differ only in that: conditions kept by the campaigns alone would
+    carry July's unfused channels into August.
+    """
+    import dataclasses
+
+    from model.base import MONTH_CONDITIONS
+    from model.scenario import load_scenario
+
+    scenario = load_scenario()
+    campaigns = tuple(dataclasses.replace(c, fused_from="1937-08")
+                      if c.name == "ezhovshchina_1937" else c for c in scenario.campaigns)
+    model = small_model(scenario=dataclasses.replace(scenario, campaigns=campaigns))
+    fused_months = set()
+    while not model.finished:
+        model.step()
+        kept = {name: getattr(model, name) for name in MONTH_CONDITIONS}
+        model._combine_campaigns(model.active)  # worked out again, from the campaigns
+        assert kept == {name: getattr(model, name) for name in MONTH_CONDITIONS}, model.month
+        if kept["fused"]:
+            fused_months.add(model.month_label)
+    assert "1937-08" in fused_months and "1937-07" not in fused_months
+    assert len(model._contexts) < model.steps  # kept, not worked out every month
