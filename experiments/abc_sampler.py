@@ -223,8 +223,8 @@ class BatchSampler(pyabc.sampler.Sampler):
                 sample.append(particle)
             evaluations += current.k
             current = following
-            if current is None and sample.n_accepted < n and evaluations < max_eval:
-                current = begin(evaluations)
+            if current is None and sample.n_accepted < n:
+                current = begin(evaluations)  # (None once max_eval are simulated)
         self.nr_evaluations_ = evaluations
         if sample.n_accepted < n:
             sample.ok = False

@@ -86,19 +86,22 @@ RECORD_FIELDS = ("run", "month", "member_id", "region", "district_id", "level", 
 EXPELLED_FLOW = np.array([FLOW_INDEX[f"expelled_{lvl}"] for lvl in LEVELS])
 # Recent recruits: joined in 1929 or later (rules.disappear_from_rolls).
 RECENT_FROM = 1929
+def _read_only(value):
+    """``value``, made read-only if it is an array (a value kept and shared once made)."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    return value
+
+
 # The names of the record's codes (read-only object arrays, for its tables).
-NAMES = {key: np.array(names, dtype=object) for key, names in
+NAMES = {key: _read_only(np.array(names, dtype=object)) for key, names in
          (("level", LEVELS), ("reason", REASONS), ("channel", CHANNELS), ("origin", ORIGINS))}
-for _names in NAMES.values():
-    _names.flags.writeable = False
 
 
 @functools.cache
 def month_labels(first: int, end: int) -> np.ndarray:
     """The labels of calendar months ``first`` to ``end - 1`` ("1933-01" is month 0), read-only."""
-    labels = np.array([month_label(i) for i in range(first, end)], dtype=object)
-    labels.flags.writeable = False
-    return labels
+    return _read_only(np.array([month_label(i) for i in range(first, end)], dtype=object))
 
 
 BOUND_EXCEEDED = ("an event's probability exceeds the bound it was drawn at "
@@ -419,13 +422,6 @@ class RunValues:
         return value
 
 
-def _read_only(value):
-    """``value``, made read-only if it is an array (a value kept for the batch's life)."""
-    if isinstance(value, np.ndarray):
-        value.flags.writeable = False
-    return value
-
-
 def per_run(values: list):
     """``values`` (one per run) as one value if all are equal, else an array by run."""
     first = values[0]
@@ -457,10 +453,8 @@ def every_combination(*choices) -> list[np.ndarray]:
     exceeds.
     """
     grid = list(itertools.product(*choices))
-    columns = [np.array([g[i] for g in grid]) for i in range(len(choices))]
-    for column in columns:  # shared by every call (cached): read-only
-        column.flags.writeable = False
-    return columns
+    # shared by every call (cached): read-only
+    return [_read_only(np.array([g[i] for g in grid])) for i in range(len(choices))]
 
 
 class ArrayBatch:
@@ -710,8 +704,7 @@ class ArrayBatch:
             value = float(value)
         column = self._shared_columns.get(value)
         if column is None:
-            column = self._shared_columns[value] = self._per_run_bound(value)
-            column.flags.writeable = False
+            column = self._shared_columns[value] = _read_only(self._per_run_bound(value))
         return column
 
     def _campaign_weights_by_run(self, campaign: Campaign) -> np.ndarray:

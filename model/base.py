@@ -349,11 +349,11 @@ class BasePurgeModel(mesa.Model):
         """
         key = (tuple(map(id, active)), tuple(c.fused_in(self.month) for c in active))
         known = self._contexts.get(key)
-        if known is None:
-            self._combine_campaigns(active)
-            known = self._contexts[key] = {name: vars(self)[name] for name in MONTH_CONDITIONS}
-        else:
+        if known is not None:
             vars(self).update(known)
+            return
+        self._combine_campaigns(active)
+        self._contexts[key] = {name: vars(self)[name] for name in MONTH_CONDITIONS}
 
     def _combine_campaigns(self, active: list[Campaign]) -> None:
         """:meth:`_set_context`'s pass over the campaigns running this month."""

@@ -131,7 +131,7 @@ class _Recording:
         return [{"i": p["i"]} for p in proposals]
 
 
-def _proposing(recording: _Recording, accepted=lambda i: i % 2 == 0):
+def _proposing(recording: _Recording):
     """A stand-in for pyabc's ``simulate_one``: propose the next number, simulate, accept evens."""
     import itertools
 
@@ -144,7 +144,7 @@ def _proposing(recording: _Recording, accepted=lambda i: i % 2 == 0):
         recording.events.append(("proposed", i))
         result = model_call(lambda p: recording.batch([p])[0], {"i": i})
         return pyabc.Particle(m=0, parameter=pyabc.Parameter(i=i), weight=1.0,
-                              sum_stat=result, distance=0.0, accepted=accepted(i))
+                              sum_stat=result, distance=0.0, accepted=i % 2 == 0)
     return simulate_one
 
 
