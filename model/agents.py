@@ -9,6 +9,7 @@ shield, whose denunciation to uphold - were taken by their secretaries (L1461).
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from model import rules
 from model.census import (
@@ -253,17 +254,18 @@ class Center(mesa.Agent):
         noise = m.p.report_noise
         # each region's report of its progress and formalism, each with its own noise (in
         # the order of the regions: progress, then formalism)
-        noises = m.rng.lognormal(0.0, noise, size=(len(regions), 2)).tolist()
-        reports = [(reg, m.screened_share(reg, campaign) * progress_noise,
-                    reg.formalism * formalism_noise)
-                   for reg, (progress_noise, formalism_noise) in zip(regions, noises, strict=True)]
-        national = sum(p for _, p, _ in reports) / max(1, len(reports))
+        noises = m.rng.lognormal(0.0, noise, size=(len(regions), 2))
+        progress = np.array([m.screened_share(reg, campaign) for reg in regions]) * noises[:, 0]
+        formalism = np.array([reg.formalism for reg in regions]) * noises[:, 1]
+        national = sum(progress.tolist()) / max(1, len(regions))
         planned = campaign.planned_progress(month)
-        for reg, progress, formalism in reports:
-            slow, repeat = rules.monitor_region(progress, national, planned, formalism,
-                                                m.p.too_fast, m.p.too_slow, m.p.cursory_formalism)
-            repeat = repeat and campaign.repeats  # only where the book has repeats
-            slow = slow and campaign.rebukes_slowness
+        # every region's reading at once; the center then acts on them region by region
+        slows, repeats = rules.monitor_region(progress, national, planned, formalism,
+                                              m.p.too_fast, m.p.too_slow, m.p.cursory_formalism)
+        for i in np.flatnonzero(slows | repeats).tolist():
+            reg = regions[i]
+            repeat = repeats[i] and campaign.repeats  # only where the book has repeats
+            slow = slows[i] and campaign.rebukes_slowness
             if repeat and campaign.name not in reg.repeats:
                 reg.repeats.add(campaign.name)
                 m.forget_screening(reg, campaign)  # from the beginning (L802)

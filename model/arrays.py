@@ -57,6 +57,7 @@ from model.census import (
     LEVELS,
     MEMBER,
     NONE,
+    ON_ROLLS_MAX,
     ORIGINS,
     PPO_SECRETARY,
     REGIONAL_SECRETARY,
@@ -306,6 +307,10 @@ class ArrayPurgeModel(BasePurgeModel):
         """Every member's district and state code (for :meth:`_district_snapshot`)."""
         return self.batch.districts_and_states(self.run_index)
 
+    def _year_end_snapshot(self) -> None:
+        """As :meth:`model.base.BasePurgeModel._district_snapshot`, every run's counted at once."""
+        self._keep_districts(*self.batch.district_counts(self.run_index))
+
     def regional_grievances(self) -> dict[int, tuple[float, float]]:
         """Mean grievance of the rank and file and of the apparatus, per region.
 
@@ -490,6 +495,8 @@ class ArrayBatch:
         self._gens = None
         self._traits_month = None  # the month of the regions' traits read (_region_traits)
         self._context: dict[str, object] = {}  # a mixed batch's month's conditions, by run
+        self._district_counts_month = None  # the month of _district_counts (district_counts)
+        self._context_keys: list = []  # each run's key of them when last read (BasePurgeModel._set_context)
         self._shared_columns: dict[float, np.ndarray] = {}  # a shared number by run (_runs)
         shares = np.cumsum(np.asarray(first.p.recruit_origin_shares, dtype=float))
         self._origin_cdf = shares / shares[-1]  # recruits' origins (as census.choose)
@@ -751,8 +758,15 @@ class ArrayBatch:
                 run.begin_month(like=first)
         self.month = first.month
         if self.mixed:
-            self._context = {}
-            self._check_branches()
+            # the runs' conditions are those of last month unless one run's changed (a
+            # run keeps the key of its conditions while they stay: _set_context)
+            keys = [run._context_key for run in self.runs]
+            if self._context_keys and all(map(operator.is_, keys, self._context_keys)):
+                self._context.pop("records_chaos", None)  # (set every month, not a condition)
+            else:
+                self._context = {}
+                self._check_branches()
+                self._context_keys = keys
         month_stages(self, self.runs[0], active)
         self._count_originals()
         for run in self.runs:
@@ -1306,6 +1320,25 @@ class ArrayBatch:
                 run.log_secretary(local, before[g] - start, "left", how)
             if self.regional_secretary[g] != NONE:
                 run.log_secretary(local, self.regional_secretary[g] - start, "appointed")
+
+    def district_counts(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        """Run ``r``'s districts' rolls and members in the party (as its own numbers).
+
+        Counted for the districts of every run in one pass, when the first run asks in
+        a month (:meth:`model.base.BasePurgeModel._district_snapshot` counts one run's).
+        """
+        if self._district_counts_month != self.month:
+            m, n = self.m, self.m.n
+            district, state = self.ppo_district[m.ppo[:n]], m.state[:n]
+            total = self.district_offset[-1] + len(self.runs[-1].district_region)
+            self._district_counts = [
+                np.bincount(district, weights=state <= limit, minlength=total).astype(np.int64)
+                for limit in (ON_ROLLS_MAX, IN_PARTY_MAX)]
+            self._district_counts_month = self.month
+        lo = self.district_offset[r]
+        hi = lo + len(self.runs[r].district_region)
+        rolls, in_party = self._district_counts
+        return rolls[lo:hi].copy(), in_party[lo:hi].copy()
 
     def districts_and_states(self, r: int) -> tuple[np.ndarray, np.ndarray]:
         """Run ``r``'s members' districts (numbered as in the run alone) and states."""

@@ -120,6 +120,7 @@ class BasePurgeModel(mesa.Model):
         self.covered: dict[tuple[str, str], int] = {}
         # the month's conditions by the campaigns running and fused (_set_context)
         self._contexts: dict[tuple, dict] = {}
+        self._context_key: tuple | None = None  # the key of the conditions set now
         # each regional conference's hostility to its committee in June 1937 (by region)
         self.conferences: dict[str, float] = {}
         state = party.members["state"]
@@ -150,12 +151,18 @@ class BasePurgeModel(mesa.Model):
         member's district and state code.
         """
         n = len(self.district_region)
-        year = int(month_label(self.month + 1)[:4])
-        self.district_years.append((
-            year,
+        self._keep_districts(
             np.bincount(district, weights=state <= ON_ROLLS_MAX, minlength=n).astype(np.int64),
-            np.bincount(district, weights=state <= IN_PARTY_MAX, minlength=n).astype(np.int64),
-            self.district_region.copy()))
+            np.bincount(district, weights=state <= IN_PARTY_MAX, minlength=n).astype(np.int64))
+
+    def _keep_districts(self, rolls: np.ndarray, in_party: np.ndarray) -> None:
+        """Keep each district's ``rolls`` and members ``in_party`` for the next year."""
+        year = int(month_label(self.month + 1)[:4])
+        self.district_years.append((year, rolls, in_party, self.district_region.copy()))
+
+    def _year_end_snapshot(self) -> None:
+        """Each district's rolls at the year's end (:meth:`_district_snapshot`)."""
+        self._district_snapshot(*self.districts_and_states())
 
     def log_secretary(self, region: int, member: int, event: str, how: str = "") -> None:
         """A change of regional first secretary, on the run's record.
@@ -251,6 +258,7 @@ class BasePurgeModel(mesa.Model):
         self.reset_flows()
         if like is not None:
             vars(self).update({name: vars(like)[name] for name in MONTH_CONDITIONS})
+            self._context_key = None  # (set from another run's)
             return like.active
         campaigns = self.calendar.campaigns
         self.active = (self.calendar.active_campaigns(self.month) if running is None
@@ -273,7 +281,7 @@ class BasePurgeModel(mesa.Model):
         if label == CONFERENCE_MONTH:
             self._hold_conferences()
         if label.endswith("-12") and not self.finished:
-            self._district_snapshot(*self.districts_and_states())
+            self._year_end_snapshot()
         if collect:
             self.collect()
 
@@ -348,6 +356,9 @@ class BasePurgeModel(mesa.Model):
         once for each such combination (a few in a run) and keeps them.
         """
         key = (tuple(map(id, active)), tuple(c.fused_in(self.month) for c in active))
+        if key == self._context_key:  # last month's conditions (nothing else sets them)
+            return
+        self._context_key = key
         known = self._contexts.get(key)
         if known is not None:
             vars(self).update(known)
