@@ -1328,11 +1328,10 @@ class ArrayBatch:
         a month (:meth:`model.base.BasePurgeModel._district_snapshot` counts one run's).
         """
         if self._district_counts_month != self.month:
-            m, n = self.m, self.m.n
-            district, state = self.ppo_district[m.ppo[:n]], m.state[:n]
+            m = self.m
             total = self.district_offset[-1] + len(self.runs[-1].district_region)
             self._district_counts = [
-                np.bincount(district, weights=state <= limit, minlength=total).astype(np.int64)
+                kernels.rows_by_group(m.ppo, self.ppo_district, m.state, m.n, limit, total)
                 for limit in (ON_ROLLS_MAX, IN_PARTY_MAX)]
             self._district_counts_month = self.month
         lo = self.district_offset[r]
@@ -1440,10 +1439,8 @@ class ArrayBatch:
             region = self.regions[g]
             run = self.runs[self.run_of_region[g]]
             if rolls is None:
-                n = m.n
-                rolls = np.bincount(self.ppo_region[m.ppo[:n]],
-                                    weights=m.state[:n] <= S[census.DEAD_SOUL],
-                                    minlength=len(self.regions))
+                rolls = kernels.rows_by_group(m.ppo, self.ppo_region, m.state, m.n,
+                                              S[census.DEAD_SOUL], len(self.regions))
             stats = run._operation_stats.setdefault((campaign.name, region.name), Counter())
             stats["base"] = int(rolls[g])
             waiting.remove(g)
@@ -1494,8 +1491,9 @@ class ArrayBatch:
         m.protected[idx[shielded]] += 1
         cases, reason, expel, removed = idx[case], reason[case], expel[case], removed[case]
         self._per_region(campaign, "expelled", region[case][expel])
-        injustice = np.bincount(m.ppo[idx[deflected | shielded]], minlength=self.n_ppos)
-        attended = np.bincount(m.ppo[idx], minlength=self.n_ppos)
+        injustice = kernels.count_in(m.ppo, idx[deflected | shielded], self.n_ppos)
+        # who attended, counted only when an injustice was seen (_grieve)
+        attended = kernels.count_in(m.ppo, idx, self.n_ppos) if injustice.any() else None
         self._expel(cases[expel], reason[expel], "screening", campaign.name)
         self.tally("removed_by_screening", cases[removed])
         self._vacate(cases[removed], elected_successor=False, how="removed")
@@ -1505,8 +1503,12 @@ class ArrayBatch:
                            self.campaign_value(campaign, "criticism"), independence)
         self._grieve(injustice, attended)
 
-    def _grieve(self, injustice: np.ndarray, attended: np.ndarray) -> None:
-        """Members who saw clients spared and ballast expelled resent their leaders (L1912)."""
+    def _grieve(self, injustice: np.ndarray, attended: np.ndarray | None) -> None:
+        """Members who saw clients spared and ballast expelled resent their leaders (L1912).
+
+        ``injustice`` and ``attended``: per organization (``attended`` may be None when
+        no injustice was seen).
+        """
         if not injustice.any():
             return
         m = self.m
@@ -1578,7 +1580,7 @@ class ArrayBatch:
             if len(hit):
                 silenced += self._denunciations(hit, channel, independence)
         if silenced.any():  # (who attended counted only then: a pass over every member)
-            self._grieve(silenced, np.bincount(m.ppo[idx], minlength=self.n_ppos))
+            self._grieve(silenced, kernels.count_in(m.ppo, idx, self.n_ppos))
 
     def _denunciations(self, target: np.ndarray, channel: str,
                        independence: float) -> np.ndarray:

@@ -279,6 +279,31 @@ def tally(flows, key, run_of_row, rows):  # pragma: no cover  (compiled)
 
 
 @njit(cache=True)
+def count_in(keys, rows, n_keys):  # pragma: no cover  (compiled)
+    """How many of ``rows`` have each key: ``np.bincount(keys[rows], minlength=n_keys)``.
+
+    In one pass, without the gathered array and its cast (half the time of the numpy).
+    """
+    out = np.zeros(n_keys, dtype=np.int64)
+    for row in rows:
+        out[keys[row]] += 1
+    return out
+
+
+@njit(cache=True)
+def rows_by_group(ppo, group_of_ppo, state, n, state_max, n_groups):  # pragma: no cover
+    """Per group (of organizations), its rows ``0..n-1`` with a state code at most ``state_max``.
+
+    As ``np.bincount(group_of_ppo[ppo[:n]], weights=state[:n] <= state_max,
+    minlength=n_groups)``, as integers, in one pass (about a fifth of the numpy's time).
+    """
+    out = np.zeros(n_groups, dtype=np.int64)
+    for i in range(n):
+        out[group_of_ppo[ppo[i]]] += state[i] <= state_max
+    return out
+
+
+@njit(cache=True)
 def add_one(column, rows):  # pragma: no cover  (compiled)
     """``column[row] += 1`` for each of ``rows``, repeated rows counted each time.
 

@@ -97,6 +97,28 @@ def test_tally_counts_each_runs_rows_into_its_own_flow(n_runs, data):
     assert np.array_equal(flows, expected)
 
 
+@given(st.integers(1, 8), st.data())
+def test_count_in_is_bincount_of_the_rows_keys(n_keys, data):
+    keys = np.array(data.draw(st.lists(st.integers(0, n_keys - 1), max_size=40)), dtype=np.int32)
+    rows = np.array(data.draw(st.lists(st.integers(0, len(keys) - 1), max_size=40)
+                              if len(keys) else st.just([])), dtype=np.int64)
+    expected = np.bincount(keys[rows], minlength=n_keys)
+    assert np.array_equal(kernels.count_in(keys, rows, n_keys), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.integers(1, 4), st.integers(0, 3), st.data())
+def test_rows_by_group_counts_each_groups_rows_in_a_state(members, n_groups, state_max, data):
+    n_ppos, ppo, state, *_ = members
+    group_of_ppo = np.array(data.draw(st.lists(st.integers(0, n_groups - 1), min_size=n_ppos,
+                                               max_size=n_ppos)), dtype=np.int32)
+    n = data.draw(st.integers(0, len(ppo)))  # (rows past n are not counted)
+    expected = np.bincount(group_of_ppo[ppo[:n]], weights=state[:n] <= state_max,
+                           minlength=n_groups).astype(np.int64)
+    counted = kernels.rows_by_group(ppo, group_of_ppo, state, n, state_max, n_groups)
+    assert np.array_equal(counted, expected)
+
+
 @settings(max_examples=60, deadline=None)
 @given(_members(), st.integers(0, 12), st.data())
 def test_implicated_rows_are_members_of_organizations_with_an_earlier_arrest(members, month,
