@@ -132,7 +132,7 @@ class Simulator:
                 raise
             models = [runner.simulate_runs([sc], [seed], self.engine)[0]
                       for sc, seed in zip(scenarios, seeds, strict=True)]
-        return [scorecard.simulated_values(runner.result_of(model, seed), self.names)
+        return [scorecard.simulated_values(runner.result_of(model, seed, lazy=True), self.names)
                 for model, seed in zip(models, seeds, strict=True)]
 
 

@@ -170,16 +170,51 @@ def run_seeds(scenario: Scenario, seeds: list[int], engine: str | type = "auto"
             for model, seed in zip(simulate_seeds(scenario, seeds, engine), seeds, strict=True)]
 
 
-def result_of(model: BasePurgeModel, seed: int) -> RunResult:
-    """The tables of a model that has been run (as columns; frames when asked for)."""
-    monthly, expulsions = monthly_columns(model), expulsion_columns(model)
-    return RunResult(seed=seed, columns={
-        "monthly": monthly, "yearly": yearly_columns(model), "expulsions": expulsions,
-        "operations": operations_rows(model, monthly, expulsions),
-        "regions": regions_rows(model),
-        "districts": districts_columns(model, expulsions),
-        "regional_secretaries": regional_secretaries_rows(model),
-        "conferences": conferences_rows(model)})
+def result_of(model: BasePurgeModel, seed: int, lazy: bool = False) -> RunResult:
+    """The tables of a model that has been run (as columns; frames when asked for).
+
+    ``lazy``: each table made when first read, the model kept until then (a
+    calibration reads a few outputs of each run and drops it: :class:`_Tables`).
+    """
+    tables = _Tables(model)
+    if not lazy:  # all made now, as a plain dict (the model is let go)
+        tables = {name: tables[name] for name in TABLE_NAMES}
+    return RunResult(seed=seed, columns=tables)
+
+
+TABLE_NAMES = ("monthly", "yearly", "expulsions", "operations", "regions", "districts",
+               "regional_secretaries", "conferences")
+
+
+class _Tables(dict):
+    """A run's tables (:data:`TABLE_NAMES`), each made from the model when first read."""
+
+    def __init__(self, model: BasePurgeModel):
+        super().__init__()
+        self.model = model
+
+    def __missing__(self, name: str):
+        if name not in TABLE_NAMES:
+            raise KeyError(name)
+        model = self.model
+        if name == "monthly":
+            value = monthly_columns(model)
+        elif name == "yearly":
+            value = yearly_columns(model)
+        elif name == "expulsions":
+            value = expulsion_columns(model)
+        elif name == "operations":
+            value = operations_rows(model, self["monthly"], self["expulsions"])
+        elif name == "regions":
+            value = regions_rows(model)
+        elif name == "districts":
+            value = districts_columns(model, self["expulsions"])
+        elif name == "regional_secretaries":
+            value = regional_secretaries_rows(model)
+        else:
+            value = conferences_rows(model)
+        self[name] = value
+        return value
 
 
 BREAKDOWNS = {"level": "level", "reason": "reason", "channel": "channel", "origin": "origin",

@@ -90,6 +90,20 @@ def test_a_runs_frames_are_its_tables_and_its_summary_builds_none(engine):
     assert summary["leaders_share"] == pytest.approx(office.mean())
 
 
+def test_a_lazy_result_makes_only_the_tables_read_and_each_as_the_full_result_has_it():
+    """result_of(lazy=True), as a calibration reads its runs: the same tables, when read."""
+    from experiments.runner import TABLE_NAMES, build_scenario, result_of, simulate
+
+    model = simulate(build_scenario(None, None, {"n_members": 300}), 5, "arrays")
+    full, lazy = result_of(model, 5), result_of(model, 5, lazy=True)
+    assert outputs.value("chistka_national", lazy) == outputs.value("chistka_national", full)
+    assert "districts" not in lazy.columns  # (not read by that output)
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(getattr(lazy, name), getattr(full, name))
+    with pytest.raises(KeyError):
+        lazy.columns["no_such_table"]  # noqa: B018
+
+
 def test_the_monthly_collector_collects_as_mesas_and_refuses_what_it_would_not_read():
     """MonthlyCollector: Mesa's DataCollector without copies, for model reporters only."""
     import mesa
