@@ -255,7 +255,7 @@ class Center(mesa.Agent):
         # each region's report of its progress and formalism, each with its own noise (in
         # the order of the regions: progress, then formalism)
         noises = m.rng.lognormal(0.0, noise, size=(len(regions), 2))
-        progress = np.array([m.screened_share(reg, campaign) for reg in regions]) * noises[:, 0]
+        progress = m.screened_shares_of(regions, campaign) * noises[:, 0]
         formalism = np.array([reg.formalism for reg in regions]) * noises[:, 1]
         national = sum(progress.tolist()) / max(1, len(regions))
         planned = campaign.planned_progress(month)

@@ -333,6 +333,12 @@ class ArrayPurgeModel(BasePurgeModel):
         return float(self.batch.screened_shares(campaign)[
             self.batch.region_offset[self.run_index] + region.index])
 
+    def screened_shares_of(self, regions: list[RegionalCommittee], campaign: Campaign
+                           ) -> np.ndarray:
+        """:meth:`screened_share` of each of ``regions`` (every region's read at once)."""
+        rows = [self.batch.region_offset[self.run_index] + region.index for region in regions]
+        return self.batch.screened_shares(campaign)[rows]
+
     def _note_coverage(self, campaign: Campaign) -> None:
         """As :meth:`model.base.BasePurgeModel._note_coverage`, every run's regions read at once."""
         for region in self.batch.newly_covered(campaign).get(self.run_index, ()):
@@ -747,13 +753,18 @@ class ArrayBatch:
     def step(self) -> None:
         """One month of every run: the same stages (model.base.month_stages) for all."""
         first = self.runs[0]
-        active = first.begin_month()
-        if self.mixed:  # the same campaigns run in every run (batch_key), each run's own
-            ids = {id(c) for c in active}
-            running = [i for i, c in enumerate(first.calendar.campaigns) if id(c) in ids]
-            for run in self.runs[1:]:
-                run.begin_month(running=running)
+        if self.mixed:  # the same campaigns run in every run (batch_key), each run's own,
+            # fused in the same months (their dates are the same): one key for all runs
+            month = first.month + 1
+            campaigns = first.calendar.campaigns
+            ids = {id(c) for c in first.calendar.active_campaigns(month)}
+            running = [i for i, c in enumerate(campaigns) if id(c) in ids]
+            key = (tuple(running), tuple(campaigns[i].fused_in(month) for i in running))
+            for run in self.runs:
+                run.begin_month(running=running, key=key)
+            active = first.active
         else:
+            active = first.begin_month()
             for run in self.runs[1:]:
                 run.begin_month(like=first)
         self.month = first.month

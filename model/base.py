@@ -246,13 +246,16 @@ class BasePurgeModel(mesa.Model):
         self.finish_month(active)
 
     def begin_month(self, like: BasePurgeModel | None = None,
-                    running: list[int] | None = None) -> list[Campaign]:
+                    running: list[int] | None = None, key: tuple | None = None
+                    ) -> list[Campaign]:
         """Advance the calendar a month; returns the campaigns running in it.
 
         ``like``: a model of the same scenario that has begun the month already, whose
         conditions are copied rather than worked out again (the runs of a batch);
         ``running``: the positions in the calendar of the campaigns running this month,
-        when known (runs of one calendar but for its numbers: a mixed batch).
+        when known (runs of one calendar but for its numbers: a mixed batch), and ``key``
+        the key of the month's conditions (:meth:`_set_context`) the caller has made for
+        them, if any (a run given one must be given one every month).
         """
         self.month += 1
         self.reset_flows()
@@ -263,7 +266,7 @@ class BasePurgeModel(mesa.Model):
         campaigns = self.calendar.campaigns
         self.active = (self.calendar.active_campaigns(self.month) if running is None
                        else [campaigns[i] for i in running])
-        self._set_context(self.active)
+        self._set_context(self.active, key)
         return self.active
 
     def finish_month(self, active: list[Campaign], collect: bool = True) -> None:
@@ -307,6 +310,12 @@ class BasePurgeModel(mesa.Model):
         """True share of the region's organizations a screening has screened so far."""
         return self.region_progress(region, campaign)[0]
 
+    def screened_shares_of(self, regions: list[RegionalCommittee], campaign: Campaign
+                           ) -> np.ndarray:
+        """:meth:`screened_share` of each of ``regions``, as an array."""
+        return np.array([self.screened_share(region, campaign) for region in regions],
+                        dtype=float)
+
     def regional_grievances(self) -> dict[int, tuple[float, float]]:
         """Mean grievance of the rank and file and of the apparatus, per region.
 
@@ -346,16 +355,19 @@ class BasePurgeModel(mesa.Model):
         self.count("regions_split")
         return new
 
-    def _set_context(self, active: list[Campaign]) -> None:
+    def _set_context(self, active: list[Campaign], key: tuple | None = None) -> None:
         """Combine the campaigns running this month into the month's conditions.
 
         One pass over them: the largest of the rates that do not add up (the first of
         equals, 0.0 without any), the sum of those that do, in the campaigns' order. The
         conditions depend on nothing but the campaigns running, whether each is fused this
         month and the run's parameters (none of which change), so a run works them out
-        once for each such combination (a few in a run) and keeps them.
+        once for each such combination (a few in a run) and keeps them. ``key``: that
+        combination's key when the caller has made it (the campaigns' positions in the
+        calendar and whether each is fused, for every run of a mixed batch at once).
         """
-        key = (tuple(map(id, active)), tuple(c.fused_in(self.month) for c in active))
+        if key is None:
+            key = (tuple(map(id, active)), tuple(c.fused_in(self.month) for c in active))
         if key == self._context_key:  # last month's conditions (nothing else sets them)
             return
         self._context_key = key
