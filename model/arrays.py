@@ -382,6 +382,9 @@ def batch_key(scenario: Scenario) -> tuple:
         return known[1]
 
     def shape(value):
+        kind = type(value)
+        if kind is float or kind is int:  # (most values: the checks below, made quick)
+            return ("number", value == 0)
         if isinstance(value, dict):
             return tuple(sorted((k, shape(v)) for k, v in value.items()))
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -389,7 +392,7 @@ def batch_key(scenario: Scenario) -> tuple:
         return ("number", value == 0)
 
     def fields(obj) -> tuple:
-        return tuple((f.name, shape(getattr(obj, f.name))) for f in dataclasses.fields(obj))
+        return tuple((name, shape(getattr(obj, name))) for name in _field_names(type(obj)))
 
     def campaign_fields(c) -> tuple:  # (a calibration's particles share most campaigns)
         known = _CAMPAIGN_KEYS.get(id(c))
@@ -405,6 +408,12 @@ def batch_key(scenario: Scenario) -> tuple:
         _BATCH_KEYS.clear()
     _BATCH_KEYS[id(scenario)] = (scenario, key)  # (held: its id is not reused meanwhile)
     return key
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields, in order (``dataclasses.fields`` is slow)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 # The keys of the scenarios and campaigns seen last, by object (both are immutable; each
