@@ -1388,7 +1388,7 @@ class ArrayBatch:
 
         # the bound: each run's largest chance of leaving, over the traits the rule reads
         bound = leave(self.by_run, *every_combination((False, True), (False, True)))
-        idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
+        idx = kernels.rows_at_most(m.state, m.n, IN_PARTY_MAX)
         # who leaves, and which way, drawn by thinning at that bound in one compiled pass
         # calling the same rules (model.compiled; as occur does)
         left, drifts, exceeded = compiled.drift_and_withdrawal(
@@ -1549,7 +1549,7 @@ class ArrayBatch:
         m, p = self.m, self.p
         n = m.n
         if ppos is None:
-            idx = np.flatnonzero(m.state[:n] <= IN_PARTY_MAX)
+            idx = kernels.rows_at_most(m.state, n, IN_PARTY_MAX)
         else:
             idx = kernels.rows_in(ppos, m.ppo, m.state, n, IN_PARTY_MAX)
         if len(idx) == 0:
@@ -1749,7 +1749,7 @@ class ArrayBatch:
         # the bound: every office and every combination of the five traits the rule reads
         bound = arrest(self.by_run, *every_combination(range(len(LEVELS)),
                                                        *[(False, True)] * 5)).max(axis=-1)
-        idx = np.flatnonzero(m.view("state") <= IN_PARTY_MAX)
+        idx = kernels.rows_at_most(m.state, m.n, IN_PARTY_MAX)
         # those arrested, drawn by thinning at that bound in one compiled pass calling the
         # same rules (model.compiled; as occur does)
         hazards = np.asarray(self.targeted_hazards, dtype=float)

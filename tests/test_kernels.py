@@ -97,6 +97,16 @@ def test_tally_counts_each_runs_rows_into_its_own_flow(n_runs, data):
     assert np.array_equal(flows, expected)
 
 
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.integers(0, 8), st.data())
+def test_rows_at_most_are_flatnonzero_of_the_states_at_most(members, state_max, data):
+    _, _, state, *_ = members
+    n = data.draw(st.integers(0, len(state)))  # (rows past n are not read)
+    rows = kernels.rows_at_most(state, n, state_max)
+    assert rows.dtype == np.int64
+    assert np.array_equal(rows, np.flatnonzero(state[:n] <= state_max))
+
+
 @given(st.integers(1, 8), st.data())
 def test_count_in_is_bincount_of_the_rows_keys(n_keys, data):
     keys = np.array(data.draw(st.lists(st.integers(0, n_keys - 1), max_size=40)), dtype=np.int32)
