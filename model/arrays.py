@@ -511,7 +511,8 @@ class ArrayBatch:
         self._traits_month = None  # the month of the regions' traits read (_region_traits)
         self._context: dict[str, object] = {}  # a mixed batch's month's conditions, by run
         self._district_counts_month = None  # the month of _district_counts (district_counts)
-        self._context_keys: list = []  # each run's key of them when last read (BasePurgeModel._set_context)
+        # each run's key of its conditions when last read (BasePurgeModel._set_context)
+        self._context_keys: list = []
         self._shared_columns: dict[float, np.ndarray] = {}  # a shared number by run (_runs)
         shares = np.cumsum(np.asarray(first.p.recruit_origin_shares, dtype=float))
         self._origin_cdf = shares / shares[-1]  # recruits' origins (as census.choose)
