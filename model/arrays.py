@@ -303,10 +303,6 @@ class ArrayPurgeModel(BasePurgeModel):
         """One row per member (see :meth:`model.base.BasePurgeModel.membership_table`)."""
         return self.batch.membership_table(self.run_index)
 
-    def districts_and_states(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every member's district and state code (for :meth:`_district_snapshot`)."""
-        return self.batch.districts_and_states(self.run_index)
-
     def _year_end_snapshot(self) -> None:
         """As :meth:`model.base.BasePurgeModel._district_snapshot`, every run's counted at once."""
         self._keep_districts(*self.batch.district_counts(self.run_index))
@@ -767,8 +763,7 @@ class ArrayBatch:
             # fused in the same months (their dates are the same): one key for all runs
             month = first.month + 1
             campaigns = first.calendar.campaigns
-            ids = {id(c) for c in first.calendar.active_campaigns(month)}
-            running = [i for i, c in enumerate(campaigns) if id(c) in ids]
+            running = [i for i, c in enumerate(campaigns) if c.active(month)]
             key = (tuple(running), tuple(campaigns[i].fused_in(month) for i in running))
             for run in self.runs:
                 run.begin_month(running=running, key=key)
@@ -1350,21 +1345,15 @@ class ArrayBatch:
         """
         if self._district_counts_month != self.month:
             m = self.m
-            total = self.district_offset[-1] + len(self.runs[-1].district_region)
             self._district_counts = [
-                kernels.rows_by_group(m.ppo, self.ppo_district, m.state, m.n, limit, total)
+                kernels.rows_by_group(m.ppo, self.ppo_district, m.state, m.n, limit,
+                                      len(self.district_region))
                 for limit in (ON_ROLLS_MAX, IN_PARTY_MAX)]
             self._district_counts_month = self.month
         lo = self.district_offset[r]
         hi = lo + len(self.runs[r].district_region)
         rolls, in_party = self._district_counts
         return rolls[lo:hi].copy(), in_party[lo:hi].copy()
-
-    def districts_and_states(self, r: int) -> tuple[np.ndarray, np.ndarray]:
-        """Run ``r``'s members' districts (numbered as in the run alone) and states."""
-        rows = self._block(r)
-        return (self.ppo_district[self.m.ppo[rows]] - self.district_offset[r],
-                self.m.state[rows])
 
     def _rows_of(self, ppos: np.ndarray) -> np.ndarray:
         """Rows of the members (any state) of the organizations marked in ``ppos``."""
