@@ -149,6 +149,89 @@ class _Round:
         self.waiting = []
 
 
+class FastNormalTransition(pyabc.MultivariateNormalTransition):
+    """pyabc's multivariate normal kernel, its proposals drawn without pandas: draw for draw.
+
+    pyabc proposes each particle (``rvs_single``) with ``np.random.choice`` over the
+    previous generation's weights (a cumulative sum of them at every call), a pandas row,
+    and ``np.random.multivariate_normal`` (a singular value decomposition of the
+    covariance at every call): ~0.6 ms a proposal, a calibration's main process's
+    largest cost. This draws the same numbers from numpy's global generator in the same
+    order and does the same arithmetic on them, with the cumulative weights and the
+    covariance's factor kept from one call to the next (made again when ``fit`` or a
+    subclass changes the weights or the covariance): the same proposals, to the last
+    bit (a test holds it to pyabc's own).
+    """
+
+    _cdf_of = _factor_of = None
+
+    def rvs_single(self) -> pyabc.Parameter:
+        """A particle of the last generation, by weight, perturbed (as pyabc's)."""
+        if self._cdf_of is not self.w:  # as np.random.choice(range, p=w) makes it
+            cdf = np.asarray(self.w, dtype=np.double).cumsum()
+            cdf /= cdf[-1]
+            self._cdf, self._cdf_of = cdf, self.w
+            self._rows = np.asarray(self.X.to_numpy(), dtype=float)
+            self._names = list(self.X.columns)
+        if self._factor_of is not self.cov:  # as np.random.multivariate_normal makes it
+            _, s, v = np.linalg.svd(np.asarray(self.cov).astype(np.double))
+            self._factor, self._factor_of = np.sqrt(s)[:, None] * v, self.cov
+        row = self._rows[self._cdf.searchsorted(np.random.random_sample(), side="right")]
+        dim = len(self._names)
+        noise = np.dot(np.random.standard_normal(dim).reshape(-1, dim), self._factor)
+        noise += np.zeros(dim)
+        return pyabc.Parameter(dict(zip(self._names, row + noise[0], strict=True)))
+
+
+class UniformPrior(pyabc.Distribution):
+    """Independent uniform priors, pyabc's ``Distribution`` of ``RV("uniform", low, width)``.
+
+    Its density is read twice for each proposal (is it inside the prior? its weight);
+    pyabc asks scipy for each factor's (~50 us each). This computes it as scipy does
+    (standardized, 0 <= z <= 1 inclusive: ``1 / width``, NaN for NaN) and multiplies the
+    factors in the same order: the same numbers (a test holds it to pyabc's own). Draws
+    from the prior are pyabc's.
+    """
+
+    def __init__(self, bounds: dict[str, tuple[float, float]]):
+        """``bounds``: each factor's (low, width)."""
+        super().__init__(**{name: pyabc.RV("uniform", low, width)
+                            for name, (low, width) in bounds.items()})
+        self._bounds = dict(bounds)
+
+    def pdf(self, x) -> float:
+        """The density at ``x`` (a Parameter or dict with every factor)."""
+        if sorted(x.keys()) != sorted(self._bounds):
+            return super().pdf(x)  # (pyabc's error)
+        density = None
+        for key, value in x.items():
+            low, width = self._bounds[key]
+            z = (value - low) / width
+            d = np.float64(np.nan if z != z else (1.0 / width if 0 <= z <= 1 else 0.0))
+            density = d if density is None else density * d
+        return 1 if density is None else density
+
+
+class UniformModelPrior(pyabc.RV):
+    """pyabc's default prior over ``k`` models, ``RV("randint", 0, k)``, its mass read without scipy.
+
+    pyabc reads the mass of each proposal's model twice (~60 us each from scipy); this
+    gives scipy's numbers (``1 / k`` on 0..k-1, 0 elsewhere; a test holds it to them);
+    draws are scipy's.
+    """
+
+    def __init__(self, k: int):
+        """Uniform over models 0..k-1."""
+        super().__init__("randint", 0, k)
+        self._k = int(k)
+
+    def pmf(self, x, *args, **kwargs) -> float:
+        """The prior mass of model ``x``."""
+        if args or kwargs or not isinstance(x, int | np.integer):
+            return super().pmf(x, *args, **kwargs)
+        return np.float64(1.0 / self._k) if 0 <= x < self._k else np.float64(0.0)
+
+
 class BatchSampler(pyabc.sampler.Sampler):
     """Particles simulated ``batch`` at a time on ``workers`` processes (module docstring).
 

@@ -8,9 +8,11 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from experiments import calibration, scorecard
-from experiments.abc_sampler import BatchSampler, model_call
+from experiments.abc_sampler import BatchSampler, FastNormalTransition, UniformModelPrior, model_call
 from experiments.cli.main import main
 
 
@@ -177,3 +179,52 @@ def test_an_error_in_a_round_ends_the_next_round_too():
         if thread is not threading.current_thread() and thread.daemon:
             thread.join(timeout=5)
     assert threading.active_count() == before
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), dim=st.integers(1, 3))
+def test_the_fast_kernel_proposes_what_pyabcs_own_proposes(seed, n, dim):
+    """FastNormalTransition: pyabc's proposals, draw for draw, to the last bit."""
+    import pyabc
+
+    rng = np.random.default_rng(seed)
+    names = ["protection_strength", "chistka.intensity", "lateral_rate"][:dim]
+    population = pd.DataFrame(rng.uniform(0, 1, (n, dim)), columns=names)
+    weights = rng.uniform(0.1, 1, n)
+    weights /= weights.sum()
+    theirs, ours = pyabc.MultivariateNormalTransition(), FastNormalTransition()
+    proposals = []
+    for kernel in (theirs, ours):
+        kernel.fit(population, weights)
+        np.random.seed(seed)
+        proposals.append([kernel.rvs() for _ in range(20)])
+    for a, b in zip(*proposals, strict=True):
+        assert list(a) == list(b)
+        assert all(a[k] == b[k] for k in a), (a, b)
+    assert ours.pdf(proposals[1][0]) == theirs.pdf(proposals[1][0])
+
+
+@settings(max_examples=50, deadline=None)
+@given(low=st.floats(-5, 5), width=st.floats(0.01, 10),
+       x=st.one_of(st.floats(-20, 20), st.sampled_from([np.nan])), edge=st.booleans())
+def test_the_fast_prior_has_pyabcs_density(low, width, x, edge):
+    """UniformPrior: pyabc's uniform prior's density, at its edges and outside too."""
+    import pyabc
+
+    other = low + width if edge else x  # exactly at the upper edge, or anywhere
+    bounds = {"a": (low, width), "b": (0.0, 1.0)}
+    ours = calibration.uniform_prior_of(bounds)
+    theirs = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, w) for k, (lo, w) in bounds.items()})
+    for point in ({"a": x, "b": 0.5}, {"a": other, "b": 1.0}, {"a": low, "b": -0.1}):
+        expected, got = theirs.pdf(pyabc.Parameter(point)), ours.pdf(pyabc.Parameter(point))
+        assert (np.isnan(expected) and np.isnan(got)) or expected == got, (point, expected, got)
+
+
+@pytest.mark.parametrize("k", [1, 2, 7])
+def test_the_fast_model_prior_has_pyabcs_mass(k):
+    """UniformModelPrior: the mass of pyabc's default prior over k models, in and out of range."""
+    import pyabc
+
+    theirs, ours = pyabc.RV("randint", 0, k), UniformModelPrior(k)
+    for x in [-1, *range(k), k, np.int64(0), np.int64(k - 1)]:
+        assert ours.pmf(x) == theirs.pmf(x) and type(ours.pmf(x)) is type(theirs.pmf(x)), x
