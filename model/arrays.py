@@ -1703,15 +1703,25 @@ class ArrayBatch:
         # (kernels.pick_in draws per run), and many runs share a call
         rounds: dict[bool, list[list[int]]] = {True: [], False: []}  # by arrest or not
         made = Counter()
-        for g, (region, sec) in enumerate(zip(self.regions, self.regional_secretary, strict=True)):
-            run = self.runs[self.run_of_region[g]]
-            if sec != NONE and m.state[sec] <= IN_PARTY_MAX and run.random.random() < (
-                    rules.remove_regional_leader(run.leader_removal_rate, region.distrust)):
+        # each run's secretaries in the party draw one number each from the run's own
+        # generator (Mesa's), in the order of its regions (the regions of a run follow
+        # one another); the rule for all of them in one compiled call
+        sec = self.regional_secretary
+        held = np.flatnonzero(sec != NONE)
+        held = held[m.state[sec[held]] <= IN_PARTY_MAX]
+        if len(held):
+            runs = self.run_of_region[held]
+            per_run = np.bincount(runs, minlength=self.n_runs).tolist()
+            u = [run.random.random() for run, k in zip(self.runs, per_run, strict=True)
+                 for _ in range(k)]
+            out = compiled.leaders_removed(np.array(u), self._runs(self.leader_removal_rate)[runs],
+                                           self._region_traits()["distrust"][held])
+            for g in held[out].tolist():
                 r = int(self.run_of_region[g])
-                calls = rounds[bool(run.removal_is_arrest)]
+                calls = rounds[bool(self.runs[r].removal_is_arrest)]
                 if made[r] == len(calls):
                     calls.append([])
-                calls[made[r]].append(int(sec))
+                calls[made[r]].append(int(sec[g]))
                 made[r] += 1
         for holders in rounds[True]:
             self._arrest(np.array(holders), campaign="removed_from_above")
@@ -1773,7 +1783,7 @@ class ArrayBatch:
     def appeals(self) -> None:
         """Expelled members appeal; some are reinstated (:func:`rules.reinstate_on_appeal`)."""
         m, p = self.m, self.p
-        idx = np.flatnonzero(m.view("state") == S[census.EXPELLED])
+        idx = kernels.rows_equal(m.state, m.n, S[census.EXPELLED])
 
         def appeal(value_of, appeals_made):
             return rules.appeal_probability(value_of(p.appeal_rate), value_of(self.reinstatement),
@@ -1817,7 +1827,7 @@ class ArrayBatch:
             self._admit(sizes, ppo, origin, u, year)
         promote = rules.promote_candidate(frozen, p.promotion_months)
         if np.any(promote > 0):  # in every run or none (batch_key)
-            idx = np.flatnonzero(m.view("state") == S[CANDIDATE])
+            idx = kernels.rows_equal(m.state, m.n, S[CANDIDATE])
             up = self.occur(idx, promote)  # the same chance for every candidate of a run
             self.tally("promoted", up)
             self._set_state(up, MEMBER)

@@ -512,10 +512,26 @@ def appeals_and_reinstatements(gens, idx, edges, bound, check_every_member, appe
     return appealed[:k], back[:k], exceeded
 
 
+@with_rules
+def leaders_removed(u, rate, distrust):  # pragma: no cover  (compiled)
+    """Whether the center removes each regional first secretary this month (one number each).
+
+    ``u``: each secretary's uniform number (drawn from his run's generator in the order of
+    its regions, as the regions' loop drew them); ``rate`` and ``distrust``: his run's
+    removal hazard and his region's distrust: :func:`rules.remove_regional_leader`,
+    compiled (``math.exp``, as the reference engine's scalar call computes it).
+    """
+    out = np.empty(len(u), dtype=np.bool_)
+    for i in range(len(u)):
+        out[i] = u[i] < rules.remove_regional_leader(rate[i], distrust[i])
+    return out
+
+
 # ---------------------------------------------------------------------- negative controls
 KERNELS = ("_member_chances", "meeting_denunciations", "screening_review",
            "investigate_denunciations", "_arrest_chance", "police_arrests",
-           "drift_and_withdrawal", "appeals_and_reinstatements")  # (those called by others first)
+           "drift_and_withdrawal", "appeals_and_reinstatements",
+           "leaders_removed")  # (those called by others first)
 
 
 def with_rules_replaced(**replacements) -> dict:

@@ -283,6 +283,21 @@ def rows_at_most(state, n, state_max):  # pragma: no cover  (compiled)
 
 
 @njit(cache=True)
+def rows_equal(state, n, code):  # pragma: no cover  (compiled)
+    """Rows ``0..n-1`` with state code ``code``.
+
+    As ``np.flatnonzero(state[:n] == code)``, in one branchless pass (half its time for
+    the expelled or the candidates of a batch).
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        out[k] = i
+        k += state[i] == code
+    return out[:k].copy()
+
+
+@njit(cache=True)
 def tally(flows, key, run_of_row, rows):  # pragma: no cover  (compiled)
     """``flows[run_of_row[row], key] += 1`` for each of ``rows`` (each run's count of them).
 

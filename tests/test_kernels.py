@@ -107,6 +107,16 @@ def test_rows_at_most_are_flatnonzero_of_the_states_at_most(members, state_max, 
     assert np.array_equal(rows, np.flatnonzero(state[:n] <= state_max))
 
 
+@settings(max_examples=60, deadline=None)
+@given(_members(), st.integers(0, 8), st.data())
+def test_rows_equal_are_flatnonzero_of_the_states_equal(members, code, data):
+    _, _, state, *_ = members
+    n = data.draw(st.integers(0, len(state)))  # (rows past n are not read)
+    rows = kernels.rows_equal(state, n, code)
+    assert rows.dtype == np.int64
+    assert np.array_equal(rows, np.flatnonzero(state[:n] == code))
+
+
 @given(st.integers(1, 8), st.data())
 def test_count_in_is_bincount_of_the_rows_keys(n_keys, data):
     keys = np.array(data.draw(st.lists(st.integers(0, n_keys - 1), max_size=40)), dtype=np.int32)
