@@ -534,14 +534,10 @@ class ArrayBatch:
             c.name: np.zeros(self.n_ppos, dtype=bool) for c in self.calendar.campaigns
             if c.pace > 0}
         self.original_regional_secretaries = self.regional_secretary.copy()
-        # rows that have a patron (and those linked since the last index), indexed by
-        # patron to find a fallen patron's clients fast (_index_clients); scratch masks
-        # over all rows (the patron of nobody, row NONE = -1, is kept out of them by an
-        # extra last element)
-        self._client_key = self._client_rows = np.empty(0, dtype=np.int64)
-        self._recent = np.flatnonzero(self.m.view("patron") != NONE)  # linked since the index
-        self._index_clients()
-        self._fallen = np.zeros(len(self.m.state) + 1, dtype=bool)
+        # each patron's list of clients, to find a fallen patron's clients fast
+        # (_link_all_clients); a scratch mask over all rows (the patron of nobody, row
+        # NONE = -1, is kept out of it by an extra last element)
+        self._link_all_clients()
         self._taken = np.zeros(len(self.m.state) + 1, dtype=bool)
         # the first month someone in each organization was arrested (-1: never)
         self.ppo_arrest_month = np.full(self.n_ppos, -1, dtype=np.int64)
@@ -1284,43 +1280,41 @@ class ArrayBatch:
             return
         m = self.m
         before = self.regional_secretary.copy()
-        linked = kernels.vacate(
+        self._room_for_links(len(holders))
+        kernels.vacate(
             self.gens, self.run_of_row, holders.astype(np.int64), elected_successor, m.office,
             m.patron, m.patron_fell, m.ppo, m.state, self.ppo_district, self.ppo_region,
             self.ppo_secretary, self.district_secretary, self.regional_secretary,
             self.district_ppo_start, self.region_ppo_lo, self.region_ppo_hi, self.starts,
-            self.order, self._fallen, self._client_key, self._client_rows,
-            self._recent, self._taken, IN_PARTY_MAX, self.flows, REMOVED_FLOW)
+            self.order, *self._clients, self._taken, IN_PARTY_MAX, self.flows, REMOVED_FLOW)
         changed = np.flatnonzero(before != self.regional_secretary)
         if len(changed):
             self._log_secretaries(changed, before, how)
-        if len(linked):
-            self._link_clients(linked)
 
     def _link_clients(self, rows: np.ndarray) -> None:
-        """Members who have just got a patron: linked since the index, indexed now and then.
+        """Members who have just got a patron, linked to his list of clients."""
+        self._room_for_links(len(rows))
+        kernels.link_clients(rows.astype(np.int64), self.m.patron, *self._clients)
 
-        The index is made again when they are a quarter of the indexed (or 1,024): each
-        removal looks through them, and a new index costs about a millisecond.
+    def _link_all_clients(self) -> None:
+        """Every patron's list of clients made anew from the members' patrons (row order).
+
+        The lists (:func:`model.kernels.link_clients`): ``first_client`` over all rows,
+        ``client_row`` and ``next_client`` the entries, ``n_links`` how many are taken.
         """
-        self._recent = np.concatenate([self._recent, rows.astype(np.int64)])
-        if len(self._recent) > max(1024, len(self._client_rows) // 4):
-            self._index_clients()
+        rows = np.flatnonzero(self.m.patron != NONE)  # (spare rows have none)
+        room = max(1024, 2 * len(rows))
+        self._clients = (np.full(len(self.m.state), NONE, dtype=np.int64),
+                         np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64),
+                         np.zeros(1, dtype=np.int64))
+        kernels.link_clients(rows, self.m.patron, *self._clients)
 
-    def _index_clients(self) -> None:
-        """Index the clients by their patron (for :func:`model.kernels.vacate`).
-
-        Those whose patron is gone are dropped: a member gets a patron again only by
-        :meth:`_link_clients`.
-        """
-        # each row once (a count over all rows: np.unique hashes, ten times slower here)
-        rows = np.flatnonzero(np.bincount(np.concatenate([self._client_rows, self._recent]),
-                                          minlength=len(self.m.patron)))
-        key = self.m.patron[rows].astype(np.int64)
-        rows, key = rows[key != NONE], key[key != NONE]
-        sort = np.argsort(key)  # (the order of a patron's clients does not matter)
-        self._client_key, self._client_rows = key[sort], rows[sort]
-        self._recent = np.empty(0, dtype=np.int64)
+    def _room_for_links(self, k: int) -> None:
+        """Room in the lists of clients for ``k`` more entries (their arrays doubled if need be)."""
+        first, row, following, n_links = self._clients
+        if n_links[0] + k > len(row):
+            room = max(2 * len(row), int(n_links[0]) + k)
+            self._clients = (first, np.resize(row, room), np.resize(following, room), n_links)
 
     def _log_secretaries(self, regions: np.ndarray, before: np.ndarray, how: str) -> None:
         """The first secretaries of ``regions`` who left, and their successors, on record.
@@ -1876,7 +1870,6 @@ class ArrayBatch:
         self.block_capacity = capacity
         total = len(self.m.state)
         self.run_of_row = np.repeat(np.arange(self.n_runs), capacity)
-        self._fallen = np.zeros(total + 1, dtype=bool)
         self._taken = np.zeros(total + 1, dtype=bool)
 
     def _move_blocks(self, capacity: np.ndarray) -> None:
@@ -1904,6 +1897,5 @@ class ArrayBatch:
                       "original_regional_secretaries"):
             setattr(self, level, moved(getattr(self, level)))
         self.order = moved(self.order)
-        self._client_rows, self._recent = moved(self._client_rows), moved(self._recent)
-        self._index_clients()
+        self._link_all_clients()  # (over the rows as renumbered)
         self.block_start = start

@@ -124,21 +124,21 @@ def pick_in(gens, range_run, order, lo, hi, kind, state, office, in_party_max, e
 def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell, ppo_of,
            state, ppo_district, ppo_region, ppo_secretary, district_secretary,
            regional_secretary, district_ppo_start, region_ppo_lo, region_ppo_hi, starts, order,
-           fallen, client_key, client_rows, recent, taken, in_party_max,
+           first_client, client_row, next_client, n_links, taken, in_party_max,
            flows, removed_flow):  # pragma: no cover  (compiled)
     """Remove officeholders; expose their clients; appoint successors (draw for draw).
 
     As ``ArrayPurgeModel._vacate`` did in numpy: each holder removed is counted in his
     run's ``flows`` (row ``run_of[holder]``) at column ``removed_flow[level]``; returns
-    the successors who got a patron (to add to the clients). Successors are drawn from
-    each holder's run's generator, from the rank and file other than the fallen holder
-    himself (who, voted out or removed, keeps his card and is rank and file again: he is
-    not re-appointed to the office he has just lost).
+    the successors who got a patron (linked to his clients here, :func:`link_clients`:
+    the lists need room for one link per holder). Successors are drawn from each holder's
+    run's generator, from the rank and file other than the fallen holder himself (who,
+    voted out or removed, keeps his card and is rank and file again: he is not
+    re-appointed to the office he has just lost).
 
-    A fallen holder's clients are found in the index of clients by patron
-    (``client_key`` sorted, ``client_rows`` alike: each client under the patron he had
-    when indexed; an entry whose patron has changed since is stale and skipped) and among
-    the clients linked since (``recent``), not by a pass over every client.
+    A fallen holder's clients are found in his list of clients (:func:`link_clients`;
+    an entry whose patron has changed since it was linked is stale and skipped), not by
+    a pass over every client.
     """
     keep = np.empty(len(holders), dtype=np.int64)
     n = 0
@@ -154,19 +154,14 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
         level[i] = office[holders[i]]
         flows[run_of[holders[i]], removed_flow[level[i]]] += 1
         office[holders[i]] = 0
-    # expose the clients: look only at members who have ever had a patron
+    # expose the clients: each holder's list of those linked to him
     for h in holders:
-        fallen[h] = True
-        a = np.searchsorted(client_key, h)
-        while a < len(client_key) and client_key[a] == h:
-            if patron[client_rows[a]] == h:
-                patron_fell[client_rows[a]] = True
-            a += 1
-    for c in recent:
-        if fallen[patron[c]]:
-            patron_fell[c] = True
-    for h in holders:
-        fallen[h] = False
+        e = first_client[h]
+        while e != NONE:
+            c = client_row[e]
+            if patron[c] == h:
+                patron_fell[c] = True
+            e = next_client[e]
     lo = np.empty(n, dtype=np.int64)
     hi = np.empty(n, dtype=np.int64)
     head_of = np.empty(n, dtype=np.int64)  # which holder each range is for
@@ -224,7 +219,29 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
         if patron_of[i] != NONE:
             linked[m] = s
             m += 1
+    link_clients(linked[:m], patron, first_client, client_row, next_client, n_links)
     return linked[:m]
+
+
+@njit(cache=True)
+def link_clients(rows, patron, first_client, client_row, next_client, n_links
+                 ):  # pragma: no cover  (compiled)
+    """Link each of ``rows`` to the list of clients of his patron (if he has one).
+
+    A patron's clients are a list threaded through ``client_row`` and ``next_client``
+    from ``first_client[patron]`` (NONE: the end); ``n_links[0]`` entries are taken and
+    the arrays must have room for ``len(rows)`` more. Entries are never removed: one whose
+    client has changed patron since is stale, and the reader skips it.
+    """
+    e = n_links[0]
+    for c in rows:
+        p = patron[c]
+        if p != NONE:
+            client_row[e] = c
+            next_client[e] = first_client[p]
+            first_client[p] = e
+            e += 1
+    n_links[0] = e
 
 
 @njit(cache=True)

@@ -52,10 +52,17 @@ def _check_invariants(batch: ArrayBatch) -> None:
     patron = m.patron[:n][m.patron[:n] != NONE]  # patrons are of the client's own run
     clients = np.flatnonzero(m.patron[:n] != NONE)
     assert (batch.run_of_row[patron] == batch.run_of_row[clients]).all()
-    # every client is in the index of clients by patron or among those linked since
-    indexed = batch._client_rows[batch._client_key == m.patron[batch._client_rows]]
-    linked = batch._recent
-    assert np.isin(clients, np.r_[indexed, linked]).all(), "a client missing from the index"
+    # every client is in his patron's list of clients (entries of another patron: stale)
+    first, row, following, n_links = batch._clients
+    listed = []
+    for p in np.unique(patron):
+        e = first[p]
+        while e != NONE:
+            assert e < n_links[0]
+            if m.patron[row[e]] == p:
+                listed.append(row[e])
+            e = following[e]
+    assert np.isin(clients, listed).all(), "a client missing from his patron's list"
     # the index of members by organization covers every member's row exactly once
     members = np.flatnonzero(~spare)
     assert len(batch.order) == len(members) and (np.sort(batch.order) == members).all()
@@ -271,22 +278,26 @@ def test_a_fallen_patrons_clients_lose_protection():
     assert successor not in (patron, NONE) and m.office[successor] == DISTRICT_SECRETARY
 
 
-def test_the_index_of_clients_finds_what_a_pass_over_every_client_finds(monkeypatch):
-    """kernels.vacate finds a fallen patron's clients in an index: same runs as a full pass."""
-    def tables(**kwargs):
-        runs = simulate_batch(load_scenario(None).with_parameters(n_members=1500), [3, 4])
-        return [monthly_table(run) for run in runs], [expulsions_table(run) for run in runs]
+def test_the_lists_of_clients_find_what_a_pass_over_every_client_finds(monkeypatch):
+    """kernels.vacate exposes a fallen patron's clients from his list: those a full pass finds."""
+    vacate, checked = ArrayBatch._vacate, []
 
-    indexed = tables()
+    def checked_vacate(self, holders, elected_successor, how):
+        m = self.m
+        fallen = np.unique(holders[m.office[holders] != 0])
+        clients = np.flatnonzero(np.isin(m.patron[:m.n], fallen))  # a pass over every member
+        exposed_before, office_before = m.patron_fell[:m.n].copy(), m.office[:m.n].copy()
+        vacate(self, holders, elected_successor, how)
+        # successors appointed in the call get a patron and a clean flag anew
+        successor = (office_before == 0) & (m.office[:m.n] != 0)
+        expected = clients[~exposed_before[clients] & ~successor[clients]]
+        assert np.array_equal(np.flatnonzero(m.patron_fell[:m.n] & ~exposed_before), expected)
+        checked.append(len(expected))
 
-    def no_index(self):  # every client "linked since the index": the kernel's full pass
-        self._client_key = self._client_rows = np.empty(0, dtype=np.int64)
-
-    monkeypatch.setattr(ArrayBatch, "_index_clients", no_index)
-    scanned = tables()
-    for a, b in zip(indexed[0] + indexed[1], scanned[0] + scanned[1], strict=True):
-        pd.testing.assert_frame_equal(a, b)
-    assert indexed[1][0]["level"].ne("rank_and_file").any()  # officeholders fell
+    monkeypatch.setattr(ArrayBatch, "_vacate", checked_vacate)
+    runs = simulate_batch(load_scenario(None).with_parameters(n_members=1500), [3, 4])
+    assert sum(checked) > 100  # fallen patrons with clients, checked
+    assert expulsions_table(runs[0])["level"].ne("rank_and_file").any()  # officeholders fell
 
 
 def test_engine_choice():
