@@ -122,10 +122,19 @@ def model_reporters() -> dict[str, object]:
 
 
 def _collected(model) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The collected reports: month labels, records_chaos and the count vectors (t=0 first)."""
+    """The collected reports: month labels, records_chaos and the count vectors (t=0 first).
+
+    Stacked once for the months collected so far (each table of a run reads them; the
+    arrays are not to be written to).
+    """
     reports = model.datacollector.model_vars
-    return (reports["month"], np.asarray(reports["records_chaos"], dtype=float),
-            np.vstack(reports["counts"]))
+    kept = getattr(model, "_stacked_reports", None)
+    if kept is None or kept[0] != len(reports["counts"]):
+        chaos = np.asarray(reports["records_chaos"], dtype=float)
+        counts_ = np.array(reports["counts"])  # (one row a month: as np.vstack, faster)
+        chaos.flags.writeable = counts_.flags.writeable = False
+        kept = model._stacked_reports = (len(reports["counts"]), chaos, counts_)
+    return reports["month"], kept[1], kept[2]
 
 
 def monthly_columns(model) -> dict[str, np.ndarray]:
