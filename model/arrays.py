@@ -1462,7 +1462,7 @@ class ArrayBatch:
                                    self.campaign_value(campaign, "zeal_floor"))
         zeal = float(zeal) if np.ndim(zeal) == 0 else zeal
         independence = self.independence(campaign.conducted_by)
-        idx = self._rows_of(chosen)
+        idx = rows = self._rows_of(chosen)
         region = self.ppo_region[m.ppo[idx]]
         formalism = traits["formalism"][region]
         # the records check: dead souls found and struck off (L697-703)
@@ -1504,7 +1504,7 @@ class ArrayBatch:
         self._demote(cases[~expel & ~removed])
         if campaign.vigilance > 0 or campaign.criticism > 0:  # in every run or none (batch_key)
             self._meetings(chosen, self.campaign_value(campaign, "vigilance"),
-                           self.campaign_value(campaign, "criticism"), independence)
+                           self.campaign_value(campaign, "criticism"), independence, rows)
         self._grieve(injustice, attended)
 
     def _grieve(self, injustice: np.ndarray, attended: np.ndarray | None) -> None:
@@ -1528,12 +1528,19 @@ class ArrayBatch:
         self._meetings(None, self.vigilance, self.criticism, self.meeting_independence)
 
     def _meetings(self, ppos: np.ndarray | None, vigilance: float, criticism: float,
-                  independence: float) -> None:
-        """Meetings: *fakti* from peers, criticism from below, vigilance from above."""
+                  independence: float, rows: np.ndarray | None = None) -> None:
+        """Meetings: *fakti* from peers, criticism from below, vigilance from above.
+
+        In every organization (``ppos`` None) or in those marked in ``ppos``; ``rows``, if
+        given, are all their members' rows, ascending (those present are picked from them
+        rather than from every row).
+        """
         m, p = self.m, self.p
         n = m.n
         if ppos is None:
             idx = kernels.rows_at_most(m.state, n, IN_PARTY_MAX)
+        elif rows is not None:
+            idx = rows[m.state[rows] <= IN_PARTY_MAX]
         else:
             idx = kernels.rows_in(ppos, m.ppo, m.state, n, IN_PARTY_MAX)
         if len(idx) == 0:
