@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import scorecard
-from experiments.abc_sampler import BatchSampler, model_call
+from experiments.abc_sampler import BatchSampler, FastNormalTransition, UniformModelPrior, model_call
 from experiments.calibration import ROUND_PER_WORKER, Simulator, quiet_pyabc, uniform_prior
 from experiments.explanations import Explanation
 from experiments.targets import historical_values
@@ -437,11 +437,14 @@ KERNEL_FLOOR = 0.05
 
 
 def _ridged_transition(widths: dict[str, float]):
-    """A pyabc multivariate normal kernel with :data:`KERNEL_FLOOR` added on its diagonal."""
-    import pyabc
+    """A pyabc multivariate normal kernel with :data:`KERNEL_FLOOR` added on its diagonal.
+
+    (Its proposals drawn as :class:`experiments.abc_sampler.FastNormalTransition` draws
+    them: pyabc's, without pandas.)
+    """
     import scipy.stats as st
 
-    class RidgedTransition(pyabc.MultivariateNormalTransition):
+    class RidgedTransition(FastNormalTransition):
         def fit(self, X, w):
             super().fit(X, w)
             floor = np.array([(KERNEL_FLOOR * widths[c]) ** 2 for c in X.columns])
@@ -522,7 +525,7 @@ def model_choice(explanations: Sequence[Explanation], names: Sequence[str],
     transitions = [_ridged_transition({p.name: p.high - p.low for p in e.priors})
                    for e in explanations]
     abc = pyabc.ABCSMC(models, priors, distance, population_size=population, sampler=sampler,
-                       transitions=transitions)
+                       transitions=transitions, model_prior=UniformModelPrior(len(models)))
     url = f"sqlite:///{Path(db).resolve()}"
     done = 0
     record = {k: observed[k] for k in names}

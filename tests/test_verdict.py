@@ -484,3 +484,31 @@ def test_a_database_made_on_another_record_is_not_resumed(tmp_path):
                            **kwargs)
     assert v.SUMMARY_KEY in units.history.observed_sum_stat()
     assert list(units.probabilities["generation"]) == [0]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 40))
+def test_the_ridged_kernel_proposes_what_it_would_on_pyabcs_own(seed, n):
+    """The verdict's kernel (ridged, drawn without pandas) proposes what pyabc's would."""
+    import pyabc
+    import scipy.stats as sps
+
+    widths = {"a": 1.0, "b": 0.4}
+
+    class Reference(pyabc.MultivariateNormalTransition):  # the ridge on pyabc's own kernel
+        def fit(self, X, w):
+            super().fit(X, w)
+            floor = np.array([(v.KERNEL_FLOOR * widths[c]) ** 2 for c in X.columns])
+            self.cov = self.cov + np.diag(floor)
+            self.normal = sps.multivariate_normal(cov=self.cov)
+
+    rng = np.random.default_rng(seed)
+    population = pd.DataFrame(rng.uniform(0, 1, (n, 2)), columns=["a", "b"])
+    weights = rng.uniform(0.1, 1, n)
+    weights /= weights.sum()
+    proposals = []
+    for kernel in (Reference(), v._ridged_transition(widths)):
+        kernel.fit(population, weights)
+        np.random.seed(seed)
+        proposals.append([kernel.rvs() for _ in range(10)])
+    assert all(a == b for a, b in zip(*proposals, strict=True))
