@@ -167,10 +167,11 @@ class FastNormalTransition(pyabc.MultivariateNormalTransition):
 
     def rvs_single(self) -> pyabc.Parameter:
         """A particle of the last generation, by weight, perturbed (as pyabc's)."""
-        if self._cdf_of is not self.w:  # as np.random.choice(range, p=w) makes it
-            cdf = np.asarray(self.w, dtype=np.double).cumsum()
+        if self._cdf_of is None or not (self._cdf_of[0] is self.w and self._cdf_of[1] is self.X):
+            # (the weights and particles last read, held so no other takes their identity)
+            cdf = np.asarray(self.w, dtype=np.double).cumsum()  # as np.random.choice makes it
             cdf /= cdf[-1]
-            self._cdf, self._cdf_of = cdf, self.w
+            self._cdf, self._cdf_of = cdf, (self.w, self.X)
             self._rows = np.asarray(self.X.to_numpy(), dtype=float)
             self._names = list(self.X.columns)
         if self._factor_of is not self.cov:  # as np.random.multivariate_normal makes it
