@@ -194,16 +194,27 @@ class UniformPrior(pyabc.Distribution):
     from the prior are pyabc's.
     """
 
+    _bounds: dict[str, tuple[float, float]] | None = None
+
     def __init__(self, bounds: dict[str, tuple[float, float]]):
         """``bounds``: each factor's (low, width)."""
         super().__init__(**{name: pyabc.RV("uniform", low, width)
                             for name, (low, width) in bounds.items()})
         self._bounds = dict(bounds)
 
+    def copy(self) -> UniformPrior:
+        """A copy (pyabc's would call this constructor with random variables)."""
+        return UniformPrior(self._bounds) if self._bounds is not None else super().copy()
+
+    def update_random_variables(self, **random_variables) -> None:
+        """As pyabc's; the density is then pyabc's own (the variables may not be uniform)."""
+        super().update_random_variables(**random_variables)
+        self._bounds = None
+
     def pdf(self, x) -> float:
         """The density at ``x`` (a Parameter or dict with every factor)."""
-        if sorted(x.keys()) != sorted(self._bounds):
-            return super().pdf(x)  # (pyabc's error)
+        if self._bounds is None or sorted(x.keys()) != sorted(self._bounds):
+            return super().pdf(x)  # (pyabc's own, or its error)
         density = None
         for key, value in x.items():
             low, width = self._bounds[key]
@@ -223,14 +234,18 @@ class UniformModelPrior(pyabc.RV):
 
     def __init__(self, k: int):
         """Uniform over models 0..k-1."""
-        super().__init__("randint", 0, k)
-        self._k = int(k)
+        super().__init__("randint", 0, int(k))
 
     def pmf(self, x, *args, **kwargs) -> float:
         """The prior mass of model ``x``."""
         if args or kwargs or not isinstance(x, int | np.integer):
             return super().pmf(x, *args, **kwargs)
-        return np.float64(1.0 / self._k) if 0 <= x < self._k else np.float64(0.0)
+        k = self.args[1]  # (pyabc pickles an RV as its name and arguments)
+        return np.float64(1.0 / k) if 0 <= x < k else np.float64(0.0)
+
+    def copy(self) -> UniformModelPrior:
+        """A copy (pyabc's would call this constructor with the distribution's name)."""
+        return UniformModelPrior(self.args[1])
 
 
 class BatchSampler(pyabc.sampler.Sampler):

@@ -228,3 +228,29 @@ def test_the_fast_model_prior_has_pyabcs_mass(k):
     theirs, ours = pyabc.RV("randint", 0, k), UniformModelPrior(k)
     for x in [-1, *range(k), k, np.int64(0), np.int64(k - 1)]:
         assert ours.pmf(x) == theirs.pmf(x) and type(ours.pmf(x)) is type(theirs.pmf(x)), x
+
+
+def test_the_fast_pyabc_pieces_survive_pickling_and_copying():
+    """Dask's sampler pickles them (cloudpickle), pyabc copies priors: the same numbers after."""
+    import pickle
+
+    import cloudpickle
+    import pyabc
+
+    prior = calibration.uniform_prior_of({"a": (0.0, 1.0), "b": (0.8, 0.6)})
+    point = pyabc.Parameter({"a": 0.5, "b": 1.0})
+    kernel = FastNormalTransition()
+    kernel.fit(pd.DataFrame({"a": [0.1, 0.5, 0.7], "b": [0.9, 1.0, 1.2]}), np.array([.2, .5, .3]))
+    np.random.seed(3)
+    expected = kernel.rvs()
+    for dumps in (pickle.dumps, cloudpickle.dumps):
+        for twin in (pickle.loads(dumps(prior)), prior.copy()):
+            assert type(twin) is type(prior) and twin.pdf(point) == prior.pdf(point) > 0
+        for twin in (pickle.loads(dumps(UniformModelPrior(3))), UniformModelPrior(3).copy()):
+            assert [twin.pmf(m) for m in range(-1, 4)] == [0.0, 1 / 3, 1 / 3, 1 / 3, 0.0]
+        np.random.seed(3)
+        assert pickle.loads(dumps(kernel)).rvs() == expected
+    changed = prior.copy()
+    changed.update_random_variables(a=pyabc.RV("norm", 0, 1))  # no longer uniform: pyabc's
+    assert changed.pdf(point) == pyabc.Distribution(
+        a=pyabc.RV("norm", 0, 1), b=pyabc.RV("uniform", 0.8, 0.6)).pdf(point)
