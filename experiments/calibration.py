@@ -158,17 +158,12 @@ def quiet_pyabc(level: int = logging.WARNING) -> None:
 
 
 def uniform_prior(factors: list[Factor]):
-    """The prior of pyabc: each factor uniform over [low, high], independently."""
-    return uniform_prior_of({f.name: (f.low, f.high - f.low) for f in factors})
-
-
-def uniform_prior_of(bounds: dict[str, tuple[float, float]]):
-    """Each factor uniform over [low, low + width] (``bounds``: name -> (low, width)).
+    """The prior of pyabc: each factor uniform over [low, high], independently.
 
     pyabc's ``Distribution`` of ``RV("uniform", low, width)``, its density read without
     scipy (:class:`experiments.abc_sampler.UniformPrior`: the same numbers).
     """
-    return UniformPrior(bounds)
+    return UniformPrior({f.name: (f.low, f.high - f.low) for f in factors})
 
 
 def run_abc(factors: list[Factor], out: Path, *, population: int, generations: int,

@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from experiments import calibration, scorecard
-from experiments.abc_sampler import BatchSampler, FastNormalTransition, UniformModelPrior, model_call
+from experiments.abc_sampler import (
+    BatchSampler,
+    FastNormalTransition,
+    UniformModelPrior,
+    UniformPrior,
+    model_call,
+)
 from experiments.cli.main import main
 
 
@@ -213,7 +219,7 @@ def test_the_fast_prior_has_pyabcs_density(low, width, x, edge):
 
     other = low + width if edge else x  # exactly at the upper edge, or anywhere
     bounds = {"a": (low, width), "b": (0.0, 1.0)}
-    ours = calibration.uniform_prior_of(bounds)
+    ours = UniformPrior(bounds)
     theirs = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, w) for k, (lo, w) in bounds.items()})
     for point in ({"a": x, "b": 0.5}, {"a": other, "b": 1.0}, {"a": low, "b": -0.1}):
         expected, got = theirs.pdf(pyabc.Parameter(point)), ours.pdf(pyabc.Parameter(point))
@@ -237,7 +243,7 @@ def test_the_fast_pyabc_pieces_survive_pickling_and_copying():
     import cloudpickle
     import pyabc
 
-    prior = calibration.uniform_prior_of({"a": (0.0, 1.0), "b": (0.8, 0.6)})
+    prior = UniformPrior({"a": (0.0, 1.0), "b": (0.8, 0.6)})
     point = pyabc.Parameter({"a": 0.5, "b": 1.0})
     kernel = FastNormalTransition()
     kernel.fit(pd.DataFrame({"a": [0.1, 0.5, 0.7], "b": [0.9, 1.0, 1.2]}), np.array([.2, .5, .3]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,24 +98,17 @@ def test_tally_counts_each_runs_rows_into_its_own_flow(n_runs, data):
     assert np.array_equal(flows, expected)
 
 
+@pytest.mark.parametrize("kernel, compare", [(kernels.rows_at_most, np.less_equal),
+                                             (kernels.rows_equal, np.equal)])
 @settings(max_examples=60, deadline=None)
-@given(_members(), st.integers(0, 8), st.data())
-def test_rows_at_most_are_flatnonzero_of_the_states_at_most(members, state_max, data):
+@given(members=_members(), code=st.integers(0, 8), data=st.data())
+def test_rows_of_a_state_are_flatnonzero_of_the_comparison(kernel, compare, members, code, data):
+    """rows_at_most and rows_equal: np.flatnonzero(state[:n] <= code), (state[:n] == code)."""
     _, _, state, *_ = members
     n = data.draw(st.integers(0, len(state)))  # (rows past n are not read)
-    rows = kernels.rows_at_most(state, n, state_max)
+    rows = kernel(state, n, code)
     assert rows.dtype == np.int64
-    assert np.array_equal(rows, np.flatnonzero(state[:n] <= state_max))
-
-
-@settings(max_examples=60, deadline=None)
-@given(_members(), st.integers(0, 8), st.data())
-def test_rows_equal_are_flatnonzero_of_the_states_equal(members, code, data):
-    _, _, state, *_ = members
-    n = data.draw(st.integers(0, len(state)))  # (rows past n are not read)
-    rows = kernels.rows_equal(state, n, code)
-    assert rows.dtype == np.int64
-    assert np.array_equal(rows, np.flatnonzero(state[:n] == code))
+    assert np.array_equal(rows, np.flatnonzero(compare(state[:n], code)))
 
 
 @given(st.integers(1, 8), st.data())
