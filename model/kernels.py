@@ -527,18 +527,15 @@ def insert_sorted(array, positions, values):  # pragma: no cover  (compiled)
     out = np.empty(len(array) + len(values), dtype=array.dtype)
     src = 0
     dst = 0
-    for i in range(len(values)):
-        p = positions[i]
-        while src < p:
-            out[dst] = array[src]
-            src += 1
-            dst += 1
+    for i in range(len(values)):  # the rows before each value copied as a block
+        k = positions[i] - src
+        out[dst:dst + k] = array[src:src + k]
+        src += k
+        dst += k
         out[dst] = values[i]
         dst += 1
-    while src < len(array):
-        out[dst] = array[src]
-        src += 1
-        dst += 1
+    k = len(array) - src
+    out[dst:dst + k] = array[src:]
     return out
 
 
