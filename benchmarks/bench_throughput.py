@@ -1,6 +1,6 @@
 """Throughput of the fast path for inference: runs per core-second, against a pinned baseline.
 
-    .venv/bin/python benchmarks/bench_throughput.py             # ~1 minute
+    .venv/bin/python benchmarks/bench_throughput.py             # ~3 minutes
     .venv/bin/python benchmarks/bench_throughput.py --runs 40 --rounds 5 --baseline 1ca5066
 
 Prints, on this machine, in one run (issue 13):
@@ -115,11 +115,13 @@ def checkout(commit: str, into: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=32, help="runs per measurement")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="runs per measurement (default: one full batch, BATCH_RUNS)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--members", type=int, default=4000)
     parser.add_argument("--baseline", default=BASELINE, help="commit to compare with")
     args = parser.parse_args()
+    args.runs = args.runs or batch_runs()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {platform.platform()}")
     n, months = args.members, MONTHS
