@@ -39,6 +39,7 @@ def month_index(text: str, start_year: int = 1933) -> int:
     return (int(year) - start_year) * 12 + int(month) - 1
 
 
+@lru_cache(maxsize=4096)  # (a run reads its month's label a few times a month)
 def month_label(index: int, start_year: int = 1933) -> str:
     """Inverse of :func:`month_index`."""
     return f"{start_year + index // 12}-{index % 12 + 1:02d}"
