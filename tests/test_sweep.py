@@ -160,22 +160,27 @@ def _wait_for_runs(out: Path, n: int, proc: subprocess.Popen, timeout: float = 1
     raise AssertionError("the sweep did not get going")
 
 
+# a serial sweep journals a batch of up to BATCH_RUNS runs at a time: this many points of two
+# replicates make two batches, so a kill after the first is a kill mid-sweep
+KILLED_SAMPLES = runner.BATCH_RUNS
+
+
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     out = tmp_path_factory.mktemp("whole") / "s"
-    assert main([*_sweep_args(out, samples=20), "--serial"]) == 0
+    assert main([*_sweep_args(out, samples=KILLED_SAMPLES), "--serial"]) == 0
     return _runs(out)
 
 
 def test_kill_9_loses_only_runs_in_flight_and_resumes(tmp_path, uninterrupted):
     out = tmp_path / "s"
-    proc = _start([*_sweep_args(out, samples=20), "--serial"])
+    proc = _start([*_sweep_args(out, samples=KILLED_SAMPLES), "--serial"])
     _wait_for_runs(out, 8, proc)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     saved = load_results(out, with_yearly=False)[0]
-    assert 8 <= len(saved) < 40
-    assert main([*_sweep_args(out, samples=20), "--serial"]) == 0
+    assert 8 <= len(saved) < 2 * KILLED_SAMPLES
+    assert main([*_sweep_args(out, samples=KILLED_SAMPLES), "--serial"]) == 0
     resumed = _runs(out)
     pd.testing.assert_frame_equal(resumed, uninterrupted)
     # finished runs were not run again: each written once, by the killed process
@@ -185,9 +190,9 @@ def test_kill_9_loses_only_runs_in_flight_and_resumes(tmp_path, uninterrupted):
     after = written.set_index("run_id").loc[before.index, ["worker_pid", "wall_s"]]
     pd.testing.assert_frame_equal(after, before)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["resumed"] == 1 and manifest["n_runs"] == 40
+    assert manifest["resumed"] == 1 and manifest["n_runs"] == 2 * KILLED_SAMPLES
     runs, yearly = load_results(out)
-    assert len(yearly) == 40 * 7 and set(yearly["run_id"]) == set(runs["run_id"])
+    assert len(yearly) == 2 * KILLED_SAMPLES * 7 and set(yearly["run_id"]) == set(runs["run_id"])
 
 
 def test_ctrl_c_on_dask_saves_finished_runs_and_resumes(tmp_path):
