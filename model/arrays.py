@@ -535,9 +535,10 @@ class ArrayBatch:
             if c.pace > 0}
         self.original_regional_secretaries = self.regional_secretary.copy()
         # each patron's list of clients, to find a fallen patron's clients fast
-        # (_link_all_clients); a scratch mask over all rows (the patron of nobody, row
-        # NONE = -1, is kept out of it by an extra last element)
+        # (_link_all_clients)
         self._link_all_clients()
+        # the members kernels.pick_in has chosen in a call (a scratch mask over all rows,
+        # one element more)
         self._taken = np.zeros(len(self.m.state) + 1, dtype=bool)
         # the first month someone in each organization was arrested (-1: never)
         self.ppo_arrest_month = np.full(self.n_ppos, -1, dtype=np.int64)

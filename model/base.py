@@ -466,8 +466,7 @@ class BasePurgeModel(mesa.Model):
 
     def _end_of_month(self) -> None:
         for region in self.regions:
-            if region.pressure:  # (none fades to none: RegionalCommittee.end_month)
-                region.end_month()
+            region.end_month()
         if self.month in self._records_reformed:
             self.records_chaos = self.p.records_chaos_after_exchange
 
