@@ -193,6 +193,18 @@ def _elections(r: RunResult, levels: tuple[str, ...], year: int | None) -> tuple
     return voted, holders
 
 
+def voted_out_any(r: RunResult, year: int = 1937) -> float:
+    """100 if any officeholder below the region was voted out in ``year``, else 0.
+
+    A fact of the visible text, not a figure: in 1937 some district and cell leaders were
+    voted out (L1761, Belyi's first secretary L1769, L1914); how many is withheld
+    (L1827-1871, L1914) and not used. Criticism from below and the secret ballot make it
+    100; an explanation without them makes it 0.
+    """
+    voted, _ = _elections(r, ELECTED_LEVELS, year)
+    return 100.0 if voted > 0 else 0.0
+
+
 def election_turnover_pct(r: RunResult) -> float:
     """Officeholders voted out over those standing, all elected levels, whole run, percent."""
     voted, holders = _elections(r, ELECTED_LEVELS, None)
@@ -528,6 +540,9 @@ def _outputs() -> dict[str, Output]:
         Output("regional_voted_out_1937", "regions whose first secretary was voted out in "
                "the party elections of April-May 1937", "% of regions",
                partial(leaders_left_in, first="1937-04", last="1937-05", how=("voted_out",))),
+        Output("lower_leaders_voted_out_1937", "whether any officeholder below the region "
+               "(district or primary-organization secretary, other official) was voted out in "
+               "1937: 100 if some were, 0 if none", "100 = some", voted_out_any),
         Output("conference_verdicts_agree", "regional conferences of June 1937 whose "
                "verdict on their committee (by rank of hostility, in the book's proportions) "
                "is the one the press reported (for the regions it names)", "% of named",

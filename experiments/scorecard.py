@@ -55,6 +55,8 @@ TOLERANCES: dict[str, tuple[float, str]] = {
     "proverka_problem_to_favoured": (1.0, "second month's cards confiscated (L944); the "
                                           "run's regions of each group"),
     "regional_voted_out_1937": (5.0, "none known (L1918), the record is weak"),
+    "lower_leaders_voted_out_1937": (50.0, "a fact, not a figure: some were (L1761, L1769, "
+                                           "L1914); the run scores 100 or 0"),
     "leaders_removed_june_1937": (8.0, "4 of 25 conferences (L1938): a sample of 25, "
                                        "binomial sd ~7 points"),
     "conference_verdicts_agree": (50.0, "the press's verdicts on 18 named committees (L3503); "
@@ -109,6 +111,8 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("regional leaders in 1937: spared by the elections, judged and few removed at "
             "the conferences", ("regional_voted_out_1937", "leaders_removed_june_1937",
                                 "conference_verdicts_agree"), "L1918, L1938, L1944, L3503"),
+    Pattern("leaders below the region in 1937: some voted out by their members (how many "
+            "is withheld)", ("lower_leaders_voted_out_1937",), "L1761, L1769, L1914"),
 )
 
 

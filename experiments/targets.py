@@ -106,6 +106,9 @@ TARGETS: tuple[Target, ...] = (
     Target("regional_voted_out_1937", "text_1937_elections_regional_replaced_pct",
            "% of regional first secretaries voted out in the 1937 elections (none known)",
            "regional_voted_out_1937"),
+    Target("lower_leaders_voted_out_1937", "text_1937_lower_leaders_voted_out",
+           "whether leaders below the region were voted out in 1937 (some were; how many "
+           "is withheld)", "lower_leaders_voted_out_1937"),
     Target("leaders_removed_june_1937", "derived_1937_conferences_leaders_removed_pct",
            "% of regions whose leadership was removed at the June 1937 conferences (4 of 25)",
            "leaders_removed_june_1937"),
