@@ -165,7 +165,6 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
     lo = np.empty(n, dtype=np.int64)
     hi = np.empty(n, dtype=np.int64)
     head_of = np.empty(n, dtype=np.int64)  # which holder each range is for
-    patron_of = np.full(n, NONE, dtype=np.int64)
     k = 0
     for i in range(n):
         h = holders[i]
@@ -181,11 +180,6 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
         elif level[i] == REGIONAL_SECRETARY:
             heads = regional_secretary[r] == h
             first, last = region_ppo_lo[r], region_ppo_hi[r]
-        if not elected_successor:  # the regional secretary is the center's man (L2000)
-            if level[i] == OFFICIAL or level[i] == PPO_SECRETARY:
-                patron_of[i] = district_secretary[d]
-            elif level[i] == DISTRICT_SECRETARY:
-                patron_of[i] = regional_secretary[r]
         if heads:
             lo[k] = starts[first]
             hi[k] = starts[last]
@@ -198,25 +192,38 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
         fallen_holder[j] = holders[head_of[j]]
     successor = pick_in(gens, range_run, order, lo[:k], hi[:k], RANK_AND_FILE_PRESENT, state,
                         office, in_party_max, fallen_holder, 48, True, True, taken)
-    linked = np.empty(k, dtype=np.int64)
-    m = 0
     for j in range(k):
         i = head_of[j]
         s = successor[j]
-        h = holders[i]
-        q = ppo_of[h]
+        q = ppo_of[holders[i]]
         if level[i] == PPO_SECRETARY:
             ppo_secretary[q] = s
         elif level[i] == DISTRICT_SECRETARY:
             district_secretary[ppo_district[q]] = s
         elif level[i] == REGIONAL_SECRETARY:
             regional_secretary[ppo_region[q]] = s
+        if s != NONE:
+            office[s] = level[i]
+    # patrons once every office is filled: a lower office's successor is the client of
+    # the secretary above as he now is, his successor if he fell in this call too; a
+    # regional secretary is the center's man (L2000)
+    linked = np.empty(k, dtype=np.int64)
+    m = 0
+    for j in range(k):
+        s = successor[j]
         if s == NONE:
             continue
-        office[s] = level[i]
-        patron[s] = patron_of[i]
+        i = head_of[j]
+        q = ppo_of[holders[i]]
+        p = NONE
+        if not elected_successor:
+            if level[i] == OFFICIAL or level[i] == PPO_SECRETARY:
+                p = district_secretary[ppo_district[q]]
+            elif level[i] == DISTRICT_SECRETARY:
+                p = regional_secretary[ppo_region[q]]
+        patron[s] = p
         patron_fell[s] = False
-        if patron_of[i] != NONE:
+        if p != NONE:
             linked[m] = s
             m += 1
     link_clients(linked[:m], patron, first_client, client_row, next_client, n_links)

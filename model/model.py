@@ -265,8 +265,7 @@ class PurgeModel(BasePurgeModel):
             else:
                 self.demote(m)
         deferred, self._deferred = self._deferred, None
-        for holder, level, elected in deferred:
-            self._appoint_successor(holder, level, elected)
+        self._appoint_deferred(deferred)
         self._meeting(ppo, region, campaign.vigilance, campaign.criticism, independence)
         self._grieve(ppo, injustice, len(present))
 
@@ -569,29 +568,63 @@ class PurgeModel(BasePurgeModel):
         else:
             self._appoint_successor(holder, level, elected_successor)
 
-    def _appoint_successor(self, holder: Member, level: int, elected_successor: bool) -> None:
-        """Fill the office ``holder`` has left (level ``level``) from the rank and file."""
+    def _appoint_deferred(self, deferred: list) -> None:
+        """Fill the offices a screening vacated (``(holder, level, elected)``, in order).
+
+        Successors are drawn in the order the offices fell; patrons are linked once every
+        office is filled, so a lower office's successor is the client of the secretary
+        above as he now is - his successor if he fell in the same screening, as in the
+        array engine (``kernels.vacate``).
+        """
+        appointed = [self._appoint_successor(holder, level, elected, link=False)
+                     for holder, level, elected in deferred]
+        for successor, org, level, elected in filter(None, appointed):
+            self.link(successor, self._appointing_patron(org, level, elected))
+
+    def _appoint_successor(self, holder: Member, level: int, elected_successor: bool,
+                           link: bool = True):
+        """Fill the office ``holder`` has left (level ``level``) from the rank and file.
+
+        Returns ``(successor, org, level, elected_successor)`` for a successor appointed
+        (``None`` if the office was not his or nobody was at hand). With ``link`` false
+        the successor is left without a patron, for the caller to link once every
+        office vacated with his has been filled (:meth:`_appointing_patron`).
+        """
         org = self._org_of(holder, level)
         if org is None:
-            return
+            return None
         if level == OFFICIAL:  # a new director or chairman, in the district secretary's gift
-            patron = None if elected_successor else org.district.secretary
-            successor = self._pick_rank_and_file(org.members, holder)
-            if successor is not None:
-                self.make_official(successor, patron)
-            return
-        if level == REGIONAL_SECRETARY:
+            pool = org.members
+        elif level == REGIONAL_SECRETARY:
             pool = [m for d in org.districts for ppo in d.ppos for m in ppo.members]
-            patron = None  # the center's man (L2000: Paparde, then Korotchenkov)
         elif level == DISTRICT_SECRETARY:
             pool = [m for ppo in org.ppos for m in ppo.members]
-            patron = None if elected_successor else org.region.secretary
         else:
             pool = org.members
-            patron = None if elected_successor else org.district.secretary
-        self.appoint(org, self._pick_rank_and_file(pool, holder), level, patron)
+        successor = self._pick_rank_and_file(pool, holder)
+        patron = self._appointing_patron(org, level, elected_successor) if link else None
+        if level == OFFICIAL:
+            if successor is not None:
+                self.make_official(successor, patron)
+        else:
+            self.appoint(org, successor, level, patron)
         if level == REGIONAL_SECRETARY and org.secretary is not None:
             self.log_secretary(org.index, org.secretary.row, "appointed")
+        return None if successor is None else (successor, org, level, elected_successor)
+
+    @staticmethod
+    def _appointing_patron(org, level: int, elected_successor: bool) -> Member | None:
+        """Whose client a successor in ``org``'s office of ``level`` becomes.
+
+        Elected from below, nobody's; appointed, the secretary one level up, as he is when
+        the appointment takes effect; a regional secretary is the center's man (L2000:
+        Paparde, then Korotchenkov).
+        """
+        if elected_successor or level == REGIONAL_SECRETARY:
+            return None
+        if level == DISTRICT_SECRETARY:
+            return org.region.secretary
+        return org.district.secretary
 
     def _pick_rank_and_file(self, pool: list[Member],
                             fallen: Member | None = None) -> Member | None:

@@ -366,6 +366,51 @@ def test_a_fallen_patrons_clients_lose_protection():
 
 
 @pytest.mark.parametrize("name", ENGINES)
+@pytest.mark.parametrize("lower_first", [True, False])
+def test_a_successor_below_is_the_client_of_the_new_secretary_above(name, lower_first):
+    """Offices filled top-down: "appointed by the next secretary up" (ODD, a fallen patron).
+
+    A district secretary and a primary-organization secretary of his district fall in one
+    step (a screening's removals in the reference engine, one call of ``kernels.vacate``
+    in the array engine), in either order: the lower office's successor is the client of
+    the district's new secretary, not of the fallen one (before December 7, 2026 he was,
+    in the array engine always, in the reference engine when the lower office fell first).
+    """
+    from model.census import DISTRICT_SECRETARY, PPO_SECRETARY
+
+    cls = ENGINES[name][0]
+    model = cls(rng=5, n_members=1200)
+    if isinstance(model, PurgeModel):
+        district = model.regions[0].districts[0]
+        ppo = next(p for p in district.ppos if p.secretary is not None)
+        fallen = [ppo.secretary, district.secretary]
+        model._deferred = []
+        for holder in (fallen if lower_first else fallen[::-1]):
+            model.vacate(holder, how="removed", elected_successor=False)
+        deferred, model._deferred = model._deferred, None
+        model._appoint_deferred(deferred)
+        assert district.secretary not in (None, fallen[1])
+        assert district.secretary.office == DISTRICT_SECRETARY
+        assert ppo.secretary not in (None, fallen[0]) and ppo.secretary.office == PPO_SECRETARY
+        assert ppo.secretary.patron is district.secretary
+        assert ppo.secretary in model.clients[district.secretary.unique_id]
+        assert ppo.secretary not in model.clients.get(fallen[1].unique_id, [])
+        assert district.secretary.patron is model.regions[0].secretary
+    else:
+        batch, m = model.batch, model.batch.m
+        district = 0
+        ppos = np.flatnonzero((batch.ppo_district == district) & (batch.ppo_secretary != NONE))
+        ppo = int(ppos[0])
+        fallen = [int(batch.ppo_secretary[ppo]), int(batch.district_secretary[district])]
+        batch._vacate(np.array(fallen if lower_first else fallen[::-1]), False, "removed")
+        new_district, new_ppo = int(batch.district_secretary[district]), int(batch.ppo_secretary[ppo])
+        assert new_district not in (NONE, fallen[1]) and m.office[new_district] == DISTRICT_SECRETARY
+        assert new_ppo not in (NONE, fallen[0]) and m.office[new_ppo] == PPO_SECRETARY
+        assert m.patron[new_ppo] == new_district and not m.patron_fell[new_ppo]
+        assert m.patron[new_district] == batch.regional_secretary[batch.ppo_region[ppo]]
+
+
+@pytest.mark.parametrize("name", ENGINES)
 def test_a_fallen_secretary_is_never_his_own_successor(name):
     """Voted out, he keeps his card and is rank and file again (L1773), not re-appointed.
 
