@@ -311,7 +311,8 @@ def test_bad_verdict_input_is_one_line_and_runs_nothing(tmp_path, capsys, args, 
 
 
 @pytest.mark.parametrize("truth, rival", [
-    ("center-periphery", "totalitarian"), ("totalitarian", "center-periphery")])
+    ("center-periphery", "totalitarian"), ("totalitarian", "center-periphery"),
+    ("center-periphery", "no-criticism"), ("no-criticism", "center-periphery")])
 def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(
         tmp_path, truth, rival):
     """A synthetic record is given back to the explanation that made it (issue 16, part 3).
@@ -319,7 +320,11 @@ def test_the_model_choice_finds_the_explanation_that_made_a_synthetic_record(
     The record is one run (so it carries a record's noise) of one explanation with known
     parameters, the middle of its priors; the model choice between it and a rival must
     give it a posterior probability of at least 0.8. The pairs are the two schools both
-    ways, at a tiny budget and scale (1,200 members). The ablations are not held to it
+    ways, and Getty's account against its ablation without criticism from below both ways
+    (the pair the visible figures could not tell apart until the 1937 elections' visible
+    fact, that some leaders below the region were voted out, became a statistic: 0.46
+    against 0.29 for the wrong one, December 7, 2026), at a tiny budget and scale (1,200
+    members). The other ablations are not held to it
     here: one record of an ablation against Getty's full account is too noisy at this
     budget. The ablation of the records' chaos got 0.70-0.80; a record without protection
     got at least 0.8 in two of three records and 0.54 in the third (December 6, 2026,
