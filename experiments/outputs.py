@@ -542,7 +542,7 @@ def _outputs() -> dict[str, Output]:
                partial(leaders_left_in, first="1937-04", last="1937-05", how=("voted_out",))),
         Output("lower_leaders_voted_out_1937", "whether any officeholder below the region "
                "(district or primary-organization secretary, other official) was voted out in "
-               "1937: 100 if some were, 0 if none", "100 = some", voted_out_any),
+               "1937: 100 if some were, 0 if none", "% (100: some, 0: none)", voted_out_any),
         Output("conference_verdicts_agree", "regional conferences of June 1937 whose "
                "verdict on their committee (by rank of hostility, in the book's proportions) "
                "is the one the press reported (for the regions it names)", "% of named",
