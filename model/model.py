@@ -576,23 +576,25 @@ class PurgeModel(BasePurgeModel):
         above as he now is - his successor if he fell in the same screening, as in the
         array engine (``kernels.vacate``).
         """
-        appointed = [self._appoint_successor(holder, level, elected, link=False)
-                     for holder, level, elected in deferred]
-        for successor, org, level, elected in filter(None, appointed):
-            self.link(successor, self._appointing_patron(org, level, elected))
+        filled = [self._appoint_successor(holder, level, elected, link=False)
+                  for holder, level, elected in deferred]
+        for (_, level, elected), (successor, org) in zip(deferred, filled, strict=True):
+            if successor is not None:
+                self.link(successor, self._appointing_patron(org, level, elected))
 
     def _appoint_successor(self, holder: Member, level: int, elected_successor: bool,
                            link: bool = True):
         """Fill the office ``holder`` has left (level ``level``) from the rank and file.
 
-        Returns ``(successor, org, level, elected_successor)`` for a successor appointed
-        (``None`` if the office was not his or nobody was at hand). With ``link`` false
-        the successor is left without a patron, for the caller to link once every
-        office vacated with his has been filled (:meth:`_appointing_patron`).
+        Returns ``(successor, org)``: the member appointed (``None`` if nobody was at hand)
+        and the organization whose office it is (``None`` if the office was not
+        ``holder``'s). With ``link`` false the successor is left without a patron, for the
+        caller to link once every office vacated with his has been filled
+        (:meth:`_appointing_patron`).
         """
         org = self._org_of(holder, level)
         if org is None:
-            return None
+            return None, None
         if level == OFFICIAL:  # a new director or chairman, in the district secretary's gift
             pool = org.members
         elif level == REGIONAL_SECRETARY:
@@ -610,7 +612,7 @@ class PurgeModel(BasePurgeModel):
             self.appoint(org, successor, level, patron)
         if level == REGIONAL_SECRETARY and org.secretary is not None:
             self.log_secretary(org.index, org.secretary.row, "appointed")
-        return None if successor is None else (successor, org, level, elected_successor)
+        return successor, org
 
     @staticmethod
     def _appointing_patron(org, level: int, elected_successor: bool) -> Member | None:
