@@ -204,9 +204,9 @@ def vacate(gens, run_of, holders, elected_successor, office, patron, patron_fell
             regional_secretary[ppo_region[q]] = s
         if s != NONE:
             office[s] = level[i]
-    # patrons once every office is filled: a lower office's successor is the client of
-    # the secretary above as he now is, his successor if he fell in this call too; a
-    # regional secretary is the center's man (L2000)
+    # patrons once every office is filled (ASSUMPTION, docs/ODD.md "A fallen patron"): a
+    # lower office's successor is the client of the secretary above as he now is, his
+    # successor if he fell in this call too; a regional secretary is the center's man (L2000)
     linked = np.empty(k, dtype=np.int64)
     m = 0
     for j in range(k):

@@ -572,9 +572,9 @@ class PurgeModel(BasePurgeModel):
         """Fill the offices a screening vacated (``(holder, level, elected)``, in order).
 
         Successors are drawn in the order the offices fell; patrons are linked once every
-        office is filled, so a lower office's successor is the client of the secretary
-        above as he now is - his successor if he fell in the same screening, as in the
-        array engine (``kernels.vacate``).
+        office is filled (ASSUMPTION, docs/ODD.md), so a lower office's successor is the
+        client of the secretary above as he now is - his successor if he fell in the same
+        screening, as in the array engine (``kernels.vacate``).
         """
         filled = [self._appoint_successor(holder, level, elected, link=False)
                   for holder, level, elected in deferred]
